@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small helpers shared by every layer: allocation that cannot fail (it
+ * aborts), array sizes, and MAC address formatting.
+ */
+#ifndef WM_UTIL_H
+#define WM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ETH_ALEN 6
+
+/* Allocation failure aborts: the daemon cannot do anything sensible without memory. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+
+/* "aa:bb:cc:dd:ee:ff" plus NUL. */
+#define MAC_STR_LEN 18
+char *mac_format(const uint8_t mac[ETH_ALEN], char buf[MAC_STR_LEN]);
+/* 0, or -EINVAL if s is not exactly six colon-separated hex octets. */
+int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
+
+static inline int mac_equal(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, ETH_ALEN) == 0;
+}
+
+static inline int mac_is_group(const uint8_t *a)
+{
+	return a[0] & 0x01;
+}
+
+#endif
