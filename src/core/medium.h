@@ -77,9 +77,27 @@ struct medium_status {
 	uint64_t time_us;
 };
 
+/* Things worth telling a person about; the daemon logs them. */
+enum medium_notice_kind {
+	MEDIUM_NOTICE_RADIO_NEW,	/* a radio was learned */
+	MEDIUM_NOTICE_RADIO_GONE,	/* its client went away */
+	MEDIUM_NOTICE_DUP_ADDR,		/* radios of two clients answer to one address */
+	MEDIUM_NOTICE_NODE_BOUND,	/* a radio took its place on a configured node */
+};
+
+struct medium_notice {
+	enum medium_notice_kind kind;
+	uint32_t client;
+	const uint8_t *radio;
+	const uint8_t *addr;		/* DUP_ADDR: the address; NODE_BOUND: the node's MAC or NULL */
+	uint32_t other_client;		/* DUP_ADDR: the client that had it first */
+	int node;			/* NODE_BOUND */
+};
+
 struct medium_ops {
 	void (*deliver)(void *opaque, const struct medium_rx *rx);
 	void (*tx_status)(void *opaque, const struct medium_status *st);
+	void (*notice)(void *opaque, const struct medium_notice *n);	/* may be NULL */
 };
 
 enum medium_link_model {
@@ -152,7 +170,8 @@ void medium_client_gone(struct medium *m, uint32_t client);
  * backwards. Queues the frame at the radio (dropping the oldest, with a
  * failed status, when the queue is full) and starts contention. Returns 0
  * or -EINVAL for a rate chain no PHY can send (the frame gets a failed
- * status at once).
+ * status at once), -EDEADLK when called from a medium callback (queue the
+ * request and submit it after medium_run() returns).
  */
 int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx);
 
