@@ -779,7 +779,8 @@ void medium_run(struct medium *m, uint64_t now_us)
 		air_dispatch(m, ev);
 	}
 	m->dispatching = false;
-	if (now_us > m->now)
+	/* UINT64_MAX drains the queue: the clock stays at the last event. */
+	if (now_us > m->now && now_us != UINT64_MAX)
 		m->now = now_us;
 }
 

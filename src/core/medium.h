@@ -178,7 +178,7 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx);
 /* Time of the earliest pending event, UINT64_MAX if none. */
 uint64_t medium_next_event(const struct medium *m);
 
-/* Run every event due at or before now. */
+/* Run every event due at or before now; UINT64_MAX runs all, leaving the clock at the last. */
 void medium_run(struct medium *m, uint64_t now_us);
 
 /* --- counters --- */
