@@ -21,6 +21,7 @@
  * (no preamble locking), so the stronger of two overlapping frames may
  * survive: the capture effect.
  */
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -115,22 +116,21 @@ static uint64_t shadow_key(const struct mradio *r)
 				(uint64_t)r->id[4] << 8 | r->id[5]));
 }
 
-/* Received power in dBm at r of what s sends on freq, and any extra loss probability. */
-static double link_rx_dbm(struct medium *m, const struct mradio *s, const struct mradio *r,
+/*
+ * Received power in dBm at node nr (-1: a radio on no node) of what node ns
+ * sends on freq, and any extra loss probability. ka, kb key the pair's
+ * shadowing draw.
+ */
+static double link_budget(const struct medium *m, int ins, int inr, uint64_t ka, uint64_t kb,
 			  uint32_t freq, double *loss)
 {
-	struct mlink *l = &m->links[(size_t)s->idx * m->radios_cap + (size_t)r->idx];
-	const struct mnode *ns = s->node >= 0 ? &m->nodes[s->node] : NULL;
-	const struct mnode *nr = r->node >= 0 ? &m->nodes[r->node] : NULL;
+	const struct mnode *ns = ins >= 0 ? &m->nodes[ins] : NULL;
+	const struct mnode *nr = inr >= 0 ? &m->nodes[inr] : NULL;
 	const struct mpin *pin = NULL;
 	double p = -1000.0, lp = 0.0;
 
-	if (l->gen == m->link_gen && l->freq == freq) {
-		*loss = l->loss;
-		return l->rx_dbm;
-	}
 	if (ns && nr)
-		pin = &m->pins[(size_t)s->node * m->nodes_cap + (size_t)r->node];
+		pin = &m->pins[(size_t)ins * m->nodes_cap + (size_t)inr];
 
 	switch (m->p.link_model) {
 	case MEDIUM_LINK_PATH_LOSS: {
@@ -138,7 +138,6 @@ static double link_rx_dbm(struct medium *m, const struct mradio *s, const struct
 		const double *a = ns ? ns->pos : origin, *b = nr ? nr->pos : origin;
 		double d = sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
 				(a[2] - b[2]) * (a[2] - b[2]));
-		uint64_t ka = shadow_key(s), kb = shadow_key(r);
 		/* Shadowing is a property of the pair, the same both ways and every frame. */
 		double g = m->p.prop.type == PROP_LOG_NORMAL_SHADOWING ?
 			   rng_gauss_keyed(m->p.seed, ka < kb ? ka * 0x100000001b3ULL ^ kb :
@@ -165,13 +164,37 @@ static double link_rx_dbm(struct medium *m, const struct mradio *s, const struct
 		lp = pin->value;
 	if ((ns ? ns->medium_id : 0) != (nr ? nr->medium_id : 0))
 		p = -1000.0;
+	*loss = lp;
+	return p;
+}
 
+/* Received power in dBm at r of what s sends on freq (cached), and any extra loss probability. */
+static double link_rx_dbm(struct medium *m, const struct mradio *s, const struct mradio *r,
+			  uint32_t freq, double *loss)
+{
+	struct mlink *l = &m->links[(size_t)s->idx * m->radios_cap + (size_t)r->idx];
+	double p;
+
+	if (l->gen == m->link_gen && l->freq == freq) {
+		*loss = l->loss;
+		return l->rx_dbm;
+	}
+	p = link_budget(m, s->node, r->node, shadow_key(s), shadow_key(r), freq, loss);
 	l->gen = m->link_gen;
 	l->freq = freq;
 	l->rx_dbm = (float)p;
-	l->loss = (float)lp;
-	*loss = lp;
+	l->loss = (float)*loss;
 	return p;
+}
+
+int medium_node_link(const struct medium *m, int a, int b, uint32_t freq, double *snr_db,
+		     double *loss)
+{
+	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
+		return -ENOENT;
+	*snr_db = link_budget(m, a, b, (uint64_t)a + 1, (uint64_t)b + 1, freq, loss) -
+		  m->noise_dbm[0];
+	return 0;
 }
 
 static int bw_index(uint16_t bw)

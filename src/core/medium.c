@@ -307,6 +307,26 @@ void medium_frame_free(struct medium *m, struct mframe *f)
 	m->free_frames = f;
 }
 
+void medium_set_params(struct medium *m, const struct medium_params *p)
+{
+	static const double bws[4] = { 20, 40, 80, 160 };
+	uint64_t seed = m->p.seed;
+	unsigned limit = m->p.queue_limit;
+
+	m->p = *p;
+	m->p.seed = seed;
+	m->p.queue_limit = limit;
+	for (int i = 0; i < 4; i++)
+		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
+	air_links_invalidate(m);
+}
+
+int medium_load_per_table(struct medium *m, const char *text, size_t len, char *err,
+			  size_t errlen)
+{
+	return per_model_load_table(m->per, text, len, err, errlen);
+}
+
 /* ----------------------------------------------------------------- nodes */
 
 static void pins_resize(struct medium *m, uint32_t old_cap, uint32_t cap)
@@ -325,6 +345,8 @@ static void notice(struct medium *m, const struct medium_notice *n)
 	if (m->ops.notice)
 		m->ops.notice(m->opaque, n);
 }
+
+static bool radio_has_addr(const struct mradio *r, const uint8_t mac[6]);
 
 static void radio_bind(struct medium *m, struct mradio *r, int node)
 {
@@ -349,6 +371,18 @@ static void radio_try_bind(struct medium *m, struct mradio *r, const uint8_t mac
 			return;
 		}
 	}
+}
+
+void medium_nodes_clear(struct medium *m)
+{
+	for (uint32_t s = 0; s < m->radios_cap; s++)
+		if (m->radios[s])
+			m->radios[s]->node = -1;
+	for (uint32_t i = 0; i < m->nnodes; i++)
+		free(m->nodes[i].name);
+	m->nnodes = 0;
+	memset(m->pins, 0, (size_t)m->nodes_cap * m->nodes_cap * sizeof(*m->pins));
+	air_links_invalidate(m);
 }
 
 int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
@@ -379,14 +413,10 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 
 	/* Radios already known may answer to the new node's address. */
 	if (conf->has_mac) {
-		int ri = medium_addr_lookup(m, conf->mac);
-
-		if (ri >= 0)
-			radio_try_bind(m, m->radios[ri], conf->mac);
 		for (uint32_t s = 0; s < m->radios_cap; s++) {
 			struct mradio *r = m->radios[s];
 
-			if (r && r->used && mac_equal(r->id, conf->mac))
+			if (r && r->used && (mac_equal(r->id, conf->mac) || radio_has_addr(r, conf->mac)))
 				radio_try_bind(m, r, conf->mac);
 		}
 	}

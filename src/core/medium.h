@@ -130,6 +130,13 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 			  void *opaque);
 void medium_free(struct medium *m);
 
+/*
+ * Take new parameters (a config reload) without losing radios or frames:
+ * everything but the seed and the queue limit takes effect for the next
+ * decision.
+ */
+void medium_set_params(struct medium *m, const struct medium_params *p);
+
 /* --- nodes and links: where radios are, and how pairs hear each other --- */
 
 struct medium_node_conf {
@@ -142,6 +149,8 @@ struct medium_node_conf {
 	int medium_id;		/* radios on different media never hear each other (0 = default) */
 };
 
+/* Forget every node and pinned link; radios stay and fall back to the defaults. */
+void medium_nodes_clear(struct medium *m);
 /* Add a node; returns its id (>= 0) or -EEXIST for a MAC another node has. */
 int medium_node_add(struct medium *m, const struct medium_node_conf *conf);
 int medium_node_count(const struct medium *m);
@@ -152,6 +161,21 @@ int medium_link_set_snr(struct medium *m, int a, int b, double snr_db);
 int medium_link_set_prob(struct medium *m, int a, int b, double prob);
 /* Forget a pinned link: it follows the model again. */
 int medium_link_clear(struct medium *m, int a, int b);
+
+/*
+ * What node b hears of node a on freq: SNR in dB over the 20 MHz noise
+ * floor (before fading and interference) and any extra loss probability.
+ * 0 or -ENOENT.
+ */
+int medium_node_link(const struct medium *m, int a, int b, uint32_t freq, double *snr_db,
+		     double *loss);
+
+/*
+ * Use a PER table in wmediumd's -x format instead of the AWGN model.
+ * 0, or -EINVAL with "LINE: what" in err.
+ */
+int medium_load_per_table(struct medium *m, const char *text, size_t len, char *err,
+			  size_t errlen);
 
 /* --- radios: learned from the transports --- */
 

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static enum log_level level = LOG_LEVEL_NOTICE;
+static FILE *out;
+
+static const char *const names[] = {
+	[LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARN] = "warn", [LOG_LEVEL_NOTICE] = "notice",
+	[LOG_LEVEL_INFO] = "info", [LOG_LEVEL_DEBUG] = "debug",
+};
+
+int log_level_parse(const char *s, enum log_level *lvl)
+{
+	char *end;
+	long n;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*lvl = (enum log_level)i;
+			return 0;
+		}
+	}
+	/* wmediumd's -l takes syslog numbers: 0..3 errors, 4 warning, 5 notice, 6 info, 7 debug. */
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || *end || end == s || n < 0 || n > 7)
+		return -EINVAL;
+	*lvl = n <= 3 ? LOG_LEVEL_ERROR : n == 4 ? LOG_LEVEL_WARN : n == 5 ? LOG_LEVEL_NOTICE :
+	       n == 6 ? LOG_LEVEL_INFO : LOG_LEVEL_DEBUG;
+	return 0;
+}
+
+void log_set_level(enum log_level l)
+{
+	level = l;
+}
+
+enum log_level log_get_level(void)
+{
+	return level;
+}
+
+int log_open_file(const char *path)
+{
+	FILE *f = fopen(path, "a");
+
+	if (!f)
+		return -errno;
+	setvbuf(f, NULL, _IOLBF, 0);
+	log_close();
+	out = f;
+	return 0;
+}
+
+void log_close(void)
+{
+	if (out)
+		fclose(out);
+	out = NULL;
+}
+
+static void vlog(enum log_level l, const char *fmt, va_list ap)
+{
+	FILE *f = out ? out : stderr;
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(f, "%s.%03ld %-6s ", when, ts.tv_nsec / 1000000, names[l]);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void log_msg(enum log_level l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l > level)
+		return;
+	va_start(ap, fmt);
+	vlog(l, fmt, ap);
+	va_end(ap);
+}
+
+void log_ratelimited(struct log_limit *lim, enum log_level l, const char *fmt, ...)
+{
+	struct timespec ts;
+	uint64_t now;
+	va_list ap;
+
+	if (l > level)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec;
+	if (now - lim->window_start >= 10) {
+		lim->window_start = now;
+		lim->in_window = 0;
+	}
+	if (lim->in_window >= 5) {
+		lim->suppressed++;
+		return;
+	}
+	lim->in_window++;
+	if (lim->suppressed) {
+		log_msg(l, "(%u similar messages suppressed)", lim->suppressed);
+		lim->suppressed = 0;
+	}
+	va_start(ap, fmt);
+	vlog(l, fmt, ap);
+	va_end(ap);
+}

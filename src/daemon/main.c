@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * wifimedium: the medium daemon. Accepts wmediumd's command line and config
+ * files, so rigs that run wmediumd switch by changing the binary's name.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/config.h"
+#include "daemon/log.h"
+#include "daemon/loop.h"
+#include "daemon/wm.h"
+#include "transport/netlink.h"
+#include "util/util.h"
+
+#ifndef WM_VERSION
+#define WM_VERSION "unknown"
+#endif
+
+struct options {
+	const char *config;
+	const char *per_file;
+	const char *log_file;
+	enum log_level level;
+	uint64_t seed;
+	bool test_config;
+	bool addressee_only;
+	bool netlink;
+};
+
+struct daemon {
+	struct options o;
+	struct loop *loop;
+	struct wm wm;
+	struct medium_params base;	/* parameters before any config */
+	struct nl_medium *nl;
+};
+
+enum {
+	OPT_LOG_FILE = 0x100,
+	OPT_SEED,
+	OPT_TEST_CONFIG,
+	OPT_ADDRESSEE_ONLY,
+};
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "per-file", required_argument, NULL, 'x' },
+	{ "log-level", required_argument, NULL, 'l' },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "netlink", no_argument, NULL, 'n' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
+	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: wifimedium [OPTIONS]\n"
+		"A simulated 802.11 medium for mac80211_hwsim radios.\n"
+		"\n"
+		"  -c, --config FILE      config in wmediumd's format (see docs/config.md)\n"
+		"  -x, --per-file FILE    packet error rates from a wmediumd -x table\n"
+		"                         instead of the AWGN model\n"
+		"  -l, --log-level LEVEL  error, warn, notice (default), info, debug,\n"
+		"                         or wmediumd's 0..7\n"
+		"      --log-file FILE    log to FILE instead of standard error\n"
+		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
+		"                         netlink (the default while no other transport is given)\n"
+		"      --seed N           seed of every random draw (default 1): runs repeat\n"
+		"      --addressee-only   deliver unicast frames only to their addressee\n"
+		"                         (no overhearing: for very large setups)\n"
+		"      --test-config      check the config, print what it describes, exit\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          the version\n"
+		"\n"
+		"Signals: SIGHUP reloads the config; SIGINT and SIGTERM stop.\n");
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end || end == s || *s == '-' ? -EINVAL : 0;
+}
+
+/* 0 to go on, 1 to exit successfully, -1 to exit with an error. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->level = LOG_LEVEL_NOTICE;
+	o->seed = 1;
+	while ((c = getopt_long(argc, argv, "c:x:l:nhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'x':
+			o->per_file = optarg;
+			break;
+		case 'l':
+			if (log_level_parse(optarg, &o->level) < 0) {
+				fprintf(stderr, "wifimedium: bad log level: `%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case OPT_LOG_FILE:
+			o->log_file = optarg;
+			break;
+		case 'n':
+			o->netlink = true;
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, &o->seed) < 0) {
+				fprintf(stderr, "wifimedium: bad seed: `%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case OPT_TEST_CONFIG:
+			o->test_config = true;
+			break;
+		case OPT_ADDRESSEE_ONLY:
+			o->addressee_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("wifimedium %s\n", WM_VERSION);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wifimedium: unexpected argument: `%s'\n", argv[optind]);
+		return -1;
+	}
+	/* The only transport so far: the local kernel's radios. */
+	o->netlink = true;
+	return 0;
+}
+
+static int load_config(const char *path, struct wm_config *cfg)
+{
+	struct config_errors errs;
+	int ret;
+
+	config_errors_init(&errs);
+	ret = config_load_file(path, cfg, &errs);
+	if (ret < 0)
+		config_errors_print(&errs, stderr);
+	config_errors_free(&errs);
+	return ret;
+}
+
+static int load_per_file(struct wm *wm, const char *path)
+{
+	char err[256];
+	char *text;
+	size_t len = 0, cap = 65536;
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	text = xmalloc(cap);
+	for (size_t n; (n = fread(text + len, 1, cap - len, f)) > 0;) {
+		len += n;
+		if (len == cap)
+			text = xrealloc(text, cap *= 2);
+	}
+	fclose(f);
+	ret = medium_load_per_table(wm->medium, text, len, err, sizeof(err));
+	if (ret < 0)
+		fprintf(stderr, "%s:%s\n", path, err);
+	free(text);
+	return ret;
+}
+
+/* --test-config: what the file describes, and what each pair would hear. */
+static int test_config(struct daemon *d, const struct wm_config *cfg)
+{
+	static const uint32_t freqs[] = { 2412, 5180 };
+
+	config_summary(cfg, stdout);
+	if (!cfg->n_radios)
+		return 0;
+	if (cfg->n_radios > 32) {
+		printf("link SNRs: %zu radios, matrix omitted\n", cfg->n_radios);
+		return 0;
+	}
+	for (size_t fi = 0; fi < ARRAY_SIZE(freqs); fi++) {
+		printf("SNR in dB at %" PRIu32 " MHz (row hears column; loss probability where set):\n",
+		       freqs[fi]);
+		printf("%8s", "");
+		for (size_t b = 0; b < cfg->n_radios; b++)
+			printf(" %7zu", b);
+		printf("\n");
+		for (size_t a = 0; a < cfg->n_radios; a++) {
+			printf("%8zu", a);
+			for (size_t b = 0; b < cfg->n_radios; b++) {
+				double snr, loss;
+
+				if (a == b) {
+					printf(" %7s", "-");
+					continue;
+				}
+				medium_node_link(d->wm.medium, (int)b, (int)a, freqs[fi], &snr, &loss);
+				if (snr < -200)
+					printf(" %7s", "apart");
+				else if (loss > 0)
+					printf(" %4.0f/%.1f", snr, loss);
+				else
+					printf(" %7.1f", snr);
+			}
+			printf("\n");
+		}
+	}
+	return 0;
+}
+
+static void reload(struct daemon *d)
+{
+	struct wm_config cfg;
+
+	if (!d->o.config) {
+		log_notice("SIGHUP: no config file to reload");
+		return;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	if (load_config(d->o.config, &cfg) < 0) {
+		log_error("SIGHUP: %s has errors (above); keeping the config in use", d->o.config);
+		return;
+	}
+	medium_run(d->wm.medium, wm_now(&d->wm));
+	wm_apply_config(&d->wm, &cfg, &d->base);
+	log_notice("SIGHUP: reloaded %s (%zu radios)", d->o.config, cfg.n_radios);
+	config_free(&cfg);
+}
+
+static void on_signal(int sig, void *opaque)
+{
+	struct daemon *d = opaque;
+
+	if (sig == SIGHUP) {
+		reload(d);
+		return;
+	}
+	log_notice("%s: stopping", strsignal(sig));
+	loop_stop(d->loop);
+}
+
+static void before_wait(void *opaque)
+{
+	struct daemon *d = opaque;
+
+	wm_sync(&d->wm);
+}
+
+int main(int argc, char **argv)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct daemon d;
+	struct wm_config cfg;
+	bool have_cfg = false;
+	int ret = 1;
+
+	memset(&d, 0, sizeof(d));
+	memset(&cfg, 0, sizeof(cfg));
+	switch (parse_options(argc, argv, &d.o)) {
+	case 1:
+		return 0;
+	case -1:
+		return 2;
+	default:
+		break;
+	}
+	log_set_level(d.o.level);
+	if (d.o.log_file && log_open_file(d.o.log_file) < 0) {
+		fprintf(stderr, "wifimedium: cannot open log file %s: %s\n", d.o.log_file,
+			strerror(errno));
+		return 1;
+	}
+
+	medium_params_init(&d.base);
+	d.base.seed = d.o.seed;
+	d.base.addressee_only = d.o.addressee_only;
+	/* Without a config every pair hears every other well: wmediumd's default SNR. */
+	d.base.link_model = MEDIUM_LINK_SNR;
+
+	if (d.o.config) {
+		if (load_config(d.o.config, &cfg) < 0)
+			return 1;
+		have_cfg = true;
+	}
+
+	d.loop = loop_new();
+	if (!d.loop) {
+		fprintf(stderr, "wifimedium: cannot create the event loop: %s\n", strerror(errno));
+		goto free_cfg;
+	}
+	wm_init(&d.wm, d.loop, &d.base);
+	if (have_cfg)
+		wm_apply_config(&d.wm, &cfg, &d.base);
+	if (d.o.per_file && load_per_file(&d.wm, d.o.per_file) < 0)
+		goto deinit;
+
+	if (d.o.test_config) {
+		if (!have_cfg) {
+			fprintf(stderr, "wifimedium: --test-config needs -c FILE\n");
+			goto deinit;
+		}
+		test_config(&d, &cfg);
+		printf("%s: ok\n", d.o.config);
+		ret = 0;
+		goto deinit;
+	}
+
+	if (loop_signals(d.loop, signals, (int)ARRAY_SIZE(signals), on_signal, &d) < 0) {
+		log_error("cannot handle signals: %s", strerror(errno));
+		goto deinit;
+	}
+	if (d.o.netlink && nl_medium_open(&d.wm, &d.nl) < 0)
+		goto deinit;
+	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
+		   d.o.config ? ", config " : "", d.o.config ? d.o.config : "");
+	loop_run(d.loop, before_wait, &d);
+	ret = 0;
+
+	nl_medium_close(d.nl);
+deinit:
+	wm_deinit(&d.wm);
+	loop_free(d.loop);
+free_cfg:
+	if (have_cfg)
+		config_free(&cfg);
+	log_close();
+	return ret;
+}

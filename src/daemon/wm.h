@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon's hub: one medium, the clients the transports bring (a local
+ * kernel over netlink, a VM over vhost-user, an airport peer over a
+ * stream), and the clock that ties simulated time to CLOCK_MONOTONIC.
+ * Transports hand every hwsim message they read to wm_client_input() and
+ * send what the medium decides through their client's ops.
+ */
+#ifndef WM_DAEMON_WM_H
+#define WM_DAEMON_WM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/medium.h"
+#include "daemon/log.h"
+#include "daemon/loop.h"
+
+struct wm_config;
+struct wm_client;
+
+struct wm_client_ops {
+	/* Send one hwsim message; 0, or -errno (counted; the transport decides the rest). */
+	int (*send)(struct wm_client *c, const void *msg, size_t len);
+};
+
+struct wm_client_counters {
+	uint64_t msgs_in;		/* hwsim messages read */
+	uint64_t bad_msgs;		/* rejected by the codec */
+	uint64_t frames_in;		/* FRAMEs transmitted by its radios */
+	uint64_t msgs_out;		/* deliveries and statuses sent */
+	uint64_t send_errors;		/* sends that failed */
+};
+
+struct wm_client {
+	uint32_t id;
+	char name[64];
+	uint16_t nl_type;		/* nlmsg_type of messages to it (netlink: the family id) */
+	const struct wm_client_ops *ops;
+	void *priv;
+	struct log_limit lim;
+	struct wm_client_counters c;
+};
+
+struct wm {
+	struct loop *loop;
+	struct medium *medium;
+	struct medium_params params;
+	uint64_t t0;			/* CLOCK_MONOTONIC us at simulated time 0 */
+	struct wm_client **clients;	/* by id; NULL slots are free */
+	uint32_t nclients_cap;
+	struct log_limit lim;
+};
+
+/* 0 or -errno. p->seed and p->queue_limit are fixed from here on. */
+int wm_init(struct wm *wm, struct loop *loop, const struct medium_params *p);
+void wm_deinit(struct wm *wm);
+
+/* Simulated microseconds now. */
+uint64_t wm_now(const struct wm *wm);
+
+/* A new client; name is for logs ("kernel", "vm:NAME", "airport:peer"). */
+struct wm_client *wm_client_new(struct wm *wm, const char *name, uint16_t nl_type,
+				const struct wm_client_ops *ops, void *priv);
+/* The client is gone: its radios leave the medium. The transport frees priv. */
+void wm_client_free(struct wm *wm, struct wm_client *c);
+
+/*
+ * One hwsim netlink message from c. Bad input is logged (rate-limited, with
+ * the client's name), counted, and a FRAME that decoded but cannot be
+ * simulated still gets its failed TX status. Returns 0, or -errno for a
+ * message the codec rejected (transports may count or drop the peer).
+ */
+int wm_client_input(struct wm *wm, struct wm_client *c, const void *msg, size_t len);
+
+/*
+ * Apply a config: the medium's model, nodes and links. Radios stay, frames
+ * in flight stay. Used at start and on SIGHUP.
+ */
+void wm_apply_config(struct wm *wm, const struct wm_config *cfg, const struct medium_params *base);
+
+/* Run the medium up to now and arm the loop's timer for its next event. */
+void wm_sync(struct wm *wm);
+
+#endif

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+#include "netlink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "daemon/log.h"
+#include "daemon/wm.h"
+#include "proto/hwsim.h"
+#include "util/util.h"
+
+/*
+ * A burst of frames from many radios arrives faster than one read loop
+ * drains it; the default 208 KiB holds ~60 full-size frames. Ask for more
+ * (SO_RCVBUFFORCE as root, else up to rmem_max).
+ */
+#define NL_RCVBUF (8 << 20)
+#define NL_SNDBUF (4 << 20)
+
+struct nl_medium {
+	struct wm *wm;
+	struct mnl_socket *nl;
+	uint16_t family;
+	uint32_t portid;
+	uint32_t seq;
+	struct loop_watch watch;
+	struct wm_client *client;
+	struct nl_medium_counters c;
+	struct log_limit lim;
+	uint8_t buf[65536];		/* one datagram: larger than any hwsim message batch */
+};
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	uint16_t *family = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+		*family = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+}
+
+/* One request, answered synchronously (only at start-up, before the loop runs). */
+static int nl_request(struct nl_medium *nm, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	uint32_t seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nm->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nm->nl, nm->buf, sizeof(nm->buf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(nm->buf, (size_t)n, seq, nm->portid, cb, data);
+	} while (ret == MNL_CB_OK);
+	return ret < 0 ? -errno : 0;
+}
+
+static int resolve_family(struct nl_medium *nm)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nm->buf);
+	struct genlmsghdr *g;
+	uint16_t family = 0;
+	int ret;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nm->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "MAC80211_HWSIM");
+	ret = nl_request(nm, nlh, family_cb, &family);
+	if (ret < 0)
+		return ret;
+	if (!family)
+		return -ENOENT;
+	nm->family = family;
+	return 0;
+}
+
+static int nl_send(struct wm_client *c, const void *msg, size_t len)
+{
+	struct nl_medium *nm = c->priv;
+
+	if (mnl_socket_sendto(nm->nl, msg, len) < 0) {
+		nm->c.send_drops++;
+		return -errno;
+	}
+	return 0;
+}
+
+static const struct wm_client_ops nl_ops = { .send = nl_send };
+
+static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)len;
+
+	while (mnl_nlmsg_ok(nlh, left)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+			/* Answers to our deliveries: a radio that went away between decision and send. */
+			if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*err)) && err->error) {
+				nm->c.kernel_errors++;
+				log_ratelimited(&nm->lim, LOG_LEVEL_INFO,
+						"kernel: refused a message: %s", strerror(-err->error));
+			}
+		} else if (nlh->nlmsg_type == nm->family) {
+			wm_client_input(nm->wm, nm->client, nlh, nlh->nlmsg_len);
+		}
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+}
+
+static void nl_readable(struct loop_watch *w, uint32_t events)
+{
+	struct nl_medium *nm = w->opaque;
+
+	(void)events;
+	/* Bounded, so a flood from the kernel cannot starve the other transports. */
+	for (int i = 0; i < 256; i++) {
+		ssize_t n = recv(mnl_socket_get_fd(nm->nl), nm->buf, sizeof(nm->buf), MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			if (errno == ENOBUFS) {
+				nm->c.enobufs++;
+				log_ratelimited(&nm->lim, LOG_LEVEL_WARN,
+						"kernel: netlink socket overflowed, frames lost (%lu times)",
+						(unsigned long)nm->c.enobufs);
+				continue;
+			}
+			log_ratelimited(&nm->lim, LOG_LEVEL_ERROR, "kernel: recv: %s",
+					strerror(errno));
+			break;
+		}
+		nl_handle(nm, nm->buf, (size_t)n);
+	}
+	wm_sync(nm->wm);
+}
+
+int nl_medium_open(struct wm *wm, struct nl_medium **out)
+{
+	struct nl_medium *nm = xcalloc(1, sizeof(*nm));
+	int rcv = NL_RCVBUF, snd = NL_SNDBUF, fd, ret;
+	uint32_t seq;
+	int32_t err = 0;
+	ssize_t len;
+
+	nm->wm = wm;
+	nm->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nm->nl) {
+		ret = -errno;
+		log_error("netlink: cannot open a generic netlink socket: %s", strerror(-ret));
+		goto free_nm;
+	}
+	if (mnl_socket_bind(nm->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		log_error("netlink: bind: %s", strerror(-ret));
+		goto close_sock;
+	}
+	nm->portid = mnl_socket_get_portid(nm->nl);
+	fd = mnl_socket_get_fd(nm->nl);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+
+	ret = resolve_family(nm);
+	if (ret < 0) {
+		log_error("netlink: no MAC80211_HWSIM family (%s): is mac80211_hwsim loaded?",
+			  strerror(-ret));
+		goto close_sock;
+	}
+
+	seq = ++nm->seq;
+	len = hwsim_encode_register(nm->buf, sizeof(nm->buf), nm->family, seq);
+	if (len < 0 || mnl_socket_sendto(nm->nl, nm->buf, (size_t)len) < 0) {
+		ret = len < 0 ? (int)len : -errno;
+		log_error("netlink: cannot register: %s", strerror(-ret));
+		goto close_sock;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nm->nl, nm->buf, sizeof(nm->buf));
+		uint32_t got;
+
+		if (n < 0) {
+			ret = -errno;
+			log_error("netlink: waiting for the registration: %s", strerror(-ret));
+			goto close_sock;
+		}
+		if (hwsim_decode_ack(nm->buf, (size_t)n, &got, &err) == 0 && got == seq)
+			break;
+	}
+	if (err) {
+		ret = err;
+		log_error("netlink: the kernel refused the registration: %s%s", strerror(-err),
+			  err == -EBUSY ? " (another medium, e.g. wmediumd, is registered)" :
+			  err == -EOPNOTSUPP ? " (a radio has channels > 1)" : "");
+		goto close_sock;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		ret = -errno;
+		goto close_sock;
+	}
+	nm->client = wm_client_new(wm, "kernel", nm->family, &nl_ops, nm);
+	ret = loop_watch(wm->loop, &nm->watch, fd, EPOLLIN, nl_readable, nm);
+	if (ret < 0) {
+		log_error("netlink: cannot watch the socket: %s", strerror(-ret));
+		goto free_client;
+	}
+	log_notice("netlink: registered as the hwsim medium (family %u)", nm->family);
+	*out = nm;
+	return 0;
+
+free_client:
+	wm_client_free(wm, nm->client);
+close_sock:
+	mnl_socket_close(nm->nl);
+free_nm:
+	free(nm);
+	return ret;
+}
+
+void nl_medium_close(struct nl_medium *nm)
+{
+	if (!nm)
+		return;
+	loop_unwatch(nm->wm->loop, &nm->watch);
+	wm_client_free(nm->wm, nm->client);
+	/* Closing the socket hands the radios back to the kernel's own medium. */
+	mnl_socket_close(nm->nl);
+	free(nm);
+}
+
+void nl_medium_get_counters(const struct nl_medium *nm, struct nl_medium_counters *c)
+{
+	*c = nm->c;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local kernel's hwsim radios over generic netlink: wifimedium registers
+ * as the medium of this network namespace's hwsim group (what wmediumd
+ * does), receives every frame the radios transmit, and answers with
+ * deliveries and TX statuses. All radios of the kernel are one client.
+ */
+#ifndef WM_TRANSPORT_NETLINK_H
+#define WM_TRANSPORT_NETLINK_H
+
+#include <stdint.h>
+
+struct wm;
+struct nl_medium;
+
+struct nl_medium_counters {
+	uint64_t enobufs;	/* the kernel dropped messages to us: our socket overflowed */
+	uint64_t send_drops;	/* messages the kernel did not take from us */
+	uint64_t kernel_errors;	/* error answers from the kernel (e.g. a radio gone) */
+};
+
+/* Register with the kernel; 0 or -errno (with a logged reason). */
+int nl_medium_open(struct wm *wm, struct nl_medium **out);
+void nl_medium_close(struct nl_medium *nm);
+void nl_medium_get_counters(const struct nl_medium *nm, struct nl_medium_counters *c);
+
+#endif
