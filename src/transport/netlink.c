@@ -114,11 +114,15 @@ static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len)
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 
-			/* Answers to our deliveries: a radio that went away between decision and send. */
+			/*
+			 * The kernel answers a delivery with EINVAL when the radio is
+			 * down, idle or on another channel: that is the receiving
+			 * radio not listening, the normal fate of most broadcasts.
+			 */
 			if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*err)) && err->error) {
 				nm->c.kernel_errors++;
-				log_ratelimited(&nm->lim, LOG_LEVEL_INFO,
-						"kernel: refused a message: %s", strerror(-err->error));
+				log_debug("kernel: a radio did not take a message: %s",
+					  strerror(-err->error));
 			}
 		} else if (nlh->nlmsg_type == nm->family) {
 			wm_client_input(nm->wm, nm->client, nlh, nlh->nlmsg_len);
@@ -181,6 +185,12 @@ int nl_medium_open(struct wm *wm, struct nl_medium **out)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+	/*
+	 * Error answers then carry only the header, not a copy of the whole
+	 * frame: every broadcast delivered to an idle radio draws one, and full
+	 * copies would fill the receive buffer with garbage.
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &(int){ 1 }, sizeof(int));
 
 	ret = resolve_family(nm);
 	if (ret < 0) {

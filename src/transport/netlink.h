@@ -16,7 +16,7 @@ struct nl_medium;
 struct nl_medium_counters {
 	uint64_t enobufs;	/* the kernel dropped messages to us: our socket overflowed */
 	uint64_t send_drops;	/* messages the kernel did not take from us */
-	uint64_t kernel_errors;	/* error answers from the kernel (e.g. a radio gone) */
+	uint64_t kernel_errors;	/* deliveries refused: the radio was down, idle or elsewhere */
 };
 
 /* Register with the kernel; 0 or -errno (with a logged reason). */

@@ -1,0 +1,154 @@
+# Helpers for end-to-end tests, sourced inside the UML guest (POSIX sh).
+# The guest has N hwsim radios phy0..phyN-1 (wlan0..) with addresses
+# 02:00:00:00:0i:00; tests move them into network namespaces.
+#
+# Each check appends "NAME pass|fail [reason]" to $WM_OUT/results; the host
+# runner turns them into test results. A test ends with e2e_end.
+
+WM="$WM_BUILD/src/wifimedium"
+W=/tmp/wm
+
+say() { echo "e2e: $*"; }
+
+result() { # name status [reason...]
+	n=$1 s=$2
+	shift 2
+	echo "$n $s $*" >>"$WM_OUT/results"
+	say "$s: $n${*:+ ($*)}"
+}
+
+# check NAME CMD...: pass if CMD succeeds.
+check() {
+	n=$1
+	shift
+	if "$@"; then result "$n" pass; else result "$n" fail "failed: $*"; fi
+}
+
+# check_not NAME CMD...: pass if CMD fails.
+check_not() {
+	n=$1
+	shift
+	if "$@"; then result "$n" fail "unexpectedly succeeded: $*"; else result "$n" pass; fi
+}
+
+e2e_end() {
+	result finished pass
+	[ -n "${WM_PID:-}" ] && kill "$WM_PID" 2>/dev/null
+	return 0
+}
+
+# medium_start [ARGS...]: wifimedium as this kernel's netlink medium.
+medium_start() {
+	"$WM" -l info --log-file "$W/wifimedium.log" "$@" &
+	WM_PID=$!
+	for _ in $(seq 1 50); do
+		grep -q "registered as the hwsim medium" "$W/wifimedium.log" 2>/dev/null && return 0
+		kill -0 "$WM_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	say "wifimedium did not start:"
+	cat "$W/wifimedium.log"
+	return 1
+}
+
+# ns_phy NS PHY: a namespace holding one radio.
+ns_phy() {
+	ip netns add "$1" 2>/dev/null
+	iw phy "$2" set netns name "$1" || return 1
+	ip netns exec "$1" ip link set lo up
+}
+
+in_ns() {
+	_ns=$1
+	shift
+	ip netns exec "$_ns" "$@"
+}
+
+# ap_start NS CONF
+ap_start() {
+	in_ns "$1" hostapd -B -P "$W/hostapd-$1.pid" -f "$W/hostapd-$1.log" "$2"
+}
+
+# sta_start NS IFACE CONF
+sta_start() {
+	in_ns "$1" wpa_supplicant -B -i "$2" -c "$3" -P "$W/wpa-$1.pid" -f "$W/wpa-$1.log"
+}
+
+# wait_connected NS IFACE SECONDS
+wait_connected() {
+	_end=$(($(date +%s) + $3))
+	while [ "$(date +%s)" -lt "$_end" ]; do
+		in_ns "$1" iw dev "$2" link | grep -q '^Connected' && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# ip_up NS IFACE ADDR/PREFIX
+ip_up() {
+	in_ns "$1" ip addr add "$3" dev "$2" && in_ns "$1" ip link set "$2" up
+}
+
+# ping_ok NS DST: three answers out of three.
+ping_ok() {
+	in_ns "$1" ping -c 3 -i 0.2 -W 3 "$2" >"$W/ping-$1-$2.log" 2>&1
+	_rc=$?
+	cat "$W/ping-$1-$2.log"
+	return $_rc
+}
+
+# signal_of NS IFACE: the signal iw reports for the link, in dBm.
+signal_of() {
+	in_ns "$1" iw dev "$2" link | sed -n 's/^[[:space:]]*signal: \(-\{0,1\}[0-9]*\) dBm.*/\1/p'
+}
+
+# write_ap_conf FILE IFACE SSID SECURITY [EXTRA...]: SECURITY is open, wpa2 or sae.
+write_ap_conf() {
+	_f=$1 _if=$2 _ssid=$3 _sec=$4
+	shift 4
+	{
+		echo "interface=$_if"
+		echo "driver=nl80211"
+		echo "ssid=$_ssid"
+		echo "hw_mode=g"
+		echo "channel=1"
+		echo "ieee80211n=1"
+		echo "wmm_enabled=1"
+		case $_sec in
+		wpa2)
+			echo "wpa=2"
+			echo "wpa_key_mgmt=WPA-PSK"
+			echo "rsn_pairwise=CCMP"
+			echo "wpa_passphrase=correct horse battery"
+			;;
+		sae)
+			echo "wpa=2"
+			echo "wpa_key_mgmt=SAE"
+			echo "rsn_pairwise=CCMP"
+			echo "ieee80211w=2"
+			echo "sae_password=correct horse battery"
+			echo "sae_pwe=2"
+			;;
+		esac
+		for _l in "$@"; do echo "$_l"; done
+	} >"$_f"
+}
+
+# write_sta_conf FILE SSID SECURITY
+write_sta_conf() {
+	{
+		echo "network={"
+		echo "	ssid=\"$2\""
+		case $3 in
+		open) echo "	key_mgmt=NONE" ;;
+		wpa2) echo "	key_mgmt=WPA-PSK"; echo "	psk=\"correct horse battery\"" ;;
+		sae)
+			echo "	key_mgmt=SAE"
+			echo "	sae_password=\"correct horse battery\""
+			echo "	ieee80211w=2"
+			;;
+		esac
+		echo "}"
+		[ "$3" = sae ] && echo "sae_pwe=2"
+	} >"$1"
+}
