@@ -17,7 +17,7 @@
 #include "prop.h"
 
 #define MEDIUM_MAX_RATES 4
-#define MEDIUM_FRAME_MAX 2304 + 40	/* largest MPDU a guest may hand us */
+#define MEDIUM_FRAME_MAX (2304 + 40)/* largest MPDU a guest may hand us */
 
 /* Access categories, in priority order (802.11 EDCA). */
 enum medium_ac {

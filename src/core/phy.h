@@ -73,7 +73,7 @@ struct phy_rate {
 	 * HT: MCS 0..31; VHT: MCS 0..9.
 	 */
 	uint8_t mcs;
-	uint8_t nss;		/* spatial streams: 1 for legacy, mcs / 8 + 1 for HT */
+	uint8_t nss;		/* spatial streams: 1 legacy, mcs / 8 + 1 HT, 1..8 VHT */
 	uint16_t bw;		/* MHz: 20, 40, 80 or 160 */
 	bool sgi;		/* HT/VHT short guard interval */
 	bool short_preamble;	/* DSSS 2/5.5/11 only */
@@ -85,24 +85,35 @@ enum phy_band phy_band_of_freq(uint32_t freq_mhz);
 
 /*
  * Turn one entry of a guest's rate chain into a rate. idx is hwsim's rate
- * index (a band-relative legacy index, an HT MCS or VHT NSS<<4|MCS with NSS
- * counted from 1), flags its PHY_RF_* flags. Legacy indices are relative to
- * the band's table: 2.4 GHz has all 12 rates, 5/6 GHz start at 6 Mbit/s
- * (index 0 = 6 Mbit/s, 8 rates). Returns 0, or -EINVAL for an index that no
- * PHY of that band has (idx < 0, legacy idx out of range, HT MCS > 31, VHT
- * MCS > 9 or NSS 0 or > 8, DSSS at 5/6 GHz, 160 MHz with 80 MHz flag, ...).
+ * index, flags its PHY_RF_* flags: a band-relative legacy index; an HT MCS
+ * (PHY_RF_MCS); or for VHT (PHY_RF_VHT_MCS) mac80211's encoding
+ * (NSS - 1) << 4 | MCS (ieee80211_rate_set_vht(): NSS 1..8 in bits 4-6, so
+ * 0x79 is NSS 8 MCS 9). Legacy indices are relative to the band's table:
+ * 2.4 GHz has all 12 rates, 5/6 GHz start at 6 Mbit/s (index 0 = 6 Mbit/s,
+ * 8 rates); legacy rates ignore width and GI flags, and 1 Mbit/s the short
+ * preamble flag. Returns 0, or -EINVAL for what no PHY of that band sends:
+ * idx < 0, legacy idx out of range (DSSS at 5/6 GHz), HT MCS > 31 or HT at
+ * 80/160 MHz, VHT MCS > 9, VHT combinations 802.11 marks not valid (20 MHz
+ * MCS 9 except NSS 3 and 6; 80 MHz MCS 6 NSS 3 and 7; 80 MHz MCS 9 NSS 6;
+ * 160 MHz MCS 9 NSS 3), more than one width flag, 80/160 MHz at 2.4 GHz, or
+ * both MCS flags.
  */
 int phy_rate_from_hwsim(int8_t idx, uint16_t flags, enum phy_band band, struct phy_rate *out);
 
-/* Data rate in kbit/s (1 Mbit/s = 1000; HT MCS 7 20 MHz LGI = 65000, SGI = 72200). */
+/*
+ * Data rate in kbit/s (1 Mbit/s = 1000; HT MCS 7 20 MHz LGI = 65000, SGI =
+ * 72200: short-GI rates are rounded to 0.1 Mbit/s as 802.11's tables print them).
+ */
 uint32_t phy_rate_kbps(const struct phy_rate *r);
 
 /*
  * Time on air in microseconds of a PSDU of psdu_bytes (the 802.11 frame
  * including its 4-byte FCS): preamble + header + data symbols (+ the 6 us
- * signal extension of OFDM-based frames at 2.4 GHz). Published figures this
- * must match: 1500 B at OFDM 54 Mbit/s 5 GHz: 248 us (20 + 57 symbols of 4 us);
- * 1 Mbit/s DSSS long preamble, 1500 B: 192 + 12000 = 12192 us.
+ * signal extension of OFDM-based frames at 2.4 GHz); short-GI data fields
+ * round up to whole 4 us as 802.11's TXTIME does. Published figures this
+ * matches: 1536 B at OFDM 54 Mbit/s 5 GHz: 248 us (20 + 57 symbols of 4 us;
+ * a 1500 B PSDU takes 56 symbols, 244 us); 1 Mbit/s DSSS long preamble,
+ * 1500 B: 192 + 12000 = 12192 us. Saturates at UINT32_MAX. docs/phy.md.
  */
 uint32_t phy_airtime_us(const struct phy_rate *r, uint32_t psdu_bytes);
 
@@ -110,7 +121,8 @@ uint32_t phy_airtime_us(const struct phy_rate *r, uint32_t psdu_bytes);
  * The rate of a control response (ACK) to a frame sent at r: the highest
  * mandatory rate of the same modulation family not above r's (for HT/VHT the
  * legacy OFDM rate of the same modulation and code rate per stream), per
- * 802.11 9.7.6.5: 1/2 Mbit/s for DSSS/CCK, 6/12/24 Mbit/s for OFDM.
+ * 802.11 9.7.6.5: 1/2 Mbit/s for DSSS/CCK (2 Mbit/s keeps r's short
+ * preamble), 6/12/24 Mbit/s for OFDM; 20 MHz, same band.
  */
 struct phy_rate phy_ack_rate(const struct phy_rate *r);
 
@@ -132,9 +144,11 @@ uint32_t phy_slot_us(const struct phy_rate *r);
 /*
  * The spectrum a transmission occupies, in MHz: [*lo, *hi]. freq_mhz is the
  * primary 20 MHz channel's centre (hwsim's FREQ); wider channels extend over
- * the 802.11 channelisation: at 5/6 GHz the 40/80/160 MHz blocks are fixed;
- * at 2.4 GHz 40 MHz extends upwards for channels 1-7 and downwards above.
- * DSSS/CCK occupies 22 MHz.
+ * the 802.11 channelisation (Annex E operating classes): at 5 GHz the
+ * 40/80/160 MHz blocks are fixed (80: 36-48, 52-64, 100-112, 116-128,
+ * 132-144, 149-161; 160: 36-64, 100-128), at 6 GHz they tile up from
+ * channel 1 (5955 MHz); at 2.4 GHz 40 MHz extends upwards for channels 1-7
+ * and downwards above. DSSS/CCK occupies 22 MHz, the rest 20 MHz per 20.
  */
 void phy_span(const struct phy_rate *r, uint32_t freq_mhz, double *lo, double *hi);
 
