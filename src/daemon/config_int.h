@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the config loader shared by config.c (key tables, pass 1:
+ * shape, messages, entry points) and config_parse.c (pass 2: meaning, the
+ * value checks and parsers). Nothing outside those two includes this.
+ */
+#ifndef WM_DAEMON_CONFIG_INT_H
+#define WM_DAEMON_CONFIG_INT_H
+
+#include <libconfig.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "daemon/config.h"
+
+/* Every setting the tables know, by where it is; NULL when absent. */
+struct found {
+	const config_setting_t *ifaces, *ids, *count, *ilinks, *interference, *error_probs,
+		*ifading, *medium_array, *medium_detection;
+	const config_setting_t *model, *type, *links, *default_prob, *fading, *noise,
+		*positions, *directions, *tx_powers, *isnodeaps, *model_name, *exp, *xg, *sl,
+		*nfloors, *lf, *pl, *veg_file, *veg_size;
+	const config_setting_t *pmsr_sigma, *pmsr_alpha, *pmsr_nlos_prob, *pmsr_nlos_bias,
+		*pmsr_seed, *pmsr_brms;
+	const config_setting_t *legacy, *legacy_params;
+};
+
+#define SLOT(x) offsetof(struct found, x)
+
+/* One load: where its messages go, what it has found, what it fills. */
+struct ctx {
+	const char *name;
+	struct config_errors *errs;
+	unsigned nerr;
+	size_t links_cap;
+	struct wm_config *cfg;
+	struct found f;
+};
+
+/* "NAME:LINE: what: `value'" (value optional; line 0 drops the LINE part). */
+void config_report(struct ctx *c, int line, const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A setting's value as the file gave it, for a message. */
+void config_repr(const config_setting_t *s, char *buf, size_t size);
+
+static inline int line_of(const config_setting_t *s)
+{
+	return s ? (int)config_setting_source_line(s) : 0;
+}
+
+/* An error about a setting, quoting its value. */
+#define report_at(c, s, ...) \
+	do { \
+		char v_[96]; \
+		config_repr(s, v_, sizeof(v_)); \
+		config_report(c, line_of(s), v_, __VA_ARGS__); \
+	} while (0)
+
+/* --- typed reads --- */
+
+static inline bool get_int(const config_setting_t *s, long long *out)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		*out = config_setting_get_int(s);
+		return true;
+	case CONFIG_TYPE_INT64:
+		*out = config_setting_get_int64(s);
+		return true;
+	}
+	return false;
+}
+
+static inline bool get_number(const config_setting_t *s, double *out)
+{
+	long long i;
+
+	if (get_int(s, &i)) {
+		*out = (double)i;
+		return true;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_FLOAT)
+		return false;
+	*out = config_setting_get_float(s);
+	return isfinite(*out);	/* 1e999 scans as inf */
+}
+
+static inline bool is_list(const config_setting_t *s)
+{
+	return config_setting_is_list(s) || config_setting_is_array(s);
+}
+
+static inline const config_setting_t *elem(const config_setting_t *s, size_t i)
+{
+	return config_setting_get_elem(s, (unsigned)i);
+}
+
+static inline size_t length(const config_setting_t *s)
+{
+	return (size_t)config_setting_length(s);
+}
+
+static inline const config_setting_t **slot(struct ctx *c, size_t off)
+{
+	return (const config_setting_t **)((char *)&c->f + off);
+}
+
+/*
+ * Pass 2, in this order: ids first, since everything else is indexed by
+ * them. Each reports what it finds wrong and fills c->cfg with the rest.
+ */
+void config_parse_ids(struct ctx *c);
+void config_parse_model(struct ctx *c);
+void config_parse_numbers(struct ctx *c);
+
+#endif
