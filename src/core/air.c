@@ -221,7 +221,10 @@ static struct mradio *rec_sender(const struct medium *m, const struct txrec *rec
 
 /* ------------------------------------------------------------- contention */
 
-/* Does r, contending on [span_lo, span_hi], sense rec above the CCA threshold? */
+/*
+ * Does r, contending on [span_lo, span_hi], sense rec: its energy above the
+ * CCA threshold, or its preamble clear enough of the noise to detect?
+ */
 static bool senses(struct medium *m, struct mradio *r, const struct txrec *rec)
 {
 	struct mradio *s;
@@ -237,7 +240,7 @@ static bool senses(struct medium *m, struct mradio *r, const struct txrec *rec)
 	p = link_rx_dbm(m, s, r, rec->freq, &loss);
 	if (frac < 1.0)
 		p += 10.0 * log10(frac);
-	return p >= m->p.cca_dbm;
+	return p >= m->p.cca_dbm || p - m->noise_dbm[0] >= m->p.preamble_snr_db;
 }
 
 static bool senses_busy(struct medium *m, struct mradio *r)

@@ -22,7 +22,13 @@ void medium_params_init(struct medium_params *p)
 	p->default_prob = 0.0;
 	p->interference = true;
 	p->noise_figure_db = 7.0;
-	p->cca_dbm = -82.0;		/* 802.11 OFDM preamble detection, 20 MHz */
+	/*
+	 * 802.11 requires OFDM receivers to sense a preamble at -82 dBm; real
+	 * ones sense any preamble they can synchronise to, a few dB above the
+	 * noise. Without that a station hears frames it never defers to.
+	 */
+	p->cca_dbm = -82.0;
+	p->preamble_snr_db = 4.0;
 	p->default_tx_power_dbm = 20.0;
 	p->queue_limit = 256;
 }
@@ -416,7 +422,14 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 		for (uint32_t s = 0; s < m->radios_cap; s++) {
 			struct mradio *r = m->radios[s];
 
-			if (r && r->used && (mac_equal(r->id, conf->mac) || radio_has_addr(r, conf->mac)))
+			uint8_t perm[6];
+
+			if (!r || !r->used)
+				continue;
+			memcpy(perm, r->id, 6);
+			perm[0] &= (uint8_t)~0x40;
+			if (mac_equal(r->id, conf->mac) || mac_equal(perm, conf->mac) ||
+			    radio_has_addr(r, conf->mac))
 				radio_try_bind(m, r, conf->mac);
 		}
 	}
@@ -521,6 +534,14 @@ static struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t
 	notice(m, &(struct medium_notice){ .kind = MEDIUM_NOTICE_RADIO_NEW,
 					   .client = client, .radio = r->id });
 	radio_try_bind(m, r, id);
+	{
+		/* hwsim's identity is its perm address with 0x40 set in the first octet. */
+		uint8_t perm[6];
+
+		memcpy(perm, id, 6);
+		perm[0] &= (uint8_t)~0x40;
+		radio_try_bind(m, r, perm);
+	}
 	return r;
 }
 
@@ -641,32 +662,52 @@ void medium_learn(struct medium *m, struct mradio *r, const uint8_t mac[6])
 	addr_claim(m, r, mac);
 }
 
+static void radio_remove(struct medium *m, struct mradio *r)
+{
+	notice(m, &(struct medium_notice){ .kind = MEDIUM_NOTICE_RADIO_GONE,
+					   .client = r->client, .radio = r->id });
+	air_radio_gone(m, r);
+	radio_drop_frames(m, r);
+	radio_map_remove(m, r);
+	r->used = false;
+	r->gen++;
+	m->nradios--;
+	{
+		/* Emptied first, so addr_release() hands each address on. */
+		uint32_t n = r->naddrs, nl = r->nlearned;
+
+		r->naddrs = 0;
+		r->nlearned = 0;
+		for (uint32_t i = 0; i < n; i++)
+			addr_release(m, r, r->addrs[i].mac);
+		for (uint32_t i = 0; i < nl; i++)
+			addr_release(m, r, r->learned[i]);
+	}
+}
+
+int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6])
+{
+	radio_get(m, client, radio);
+	return 0;
+}
+
+int medium_radio_del(struct medium *m, uint32_t client, const uint8_t radio[6])
+{
+	struct mradio *r = radio_find(m, client, radio);
+
+	if (!r)
+		return -ENOENT;
+	radio_remove(m, r);
+	return 0;
+}
+
 void medium_client_gone(struct medium *m, uint32_t client)
 {
 	for (uint32_t s = 0; s < m->radios_cap; s++) {
 		struct mradio *r = m->radios[s];
 
-		if (!r || !r->used || r->client != client)
-			continue;
-		notice(m, &(struct medium_notice){ .kind = MEDIUM_NOTICE_RADIO_GONE,
-						   .client = client, .radio = r->id });
-		air_radio_gone(m, r);
-		radio_drop_frames(m, r);
-		radio_map_remove(m, r);
-		r->used = false;
-		r->gen++;
-		m->nradios--;
-		{
-			/* Emptied first, so addr_release() hands each address on. */
-			uint32_t n = r->naddrs, nl = r->nlearned;
-
-			r->naddrs = 0;
-			r->nlearned = 0;
-			for (uint32_t i = 0; i < n; i++)
-				addr_release(m, r, r->addrs[i].mac);
-			for (uint32_t i = 0; i < nl; i++)
-				addr_release(m, r, r->learned[i]);
-		}
+		if (r && r->used && r->client == client)
+			radio_remove(m, r);
 	}
 }
 

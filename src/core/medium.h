@@ -116,12 +116,16 @@ struct medium_params {
 	bool interference;		/* time-overlap interference (else only noise) */
 	bool addressee_only;		/* deliver unicast only to its addressee */
 	double noise_figure_db;		/* receiver noise figure */
-	double cca_dbm;			/* carrier sense threshold (per 20 MHz) */
+	double cca_dbm;			/* energy detection threshold (per 20 MHz) */
+	double preamble_snr_db;		/* a preamble this far above the noise is sensed */
 	double default_tx_power_dbm;	/* for radios on no configured node */
 	unsigned queue_limit;		/* frames queued per radio */
 };
 
-/* Defaults: path loss free space, interference on, NF 7 dB, CCA -82 dBm, 20 dBm, 256 frames. */
+/*
+ * Defaults: path loss free space, interference on, NF 7 dB, carrier sense
+ * at -82 dBm or 4 dB SNR whichever is lower, 20 dBm, 256 frames.
+ */
 void medium_params_init(struct medium_params *p);
 
 struct medium;
@@ -184,6 +188,13 @@ int medium_addr_add(struct medium *m, uint32_t client, const uint8_t radio[6],
 		    const uint8_t addr[6]);
 int medium_addr_del(struct medium *m, uint32_t client, const uint8_t radio[6],
 		    const uint8_t addr[6]);
+/*
+ * A radio known to exist before it announced anything (a transport saw it
+ * created): it receives from now on. 0. medium_radio_del() removes one
+ * radio like medium_client_gone() removes all of a client's: 0 or -ENOENT.
+ */
+int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6]);
+int medium_radio_del(struct medium *m, uint32_t client, const uint8_t radio[6]);
 /* The connection is gone: its radios and their queued frames go, with no status. */
 void medium_client_gone(struct medium *m, uint32_t client);
 

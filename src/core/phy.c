@@ -416,3 +416,18 @@ void phy_span(const struct phy_rate *r, uint32_t freq_mhz, double *lo, double *h
 	*lo = f - 10;
 	*hi = f + 10;
 }
+
+const char *phy_mode_name(enum phy_mode mode)
+{
+	switch (mode) {
+	case PHY_MODE_DSSS:
+		return "DSSS";
+	case PHY_MODE_OFDM:
+		return "OFDM";
+	case PHY_MODE_HT:
+		return "HT";
+	case PHY_MODE_VHT:
+		return "VHT";
+	}
+	return "?";
+}

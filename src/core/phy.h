@@ -80,6 +80,9 @@ struct phy_rate {
 	bool greenfield;	/* HT greenfield preamble */
 };
 
+/* "DSSS", "OFDM", "HT", "VHT". */
+const char *phy_mode_name(enum phy_mode mode);
+
 /* Band of a centre frequency in MHz: 2.4 GHz (2400..2500), 6 GHz (5925..7125), else 5 GHz. */
 enum phy_band phy_band_of_freq(uint32_t freq_mhz);
 

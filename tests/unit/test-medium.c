@@ -331,10 +331,11 @@ static void test_ack_lost_on_reverse_link(void **state)
 }
 
 /*
- * A and C send to B. Hidden: A and C cannot sense each other; visible: they
- * can. Returns the collisions counted and fills the delivery ratio.
+ * A and C send to B and hear each other at ac_snr: at -20 dB they are
+ * hidden from each other. Returns the collisions counted and fills the
+ * delivery ratio.
  */
-static uint64_t two_senders(bool hidden, bool interference, double *delivered)
+static uint64_t two_senders(double ac_snr, bool interference, double *delivered)
 {
 	struct medium_params p = params_snr();
 	struct medium_counters c;
@@ -350,7 +351,7 @@ static uint64_t two_senders(bool hidden, bool interference, double *delivered)
 	add_radio(e, 2, 0, 0);
 	link(e, 0, 1, 25);
 	link(e, 2, 1, 25);
-	link(e, 0, 2, hidden ? -20 : 25);
+	link(e, 0, 2, ac_snr);
 	for (int k = 0; k < 200; k++) {
 		send_frame(e, 0, 0, 1, &o);
 		send_frame(e, 0, 2, 1, &o);
@@ -368,9 +369,12 @@ static uint64_t two_senders(bool hidden, bool interference, double *delivered)
 static void test_hidden_node_collides(void **state)
 {
 	double d_hidden, d_visible, d_off;
-	uint64_t hidden = two_senders(true, true, &d_hidden);
-	uint64_t visible = two_senders(false, true, &d_visible);
-	uint64_t off = two_senders(true, false, &d_off);
+	uint64_t hidden = two_senders(-20, true, &d_hidden);
+	uint64_t visible = two_senders(25, true, &d_visible);
+	uint64_t off = two_senders(-20, false, &d_off);
+	/* -85 dBm: under the -82 dBm CCA level, but a preamble 9 dB over the noise is sensed. */
+	double d_weak;
+	uint64_t weak = two_senders(9, true, &d_weak);
 
 	print_message("hidden: %lu collisions, %.3f acked; visible: %lu, %.3f; no interference: %lu, %.3f\n",
 		      (unsigned long)hidden, d_hidden, (unsigned long)visible, d_visible,
@@ -380,6 +384,8 @@ static void test_hidden_node_collides(void **state)
 	assert_true(hidden > 200);
 	assert_true(visible < hidden / 10);
 	assert_true(d_visible > 0.99);
+	assert_true(weak < hidden / 10);
+	assert_true(d_weak > 0.99);
 	assert_true(d_hidden < d_visible);
 	/* Without the interference model the same topology never collides. */
 	assert_int_equal(off, 0);
