@@ -46,6 +46,13 @@ static void on_deliver(void *opaque, const struct medium_rx *rx)
 
 	if (!c)
 		return;
+	if (log_get_level() >= LOG_LEVEL_DEBUG) {
+		char id[MAC_STR_LEN];
+
+		log_debug("%s: %s receives %u B at %d dBm, %u MHz, rate %s %u", c->name,
+			  mac_format(rx->radio, id), rx->len, rx->signal_dbm, rx->freq,
+			  phy_mode_name(rx->rate.mode), rx->rate.mcs);
+	}
 	client_send(wm, c, buf, hwsim_encode_rx(buf, sizeof(buf), c->nl_type, rx), "frame");
 }
 
@@ -57,6 +64,14 @@ static void on_status(void *opaque, const struct medium_status *st)
 
 	if (!c)
 		return;
+	if (log_get_level() >= LOG_LEVEL_DEBUG) {
+		char id[MAC_STR_LEN];
+
+		log_debug("%s: %s cookie %llu %s after %u/%u/%u/%u attempts", c->name,
+			  mac_format(st->radio, id), (unsigned long long)st->cookie,
+			  st->acked ? "acked" : "not acked", st->rates[0].count, st->rates[1].count,
+			  st->rates[2].count, st->rates[3].count);
+	}
 	client_send(wm, c, buf, hwsim_encode_status(buf, sizeof(buf), c->nl_type, st), "TX status");
 }
 
@@ -192,6 +207,15 @@ int wm_client_input(struct wm *wm, struct wm_client *c, const void *buf, size_t 
 				    hwsim_encode_tx_failed(out, sizeof(out), c->nl_type, 0, &msg),
 				    "TX status");
 			return bad(c, -EINVAL, "FRAME", why);
+		}
+		if (log_get_level() >= LOG_LEVEL_DEBUG) {
+			char id[MAC_STR_LEN], dst[MAC_STR_LEN];
+
+			log_debug("%s: %s sends %u B to %s, %u MHz, cookie %llu, flags %#x, rates %d/%u %d/%u %d/%u %d/%u",
+				  c->name, mac_format(tx.radio, id), tx.len, mac_format(tx.dst, dst),
+				  tx.freq, (unsigned long long)tx.cookie, tx.flags,
+				  tx.rates[0].idx, tx.rates[0].count, tx.rates[1].idx, tx.rates[1].count,
+				  tx.rates[2].idx, tx.rates[2].count, tx.rates[3].idx, tx.rates[3].count);
 		}
 		/* A rate chain no PHY can send gets its failed status inside. */
 		medium_tx(wm->medium, wm_now(wm), &tx);

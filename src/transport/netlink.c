@@ -7,6 +7,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -27,6 +28,7 @@ struct nl_medium {
 	struct wm *wm;
 	struct mnl_socket *nl;
 	uint16_t family;
+	uint32_t config_group;		/* hwsim's "config" multicast group, 0 if none */
 	uint32_t portid;
 	uint32_t seq;
 	struct loop_watch watch;
@@ -36,13 +38,46 @@ struct nl_medium {
 	uint8_t buf[65536];		/* one datagram: larger than any hwsim message batch */
 };
 
+struct family_info {
+	uint16_t id;
+	uint32_t config_group;
+};
+
+static int group_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+		tb[type] = attr;
+	else if (type == CTRL_ATTR_MCAST_GRP_ID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
-	uint16_t *family = data;
+	struct family_info *fi = data;
+	const struct nlattr *grp;
 
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
-		*family = mnl_attr_get_u16(attr);
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+			fi->id = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		mnl_attr_for_each_nested(grp, attr) {
+			const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+
+			mnl_attr_parse_nested(grp, group_attr_cb, tb);
+			if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+			    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), "config"))
+				fi->config_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		}
+		break;
+	default:
+		break;
+	}
 	return MNL_CB_OK;
 }
 
@@ -73,7 +108,7 @@ static int resolve_family(struct nl_medium *nm)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nm->buf);
 	struct genlmsghdr *g;
-	uint16_t family = 0;
+	struct family_info fi = { 0 };
 	int ret;
 
 	nlh->nlmsg_type = GENL_ID_CTRL;
@@ -83,12 +118,13 @@ static int resolve_family(struct nl_medium *nm)
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "MAC80211_HWSIM");
-	ret = nl_request(nm, nlh, family_cb, &family);
+	ret = nl_request(nm, nlh, family_cb, &fi);
 	if (ret < 0)
 		return ret;
-	if (!family)
+	if (!fi.id)
 		return -ENOENT;
-	nm->family = family;
+	nm->family = fi.id;
+	nm->config_group = fi.config_group;
 	return 0;
 }
 
@@ -104,6 +140,44 @@ static int nl_send(struct wm_client *c, const void *msg, size_t len)
 }
 
 static const struct wm_client_ops nl_ops = { .send = nl_send };
+
+/*
+ * hwsim's identity for the radio it numbers id, unless it was created with
+ * PERM_ADDR (no message tells that address): 42:00:00:II:ii:00.
+ */
+static void radio_identity(uint32_t id, uint8_t mac[6])
+{
+	const uint8_t m[6] = { 0x42, 0, 0, (uint8_t)(id >> 8), (uint8_t)id, 0 };
+
+	memcpy(mac, m, 6);
+}
+
+/*
+ * Radios that exist before they say anything: those the GET_RADIO dump
+ * lists at start and those the "config" group announces later. A radio
+ * that only monitors never announces an address (hwsim skips monitor
+ * interfaces) and never transmits, and would otherwise hear nothing.
+ */
+static bool nl_radio_event(struct nl_medium *nm, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct hwsim_msg msg;
+	uint8_t id[6];
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*g) ||
+	    (g->cmd != HWSIM_CMD_NEW_RADIO && g->cmd != HWSIM_CMD_GET_RADIO &&
+	     g->cmd != HWSIM_CMD_DEL_RADIO))
+		return false;
+	if (hwsim_decode(nlh, nlh->nlmsg_len, &msg, NULL) < 0 ||
+	    !hwsim_has(&msg, HWSIM_ATTR_RADIO_ID))
+		return true;
+	radio_identity(msg.radio_id, id);
+	if (g->cmd == HWSIM_CMD_DEL_RADIO)
+		medium_radio_del(nm->wm->medium, nm->client->id, id);
+	else
+		medium_radio_add(nm->wm->medium, nm->client->id, id);
+	return true;
+}
 
 static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len)
 {
@@ -124,7 +198,7 @@ static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len)
 				log_debug("kernel: a radio did not take a message: %s",
 					  strerror(-err->error));
 			}
-		} else if (nlh->nlmsg_type == nm->family) {
+		} else if (nlh->nlmsg_type == nm->family && !nl_radio_event(nm, nlh)) {
 			wm_client_input(nm->wm, nm->client, nlh, nlh->nlmsg_len);
 		}
 		nlh = mnl_nlmsg_next(nlh, &left);
@@ -235,6 +309,13 @@ int nl_medium_open(struct wm *wm, struct nl_medium **out)
 		log_error("netlink: cannot watch the socket: %s", strerror(-ret));
 		goto free_client;
 	}
+	if (nm->config_group &&
+	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &nm->config_group,
+		       sizeof(nm->config_group)) < 0)
+		log_warn("netlink: cannot follow radio creation: %s", strerror(errno));
+	len = hwsim_encode_get_radio(nm->buf, sizeof(nm->buf), nm->family, ++nm->seq, -1);
+	if (len < 0 || mnl_socket_sendto(nm->nl, nm->buf, (size_t)len) < 0)
+		log_warn("netlink: cannot list the radios: %s", strerror(len < 0 ? (int)-len : errno));
 	log_notice("netlink: registered as the hwsim medium (family %u)", nm->family);
 	*out = nm;
 	return 0;
