@@ -1,6 +1,7 @@
 # The two commands of the README, plus the usual ones.
 #   make          build (installs missing Debian build packages when run as root)
 #   make check    every test suite: unit, sanitizers, fuzzing, end to end
+#   make demo     an AP and two stations associating through wifimedium
 #   make bench    the benchmarks in bench/
 
 BUILD ?= build
@@ -13,10 +14,13 @@ all:
 check:
 	@scripts/check
 
+demo:
+	@scripts/demo
+
 bench: all
 	$(BUILD)/bench/bench-core
 
 clean:
 	rm -rf build build-* *.setup.log *.ninja.log
 
-.PHONY: all check bench clean
+.PHONY: all check demo bench clean

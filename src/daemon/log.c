@@ -66,6 +66,7 @@ void log_close(void)
 	out = NULL;
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vlog(enum log_level l, const char *fmt, va_list ap)
 {
 	FILE *f = out ? out : stderr;
