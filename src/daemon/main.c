@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "daemon/config.h"
 #include "daemon/log.h"
@@ -267,6 +268,24 @@ static void on_signal(int sig, void *opaque)
 	loop_stop(d->loop);
 }
 
+/* What the medium did and what it cost, for the log and for benchmarks. */
+static void log_totals(struct daemon *d)
+{
+	struct medium_counters c;
+	struct rusage ru;
+	double cpu;
+
+	medium_get_counters(d->wm.medium, &c);
+	getrusage(RUSAGE_SELF, &ru);
+	cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	log_notice("totals: %" PRIu64 " frames (%" PRIu64 " attempts, %" PRIu64 " acked, %" PRIu64
+		   " failed), %" PRIu64 " deliveries, %" PRIu64 " collisions, %" PRIu64
+		   " queue drops; %.3f s CPU, %.1f us per frame",
+		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.rx_frames, c.collisions,
+		   c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
+}
+
 static void before_wait(void *opaque)
 {
 	struct daemon *d = opaque;
@@ -342,6 +361,7 @@ int main(int argc, char **argv)
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
 		   d.o.config ? ", config " : "", d.o.config ? d.o.config : "");
 	loop_run(d.loop, before_wait, &d);
+	log_totals(&d);
 	ret = 0;
 
 	nl_medium_close(d.nl);
