@@ -17,6 +17,7 @@
 #include "daemon/loop.h"
 #include "daemon/wm.h"
 #include "transport/netlink.h"
+#include "transport/vhost_user.h"
 #include "util/util.h"
 
 #ifndef WM_VERSION
@@ -32,6 +33,7 @@ struct options {
 	bool test_config;
 	bool addressee_only;
 	bool netlink;
+	const char *vhost_user;
 };
 
 struct daemon {
@@ -40,6 +42,7 @@ struct daemon {
 	struct wm wm;
 	struct medium_params base;	/* parameters before any config */
 	struct nl_medium *nl;
+	struct vu_server *vu;
 };
 
 enum {
@@ -55,6 +58,7 @@ static const struct option long_options[] = {
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "netlink", no_argument, NULL, 'n' },
+	{ "vhost-user", required_argument, NULL, 'u' },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
 	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
@@ -75,8 +79,10 @@ static void usage(FILE *f)
 		"  -l, --log-level LEVEL  error, warn, notice (default), info, debug,\n"
 		"                         or wmediumd's 0..7\n"
 		"      --log-file FILE    log to FILE instead of standard error\n"
+		"  -u, --vhost-user PATH  listen on PATH for VMs presenting virtio device 29\n"
+		"                         (UML, crosvm, QEMU >= 10.2), any number of them\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
-		"                         netlink (the default while no other transport is given)\n"
+		"                         netlink too (the default without -u)\n"
 		"      --seed N           seed of every random draw (default 1): runs repeat\n"
 		"      --addressee-only   deliver unicast frames only to their addressee\n"
 		"                         (no overhearing: for very large setups)\n"
@@ -104,7 +110,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->level = LOG_LEVEL_NOTICE;
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "c:x:l:nhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:x:l:u:nhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -123,6 +129,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			o->netlink = true;
+			break;
+		case 'u':
+			o->vhost_user = optarg;
 			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &o->seed) < 0) {
@@ -151,8 +160,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "wifimedium: unexpected argument: `%s'\n", argv[optind]);
 		return -1;
 	}
-	/* The only transport so far: the local kernel's radios. */
-	o->netlink = true;
+	/* As wmediumd: with -u the local kernel's radios are left alone unless -n says otherwise. */
+	if (!o->vhost_user)
+		o->netlink = true;
 	return 0;
 }
 
@@ -356,8 +366,10 @@ int main(int argc, char **argv)
 		log_error("cannot handle signals: %s", strerror(errno));
 		goto deinit;
 	}
-	if (d.o.netlink && nl_medium_open(&d.wm, &d.nl) < 0)
+	if (d.o.vhost_user && vu_server_open(&d.wm, d.o.vhost_user, &d.vu) < 0)
 		goto deinit;
+	if (d.o.netlink && nl_medium_open(&d.wm, &d.nl) < 0)
+		goto close_vu;
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
 		   d.o.config ? ", config " : "", d.o.config ? d.o.config : "");
 	loop_run(d.loop, before_wait, &d);
@@ -365,6 +377,8 @@ int main(int argc, char **argv)
 	ret = 0;
 
 	nl_medium_close(d.nl);
+close_vu:
+	vu_server_close(d.vu);
 deinit:
 	wm_deinit(&d.wm);
 	loop_free(d.loop);
