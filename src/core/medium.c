@@ -281,6 +281,9 @@ void medium_free(struct medium *m)
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	free(m->nodes);
+	for (uint32_t i = 0; i < m->client_names_cap; i++)
+		free(m->client_names[i]);
+	free(m->client_names);
 	free(m->pins);
 	free(m->links);
 	free(m->ov);
@@ -354,26 +357,48 @@ static void notice(struct medium *m, const struct medium_notice *n)
 
 static bool radio_has_addr(const struct mradio *r, const uint8_t mac[6]);
 
-static void radio_bind(struct medium *m, struct mradio *r, int node)
+static void radio_bind(struct medium *m, struct mradio *r, int node, bool by_name)
 {
 	struct medium_notice n = {
 		.kind = MEDIUM_NOTICE_NODE_BOUND, .client = r->client, .radio = r->id,
 		.addr = m->nodes[node].has_mac ? m->nodes[node].mac : NULL, .node = node,
+		.node_name = m->nodes[node].name,
 	};
 
 	r->node = node;
+	r->node_by_name = by_name;
 	air_links_invalidate(m);
 	notice(m, &n);
 }
 
-/* Bind r to the node configured for mac, if any and r has none yet. */
+static const char *client_name(const struct medium *m, uint32_t client)
+{
+	return client < m->client_names_cap ? m->client_names[client] : NULL;
+}
+
+/* Place r on the node named after its client, if any and r has no place yet. */
+static void radio_try_bind_name(struct medium *m, struct mradio *r)
+{
+	const char *name = client_name(m, r->client);
+
+	if (r->node >= 0 || !name)
+		return;
+	for (uint32_t i = 0; i < m->nnodes; i++) {
+		if (m->nodes[i].name && !strcmp(m->nodes[i].name, name)) {
+			radio_bind(m, r, (int)i, true);
+			return;
+		}
+	}
+}
+
+/* Bind r to the node configured for mac, unless r has a place by MAC already. */
 static void radio_try_bind(struct medium *m, struct mradio *r, const uint8_t mac[6])
 {
-	if (r->node >= 0)
+	if (r->node >= 0 && !r->node_by_name)
 		return;
 	for (uint32_t i = 0; i < m->nnodes; i++) {
 		if (m->nodes[i].has_mac && mac_equal(m->nodes[i].mac, mac)) {
-			radio_bind(m, r, (int)i);
+			radio_bind(m, r, (int)i, false);
 			return;
 		}
 	}
@@ -382,8 +407,10 @@ static void radio_try_bind(struct medium *m, struct mradio *r, const uint8_t mac
 void medium_nodes_clear(struct medium *m)
 {
 	for (uint32_t s = 0; s < m->radios_cap; s++)
-		if (m->radios[s])
+		if (m->radios[s]) {
 			m->radios[s]->node = -1;
+			m->radios[s]->node_by_name = false;
+		}
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	m->nnodes = 0;
@@ -417,7 +444,16 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 	n->medium_id = conf->medium_id;
 	m->nnodes++;
 
-	/* Radios already known may answer to the new node's address. */
+	/* Radios already known may belong to the new node, by their client's name... */
+	if (conf->name) {
+		for (uint32_t s = 0; s < m->radios_cap; s++) {
+			struct mradio *r = m->radios[s];
+
+			if (r && r->used)
+				radio_try_bind_name(m, r);
+		}
+	}
+	/* ... or by an address they answer to. */
 	if (conf->has_mac) {
 		for (uint32_t s = 0; s < m->radios_cap; s++) {
 			struct mradio *r = m->radios[s];
@@ -542,6 +578,7 @@ static struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t
 		perm[0] &= (uint8_t)~0x40;
 		radio_try_bind(m, r, perm);
 	}
+	radio_try_bind_name(m, r);
 	return r;
 }
 
@@ -685,6 +722,31 @@ static void radio_remove(struct medium *m, struct mradio *r)
 	}
 }
 
+int medium_client_set_name(struct medium *m, uint32_t client, const char *name)
+{
+	if (client >= m->client_names_cap) {
+		uint32_t cap = m->client_names_cap ? m->client_names_cap : 16;
+
+		if (!name)
+			return 0;
+		while (cap <= client)
+			cap *= 2;
+		m->client_names = xreallocarray(m->client_names, cap, sizeof(*m->client_names));
+		memset(&m->client_names[m->client_names_cap], 0,
+		       (cap - m->client_names_cap) * sizeof(*m->client_names));
+		m->client_names_cap = cap;
+	}
+	free(m->client_names[client]);
+	m->client_names[client] = name ? xstrdup(name) : NULL;
+	for (uint32_t s = 0; name && s < m->radios_cap; s++) {
+		struct mradio *r = m->radios[s];
+
+		if (r && r->used && r->client == client)
+			radio_try_bind_name(m, r);
+	}
+	return 0;
+}
+
 int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6])
 {
 	radio_get(m, client, radio);
@@ -709,6 +771,7 @@ void medium_client_gone(struct medium *m, uint32_t client)
 		if (r && r->used && r->client == client)
 			radio_remove(m, r);
 	}
+	medium_client_set_name(m, client, NULL);
 }
 
 /* ---------------------------------------------------------------- queues */

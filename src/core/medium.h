@@ -92,6 +92,7 @@ struct medium_notice {
 	const uint8_t *addr;		/* DUP_ADDR: the address; NODE_BOUND: the node's MAC or NULL */
 	uint32_t other_client;		/* DUP_ADDR: the client that had it first */
 	int node;			/* NODE_BOUND */
+	const char *node_name;		/* NODE_BOUND: the node's name, or NULL */
 };
 
 struct medium_ops {
@@ -188,6 +189,12 @@ int medium_addr_add(struct medium *m, uint32_t client, const uint8_t radio[6],
 		    const uint8_t addr[6]);
 int medium_addr_del(struct medium *m, uint32_t client, const uint8_t radio[6],
 		    const uint8_t addr[6]);
+/*
+ * Name a client (a VM): its radios take the node of that name, unless a node
+ * by MAC claims them. NULL forgets the name. 0.
+ */
+int medium_client_set_name(struct medium *m, uint32_t client, const char *name);
+
 /*
  * A radio known to exist before it announced anything (a transport saw it
  * created): it receives from now on. 0. medium_radio_del() removes one

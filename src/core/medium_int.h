@@ -58,6 +58,7 @@ struct mradio {
 	uint32_t client;
 	uint8_t id[6];
 	int node;			/* -1: on no configured node */
+	bool node_by_name;		/* placed by its client's name: a node by MAC overrides */
 	struct maddr *addrs;
 	uint32_t naddrs, addrs_cap;
 	uint8_t learned[MEDIUM_LEARNED_ADDRS][6];
@@ -163,6 +164,9 @@ struct medium {
 	uint64_t *addr_keys;		/* mac (48 bits) + 1, 0 empty, UINT64_MAX deleted */
 	int32_t *addr_vals;
 	uint32_t addr_map_cap, addr_map_fill;
+
+	char **client_names;		/* by client id: radios of a named client take its node */
+	uint32_t client_names_cap;
 
 	struct mnode *nodes;
 	uint32_t nnodes, nodes_cap;

@@ -103,6 +103,9 @@ static void on_notice(void *opaque, const struct medium_notice *n)
 		if (n->addr)
 			log_info("%s: radio %s placed on configured node %d (%s)", name, id, n->node,
 				 mac_format(n->addr, a));
+		else if (n->node_name)
+			log_info("%s: radio %s placed on configured node %d (\"%s\")", name, id, n->node,
+				 n->node_name);
 		else
 			log_info("%s: radio %s placed on configured node %d", name, id, n->node);
 		break;
@@ -159,6 +162,7 @@ struct wm_client *wm_client_new(struct wm *wm, const char *name, uint16_t nl_typ
 	c->ops = ops;
 	c->priv = priv;
 	wm->clients[id] = c;
+	medium_client_set_name(wm->medium, id, c->name);
 	log_info("%s: connected", c->name);
 	return c;
 }

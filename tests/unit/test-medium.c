@@ -732,6 +732,42 @@ static void test_path_loss_range(void **state)
 	env_free(e);
 }
 
+static void test_placed_by_client_name(void **state)
+{
+	struct medium_params p;
+	struct env *e;
+	struct medium_node_conf far = { .name = "sta", .pos = { 500, 0, 0 }, .tx_power_dbm = 20 };
+	struct medium_node_conf near = { .has_mac = true, .pos = { 5, 0, 0 }, .tx_power_dbm = 20 };
+	uint8_t id[6], a[6];
+	int32_t first;
+
+	(void)state;
+	medium_params_init(&p);
+	e = env_new(&p);
+	add_radio(e, 0, 0, 0);
+	/* Client 1 is the VM "sta": its radio lands on node "sta", 500 m away. */
+	assert_int_equal(medium_node_add(e->m, &far), 1);
+	medium_client_set_name(e->m, 1, "sta");
+	ident(1, id);
+	addr(1, a);
+	assert_int_equal(medium_addr_add(e->m, 1, id, a), 0);
+	send_frame(e, 0, 0, -1, &ofdm6);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nrx, 1);
+	first = e->rx[0].signal;
+	/* 20 dBm - FSPL(500 m, 5180 MHz) = 20 - 100.7 = -80.7 dBm. */
+	assert_true(first >= -82 && first <= -79);
+
+	/* A node by MAC is more specific than the VM's name: it wins. */
+	addr(1, near.mac);
+	assert_int_equal(medium_node_add(e->m, &near), 2);
+	send_frame(e, 100000, 0, -1, &ofdm6);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nrx, 2);
+	assert_true(e->rx[1].signal > first + 30);
+	env_free(e);
+}
+
 static uint64_t run_hash(uint64_t seed)
 {
 	struct medium_params p = params_snr();
@@ -830,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_address_noticed),
 		cmocka_unit_test(test_addressee_only),
 		cmocka_unit_test(test_path_loss_range),
+		cmocka_unit_test(test_placed_by_client_name),
 		cmocka_unit_test(test_deterministic_under_seed),
 		cmocka_unit_test(test_rates_and_airtime_follow_chain),
 		cmocka_unit_test(test_reentry_refused),
