@@ -58,10 +58,11 @@ ns_phy() {
 	ip netns exec "$1" ip link set lo up
 }
 
+# in_ns NS CMD...: run CMD in namespace NS, or right here when NS is "-".
 in_ns() {
 	_ns=$1
 	shift
-	ip netns exec "$_ns" "$@"
+	if [ "$_ns" = - ]; then "$@"; else ip netns exec "$_ns" "$@"; fi
 }
 
 # ap_start NS CONF
@@ -151,4 +152,23 @@ write_sta_conf() {
 		echo "}"
 		[ "$3" = sae ] && echo "sae_pwe=2"
 	} >"$1"
+}
+
+# --- for VMs of host-side tests (tests/e2e/vhost) ---
+
+# flag_set NAME / flag_wait NAME SECONDS: meeting points shared with the host
+# and the other VMs (files in a host directory every VM sees).
+flag_set() { touch "$WM_FLAGS/$1"; }
+flag_wait() {
+	for _ in $(seq 1 $(($2 * 5))); do
+		[ -f "$WM_FLAGS/$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# radio_new MAC: a radio with that address (unique across VMs); prints its interface.
+radio_new() {
+	"$WM_BUILD/src/hwsim-radio" add --mac "$1" >"$W/radio-$1.log" 2>&1 || return 1
+	awk -v m="$1" '$3 == m { print $5 }' "$W/radio-$1.log"
 }
