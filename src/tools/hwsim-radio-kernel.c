@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hwsim-radio's netlink and sysfs side (see hwsim-radio.h). One request at a
+ * time, answered synchronously: a command-line tool has nothing else to do.
+ */
+#include "hwsim-radio.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <limits.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#ifndef NLM_F_CAPPED
+#define NLM_F_CAPPED 0x100
+#endif
+#ifndef NLM_F_ACK_TLVS
+#define NLM_F_ACK_TLVS 0x200
+#endif
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+#define HR_SYSFS "/sys/class/ieee80211"
+#define HR_BUF_SIZE 65536	/* a dump datagram is at most 32 KiB; larger never truncates */
+
+struct hr_nl {
+	struct mnl_socket *sock;
+	uint16_t family;
+	uint32_t seq;
+	char ext_msg[128];	/* the kernel's extended-ack text for the last answer, or "" */
+	_Alignas(4) uint8_t buf[HR_BUF_SIZE];	/* hwsim_decode() needs 4-byte alignment */
+};
+
+/* ---------------------------------------------------------------- netlink */
+
+static int hr_family_attr(const struct nlattr *attr, void *data)
+{
+	uint16_t *id = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+		*id = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+/* The kernel's extended-ack message (NLMSGERR_ATTR_MSG), if it sent one. */
+static void hr_ext_msg(struct hr_nl *nl, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*err);
+
+	nl->ext_msg[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || mnl_nlmsg_get_payload_len(nlh) < off)
+		return;
+	/* Uncapped errors carry a copy of the request before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < sizeof(err->msg))
+			return;
+		off += err->msg.nlmsg_len - sizeof(err->msg);
+	}
+	if (off > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_for_each(attr, nlh, off) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
+			snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s", mnl_attr_get_str(attr));
+			return;
+		}
+	}
+}
+
+/*
+ * Send the request in nl->buf (len bytes, sequence nl->seq) and read answers
+ * until its NLMSG_ERROR or, for a dump, NLMSG_DONE. Answers of the hwsim
+ * family go to cb (which may be NULL). *status gets the kernel's verdict:
+ * 0, -errno, or NEW_RADIO's radio id. Returns 0, or -errno when the socket
+ * fails, -EBADMSG for an answer that does not parse, -EINTR when the radio
+ * list changed during a dump (ask again), or cb's error.
+ */
+static int hr_transact(struct hr_nl *nl, size_t len,
+		       int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+		       int32_t *status)
+{
+	uint32_t portid = mnl_socket_get_portid(nl->sock);
+	bool interrupted = false;
+
+	nl->ext_msg[0] = '\0';
+	if (mnl_socket_sendto(nl->sock, nl->buf, len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
+		int left = (int)n;
+
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			if (nlh->nlmsg_seq != nl->seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != portid))
+				continue;	/* not the answer to this request */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				interrupted = true;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				uint32_t seq;
+
+				if (hwsim_decode_ack(nlh, nlh->nlmsg_len, &seq, status) < 0)
+					return -EBADMSG;
+				hr_ext_msg(nl, nlh);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed says why in the int after the header. */
+				*status = 0;
+				if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int32_t))
+					memcpy(status, mnl_nlmsg_get_payload(nlh), sizeof(int32_t));
+				return interrupted ? -EINTR : 0;
+			}
+			if (nlh->nlmsg_type == nl->family && cb) {
+				int ret = cb(nlh, data);
+
+				if (ret < 0)
+					return ret;
+			}
+		}
+		if (left > 0)
+			return -EBADMSG;	/* a message claims more than the datagram holds */
+	}
+}
+
+/* The control family's answer to CTRL_CMD_GETFAMILY, before its ACK. */
+static int hr_family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct hr_nl *nl = data;
+	uint16_t id = 0;
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), hr_family_attr, &id) < 0 || !id)
+		return -EBADMSG;
+	nl->family = id;
+	return 0;
+}
+
+void hr_nl_close(struct hr_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+/* As transport/netlink.c does it. */
+int hr_nl_open(struct hr_nl **out)
+{
+	struct hr_nl *nl = xcalloc(1, sizeof(*nl));
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int32_t status = 0;
+	int ret;
+
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		fprintf(stderr, HR_PROG ": cannot open a generic netlink socket: %s\n",
+			strerror(-ret));
+		goto close_nl;
+	}
+	/*
+	 * Errors then carry only the request's header, plus the kernel's text
+	 * for them ("must have at least one channel"), which we print. Both
+	 * are optional: without them errors just say less.
+	 */
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_CAP_ACK, &(int){ 1 },
+		   sizeof(int));
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_EXT_ACK, &(int){ 1 },
+		   sizeof(int));
+
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "MAC80211_HWSIM");
+	/* Until resolved, nl->family is the control family, whose answer we want. */
+	nl->family = GENL_ID_CTRL;
+	ret = hr_transact(nl, nlh->nlmsg_len, hr_family_cb, nl, &status);
+	if (ret == 0 && status < 0)
+		ret = status;
+	if (ret == 0 && nl->family == GENL_ID_CTRL)
+		ret = -ENOENT;	/* acknowledged without an answer: treat as no family */
+	if (ret < 0) {
+		if (ret == -ENOENT)
+			fprintf(stderr, HR_PROG ": mac80211_hwsim not loaded (no MAC80211_HWSIM "
+				"generic netlink family): modprobe mac80211_hwsim radios=0\n");
+		else
+			fprintf(stderr, HR_PROG ": cannot resolve the MAC80211_HWSIM family: %s\n",
+				strerror(-ret));
+		goto close_nl;
+	}
+	*out = nl;
+	return 0;
+
+close_nl:
+	hr_nl_close(nl);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ sysfs */
+
+/* A phy name we may put in a sysfs path: no '/', not "." or "..". */
+static bool hr_phy_name_ok(const char *phy)
+{
+	return phy[0] && !strchr(phy, '/') && strcmp(phy, ".") && strcmp(phy, "..");
+}
+
+int hr_phy_addrs(const char *phy, uint8_t perm[ETH_ALEN], uint8_t ident[ETH_ALEN])
+{
+	char path[PATH_MAX], line[64];
+	int n = 0;
+	FILE *f;
+
+	if (!hr_phy_name_ok(phy))
+		return -EINVAL;
+	snprintf(path, sizeof(path), HR_SYSFS "/%s/addresses", phy);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (n < 2 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (mac_parse(line, n == 0 ? perm : ident) < 0)
+			break;
+		n++;
+	}
+	fclose(f);
+	return n ? n : -EBADMSG;
+}
+
+void hr_phy_netdevs(const char *phy, char *out, size_t size)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	size_t used = 0;
+	DIR *d;
+
+	snprintf(out, size, "-");
+	if (!hr_phy_name_ok(phy))
+		return;
+	snprintf(path, sizeof(path), HR_SYSFS "/%s/device/net", phy);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int w;
+
+		if (de->d_name[0] == '.')
+			continue;
+		w = snprintf(out + used, size - used, "%s%s", used ? "," : "", de->d_name);
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	closedir(d);
+	if (!used)
+		snprintf(out, size, "-");
+}
+
+int hr_phy_by_addr(const uint8_t mac[ETH_ALEN], char *phy)
+{
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *d = opendir(HR_SYSFS);
+
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		uint8_t perm[ETH_ALEN], ident[ETH_ALEN];
+		int n;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) > HR_NAME_MAX)
+			continue;
+		n = hr_phy_addrs(de->d_name, perm, ident);
+		if ((n >= 1 && mac_equal(perm, mac)) || (n == 2 && mac_equal(ident, mac))) {
+			strcpy(phy, de->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/* ----------------------------------------------------------------- radios */
+
+static int hr_radio_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct hr_radios *list = data;
+	struct hwsim_msg msg;
+	struct hr_radio *r;
+
+	if (hwsim_decode(nlh, nlh->nlmsg_len, &msg, NULL) < 0)
+		return -EBADMSG;
+	/* The "list changed" marker of an interrupted dump carries no radio. */
+	if (msg.cmd != HWSIM_CMD_GET_RADIO || !hwsim_has(&msg, HWSIM_ATTR_RADIO_ID))
+		return 0;
+	list->v = xreallocarray(list->v, list->n + 1, sizeof(*list->v));
+	r = &list->v[list->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = msg.radio_id;
+	if (hwsim_has(&msg, HWSIM_ATTR_RADIO_NAME)) {
+		size_t n = msg.radio_name_len < HR_NAME_MAX ? msg.radio_name_len : HR_NAME_MAX;
+
+		memcpy(r->phy, msg.radio_name, n);
+		r->phy[n] = '\0';
+	}
+	r->channels = hwsim_has(&msg, HWSIM_ATTR_CHANNELS) ? msg.channels : 1;
+	if (hwsim_has(&msg, HWSIM_ATTR_REG_HINT_ALPHA2) &&
+	    isalpha((unsigned char)msg.reg_alpha2[0]) && isalpha((unsigned char)msg.reg_alpha2[1]))
+		memcpy(r->alpha2, msg.reg_alpha2, 2);
+	r->p2p = hwsim_has(&msg, HWSIM_ATTR_SUPPORT_P2P_DEVICE);
+	r->chanctx = hwsim_has(&msg, HWSIM_ATTR_USE_CHANCTX);
+	r->strict_reg = hwsim_has(&msg, HWSIM_ATTR_REG_STRICT_REG);
+	return 0;
+}
+
+int hr_get_radios(struct hr_nl *nl, int64_t id, struct hr_radios *list)
+{
+	/* A dump restarts when radios come and go under it; give up eventually. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		int32_t status = 0;
+		ssize_t len = hwsim_encode_get_radio(nl->buf, sizeof(nl->buf), nl->family,
+						     ++nl->seq, id);
+		int ret;
+
+		if (len < 0)
+			return (int)len;
+		list->n = 0;
+		ret = hr_transact(nl, (size_t)len, hr_radio_cb, list, &status);
+		if (ret == -EINTR)
+			continue;
+		return ret < 0 ? ret : status < 0 ? status : 0;
+	}
+	return -EINTR;
+}
+
+int hr_del(struct hr_nl *nl, int64_t id, const char *name)
+{
+	int32_t status = 0;
+	ssize_t len = hwsim_encode_del_radio(nl->buf, sizeof(nl->buf), nl->family, ++nl->seq,
+					     id, name);
+	int ret;
+
+	if (len < 0)
+		return (int)len;
+	ret = hr_transact(nl, (size_t)len, NULL, NULL, &status);
+	return ret < 0 ? ret : status;
+}
+
+int hr_new_radio(struct hr_nl *nl, const struct hwsim_msg *radio, uint32_t *id)
+{
+	int32_t status = 0;
+	ssize_t len = hwsim_encode_new_radio(nl->buf, sizeof(nl->buf), nl->family, ++nl->seq,
+					     radio);
+	int ret;
+
+	nl->ext_msg[0] = '\0';
+	if (len < 0)
+		return (int)len;
+	/* The answer to NEW_RADIO is an NLMSG_ERROR whose error is the radio id. */
+	ret = hr_transact(nl, (size_t)len, NULL, NULL, &status);
+	if (ret < 0)
+		return ret;
+	if (status < 0)
+		return status;
+	*id = (uint32_t)status;
+	return 0;
+}
+
+const char *hr_nl_ext_msg(const struct hr_nl *nl)
+{
+	return nl && nl->ext_msg[0] ? nl->ext_msg : NULL;
+}
