@@ -9,7 +9,8 @@
  *     indexed by them) each value is checked and copied into struct
  *     wm_config.
  *
- * Pass 1 and the entry points are here, pass 2 in config_parse.c; what
+ * Pass 1 and the entry points are here, pass 2 in config_parse.c, and our
+ * own `nodes' list (both passes of its entries) in config_nodes.c; what
  * they share is in config_int.h.
  *
  * Both passes report and go on, so one run lists every problem. Formats:
@@ -30,16 +31,7 @@
 #define MAX_FILE_SIZE (16u << 20)	/* a config this big is a mistake, not a topology */
 #define SNR_DEFAULT 30.0		/* wmediumd's SNR for pairs nothing names */
 
-enum key_type {
-	KEY_GROUP,
-	KEY_LIST,	/* a list ( ) or an array [ ] */
-	KEY_STRING,
-	KEY_NUMBER,	/* an integer or a real: wmediumd reads 15 as 0 here, we as 15.0 */
-	KEY_INT,
-	KEY_BOOL,
-};
-
-static const char *const key_type_names[] = {
+const char *const config_key_type_names[] = {
 	[KEY_GROUP] = "a group { }",
 	[KEY_LIST] = "a list",
 	[KEY_STRING] = "a string",
@@ -48,16 +40,16 @@ static const char *const key_type_names[] = {
 	[KEY_BOOL] = "true or false",
 };
 
-struct key_rule {
-	const char *name;
-	enum key_type type;
-	size_t slot;		/* offsetof(struct found, ...) */
-};
-
+/*
+ * A top-level setting. wmediumd's are groups whose keys a table checks
+ * here; ours (nodes) is a list of groups, whose keys config_nodes.c checks
+ * entry by entry with the same checker.
+ */
 struct section_rule {
 	const char *name;
+	enum key_type type;		/* KEY_GROUP or KEY_LIST */
 	size_t slot;
-	const struct key_rule *keys;
+	const struct key_rule *keys;	/* KEY_GROUP: its keys */
 	size_t n_keys;
 	const char *unsupported;	/* known, but refused: this says why */
 };
@@ -110,12 +102,13 @@ static const struct key_rule legacy_keys[] = {
 };
 
 static const struct section_rule sections[] = {
-	{ "ifaces", SLOT(ifaces), ifaces_keys, ARRAY_SIZE(ifaces_keys), NULL },
-	{ "model", SLOT(model), model_keys, ARRAY_SIZE(model_keys), NULL },
-	{ "path_loss", SLOT(legacy), legacy_keys, ARRAY_SIZE(legacy_keys), NULL },
-	{ "prob", 0, NULL, 0, "the 2011 cozybit per-rate matrices are not supported "
+	{ "ifaces", KEY_GROUP, SLOT(ifaces), ifaces_keys, ARRAY_SIZE(ifaces_keys), NULL },
+	{ "model", KEY_GROUP, SLOT(model), model_keys, ARRAY_SIZE(model_keys), NULL },
+	{ "path_loss", KEY_GROUP, SLOT(legacy), legacy_keys, ARRAY_SIZE(legacy_keys), NULL },
+	{ "nodes", KEY_LIST, SLOT(nodes), NULL, 0, NULL },	/* ours, not wmediumd's */
+	{ "prob", KEY_GROUP, 0, NULL, 0, "the 2011 cozybit per-rate matrices are not supported "
 	  "(use model.type = \"prob\")" },
-	{ "jam", 0, NULL, 0, "the 2011 cozybit jammer is not supported" },
+	{ "jam", KEY_GROUP, 0, NULL, 0, "the 2011 cozybit jammer is not supported" },
 };
 
 /* --- messages --- */
@@ -218,29 +211,31 @@ static bool type_ok(const config_setting_t *s, enum key_type t)
 	return false;
 }
 
-static void check_section(struct ctx *c, const struct section_rule *sec, const config_setting_t *g)
+void config_check_keys(struct ctx *c, const char *where, const struct key_rule *keys,
+		       size_t n_keys, const config_setting_t *g, void *found)
 {
 	for (size_t i = 0; i < length(g); i++) {
 		const config_setting_t *s = elem(g, i), **p;
 		const char *name = config_setting_name(s);
 		const struct key_rule *k = NULL;
 
-		for (size_t j = 0; j < sec->n_keys && name && !k; j++)
-			if (!strcmp(sec->keys[j].name, name))
-				k = &sec->keys[j];
+		for (size_t j = 0; j < n_keys && name && !k; j++)
+			if (!strcmp(keys[j].name, name))
+				k = &keys[j];
 		if (!k) {
-			config_report(c, line_of(s), name, "unknown key in %s", sec->name);
+			config_report(c, line_of(s), name, "unknown key in %s", where);
 			continue;
 		}
 		if (!type_ok(s, k->type)) {
-			report_at(c, s, "%s.%s: expected %s", sec->name, name, key_type_names[k->type]);
+			report_at(c, s, "%s.%s: expected %s", where, name,
+				  config_key_type_names[k->type]);
 			continue;
 		}
-		p = slot(c, k->slot);
+		p = slot(found, k->slot);
 		/* libconfig refuses a name twice; two spellings (lF, LF) reach here. */
 		if (*p) {
 			config_report(c, line_of(s), name, "%s.%s: given twice (also as %s at line %d)",
-			       sec->name, k->name, config_setting_name(*p), line_of(*p));
+			       where, k->name, config_setting_name(*p), line_of(*p));
 			continue;
 		}
 		*p = s;
@@ -261,11 +256,12 @@ static void check_shape(struct ctx *c, const config_setting_t *root)
 			config_report(c, line_of(s), name, "unknown section");
 		else if (sec->unsupported)
 			config_report(c, line_of(s), name, "%s", sec->unsupported);
-		else if (!config_setting_is_group(s))
-			report_at(c, s, "%s: expected %s", name, key_type_names[KEY_GROUP]);
+		else if (!type_ok(s, sec->type))
+			report_at(c, s, "%s: expected %s", name, config_key_type_names[sec->type]);
 		else {
-			*slot(c, sec->slot) = s;
-			check_section(c, sec, s);
+			*slot(&c->f, sec->slot) = s;
+			if (sec->type == KEY_GROUP)
+				config_check_keys(c, sec->name, sec->keys, sec->n_keys, s, &c->f);
 		}
 	}
 }
@@ -297,6 +293,7 @@ void config_free(struct wm_config *cfg)
 {
 	free(cfg->radios);
 	free(cfg->links);
+	free(cfg->nodes);
 	*cfg = (struct wm_config){ .default_snr_db = SNR_DEFAULT };
 	prop_model_init(&cfg->prop, PROP_FREE_SPACE);
 }
@@ -341,6 +338,7 @@ static int load(struct ctx *c, const char *text, size_t len)
 	} else {
 		check_shape(c, config_root_setting(&lc));
 		config_parse_ids(c);
+		config_parse_nodes(c);
 		config_parse_model(c);
 		config_parse_numbers(c);
 	}
@@ -424,13 +422,36 @@ static const char *model_type_name(const struct wm_config *cfg)
 	return "?";
 }
 
+/* Names are checked to be plain characters: printed as they are. */
+static void node_summary(const struct config_node *n, FILE *f)
+{
+	char mac[MAC_STR_LEN];
+
+	if (n->has_mac)
+		fprintf(f, "  node %s", mac_format(n->mac, mac));
+	else
+		fprintf(f, "  node \"%s\"", n->name);
+	if (n->has_pos)
+		fprintf(f, " at (%g, %g, %g)", n->pos[0], n->pos[1], n->pos[2]);
+	if (n->has_tx_power)
+		fprintf(f, " %g dBm", n->tx_power_dbm);
+	if (n->antenna_gain_dbi != 0.0)
+		fprintf(f, " %g dBi", n->antenna_gain_dbi);
+	if (n->medium_id)
+		fprintf(f, " medium %d", n->medium_id);
+	fprintf(f, "\n");
+}
+
 void config_summary(const struct wm_config *cfg, FILE *f)
 {
 	const struct prop_model *pm = &cfg->prop;
 	char mac[MAC_STR_LEN];
 
-	fprintf(f, "%zu radios, model %s, interference %s, fading %g dB\n", cfg->n_radios,
-		model_type_name(cfg), cfg->interference ? "on" : "off", cfg->fading_db);
+	fprintf(f, "%zu radios", cfg->n_radios);
+	if (cfg->n_nodes)
+		fprintf(f, ", %zu nodes", cfg->n_nodes);
+	fprintf(f, ", model %s, interference %s, fading %g dB\n", model_type_name(cfg),
+		cfg->interference ? "on" : "off", cfg->fading_db);
 	if (cfg->model == CONFIG_MODEL_PATH_LOSS)
 		fprintf(f, "  %s: exponent %g, xg %g dB, system loss %g dB, floors %d x %g dB, "
 			"pL %g\n", prop_model_name(pm->type), pm->path_loss_exp, pm->xg,
@@ -453,4 +474,6 @@ void config_summary(const struct wm_config *cfg, FILE *f)
 	for (size_t i = 0; i < cfg->n_links; i++)
 		fprintf(f, "  link %d -> %d: %g%s\n", cfg->links[i].a, cfg->links[i].b,
 			cfg->links[i].value, cfg->model == CONFIG_MODEL_PROB ? "" : " dB");
+	for (size_t i = 0; i < cfg->n_nodes; i++)
+		node_summary(&cfg->nodes[i], f);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The config file: wmediumd's libconfig format (bcopeland/wmediumd and the
- * wmediumd fork mininet-wifi writes for), read into plain data the daemon
- * applies to the medium. No I/O besides reading the file, no logging: every
- * problem becomes one "FILE:LINE: what: `value'" message in a list the
- * caller prints, and all of them are collected, not just the first.
+ * wmediumd fork mininet-wifi writes for), plus our own nodes list, read
+ * into plain data the daemon applies to the medium. No I/O besides
+ * reading the file, no logging: every problem becomes one
+ * "FILE:LINE: what: `value'" message in a list the caller prints, and all
+ * of them are collected, not just the first.
  * docs/config.md describes every key.
  */
 #ifndef WM_DAEMON_CONFIG_H
@@ -53,6 +54,28 @@ struct config_link {
 	int line;
 };
 
+/* Longest client (VM) name a node can give, without the NUL. */
+#define CONFIG_NAME_MAX 63
+
+/*
+ * One entry of our own top-level nodes list (no wmediumd format has it):
+ * the radios of the client (VM) called name, or the one radio that answers
+ * to mac, exactly one of the two. Unlike ifaces.ids it is no link index:
+ * links (snr, prob) never refer to a node.
+ */
+struct config_node {
+	char name[CONFIG_NAME_MAX + 1];	/* "" when placed by mac */
+	bool has_mac;
+	uint8_t mac[ETH_ALEN];		/* unicast, in no other node and not in ifaces.ids */
+	bool has_pos;			/* false: at the origin (pos is all 0) */
+	double pos[3];			/* metres; z = 0 when given as (x, y) */
+	bool has_tx_power;		/* false: the daemon's default */
+	double tx_power_dbm;
+	double antenna_gain_dbi;	/* 0 unless given */
+	int medium_id;			/* as config_radio: 0 = the shared medium */
+	int line;			/* where the entry's { is, for later messages */
+};
+
 /* model.pmsr_*: mininet-wifi's FTM ranging-error model. Parsed, not modelled. */
 struct config_pmsr {
 	bool present;
@@ -76,6 +99,8 @@ struct wm_config {
 	double noise_threshold_dbm;	/* model.noise_threshold (mininet-wifi: -91) */
 	struct prop_model prop;		/* CONFIG_MODEL_PATH_LOSS */
 	struct config_pmsr pmsr;
+	struct config_node *nodes;	/* ours: in file order, names and MACs unique */
+	size_t n_nodes;
 };
 
 /* Messages beyond this many are counted, not kept: a 10^5-link typo stays readable. */
@@ -113,7 +138,15 @@ int config_load_string(const char *text, size_t len, const char *name, struct wm
 /* Free what cfg holds and reset it to the defaults (safe on a failed load). */
 void config_free(struct wm_config *cfg);
 
-/* A short human summary: radios, model and its parameters, links or positions. */
+/* A short human summary: radios, model and its parameters, links or positions, nodes. */
 void config_summary(const struct wm_config *cfg, FILE *f);
+
+/*
+ * Whether name can name a client: 1 to CONFIG_NAME_MAX characters of
+ * A-Z a-z 0-9 . _ -. The rule of nodes[].name. transport/vhost_user.c
+ * (peer_name) maps a VM's name into the same characters and 63 bytes:
+ * keep the two in step, or a VM gets a name no config can write.
+ */
+bool config_name_valid(const char *name);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internals of the config loader shared by config.c (key tables, pass 1:
- * shape, messages, entry points) and config_parse.c (pass 2: meaning, the
- * value checks and parsers). Nothing outside those two includes this.
+ * shape, messages, entry points), config_parse.c (pass 2: meaning, the
+ * value checks and parsers) and config_nodes.c (our `nodes' list). Nothing
+ * outside those three includes this.
  */
 #ifndef WM_DAEMON_CONFIG_INT_H
 #define WM_DAEMON_CONFIG_INT_H
@@ -24,9 +25,28 @@ struct found {
 	const config_setting_t *pmsr_sigma, *pmsr_alpha, *pmsr_nlos_prob, *pmsr_nlos_bias,
 		*pmsr_seed, *pmsr_brms;
 	const config_setting_t *legacy, *legacy_params;
+	const config_setting_t *nodes;		/* ours: the top-level list */
 };
 
 #define SLOT(x) offsetof(struct found, x)
+
+enum key_type {
+	KEY_GROUP,
+	KEY_LIST,	/* a list ( ) or an array [ ] */
+	KEY_STRING,
+	KEY_NUMBER,	/* an integer or a real: wmediumd reads 15 as 0 here, we as 15.0 */
+	KEY_INT,
+	KEY_BOOL,
+};
+
+/* "a group { }", "a list", ...: for "expected ..." messages. */
+extern const char *const config_key_type_names[];
+
+struct key_rule {
+	const char *name;
+	enum key_type type;
+	size_t slot;		/* offset of its pointer in the struct the caller fills */
+};
 
 /* One load: where its messages go, what it has found, what it fills. */
 struct ctx {
@@ -101,16 +121,34 @@ static inline size_t length(const config_setting_t *s)
 	return (size_t)config_setting_length(s);
 }
 
-static inline const config_setting_t **slot(struct ctx *c, size_t off)
+static inline const config_setting_t **slot(void *found, size_t off)
 {
-	return (const config_setting_t **)((char *)&c->f + off);
+	return (const config_setting_t **)((char *)found + off);
 }
 
 /*
+ * Check the keys of group g against a table: an unknown name or a wrong
+ * type is reported ("unknown key in WHERE", "WHERE.KEY: expected ..."),
+ * every other setting is stored at found + its rule's slot. found's slots
+ * must start NULL.
+ */
+void config_check_keys(struct ctx *c, const char *where, const struct key_rule *keys,
+		       size_t n_keys, const config_setting_t *g, void *found);
+
+/* A number in [lo, hi], or one error naming what and why. */
+bool config_number_in(struct ctx *c, const config_setting_t *s, const char *what, double lo,
+		      double hi, double *out);
+/* A tuple of min..max numbers (a position, a direction), each within 10^6. */
+bool config_tuple(struct ctx *c, const config_setting_t *s, const char *what, size_t min,
+		  size_t max, double *out);
+
+/*
  * Pass 2, in this order: ids first, since everything else is indexed by
- * them. Each reports what it finds wrong and fills c->cfg with the rest.
+ * them (and nodes check their MACs against them). Each reports what it
+ * finds wrong and fills c->cfg with the rest.
  */
 void config_parse_ids(struct ctx *c);
+void config_parse_nodes(struct ctx *c);
 void config_parse_model(struct ctx *c);
 void config_parse_numbers(struct ctx *c);
 

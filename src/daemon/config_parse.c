@@ -3,7 +3,8 @@
  * Pass 2 of the config loader: meaning. Each value the shape pass found is
  * checked (type, range, radio index, one entry per radio) and copied into
  * struct wm_config; wmediumd's link mirroring and model choice live here.
- * config.c calls the three config_parse_* functions in order.
+ * config.c calls the config_parse_* functions in order (config_parse_nodes
+ * is in config_nodes.c).
  */
 #include "daemon/config_int.h"
 
@@ -16,8 +17,7 @@
 
 /* --- value checks --- */
 
-/* A number in [lo, hi], or one error naming what and why. */
-static bool number_in(struct ctx *c, const config_setting_t *s, const char *what, double lo,
+bool config_number_in(struct ctx *c, const config_setting_t *s, const char *what, double lo,
 		      double hi, double *out)
 {
 	double v;
@@ -207,8 +207,8 @@ static void parse_links(struct ctx *c, const config_setting_t *links, const char
 		r->line = line_of(l);
 		ok = radio_index(c, elem(l, 0), what, &r->a);
 		ok &= radio_index(c, elem(l, 1), what, &r->b);
-		ok &= prob ? number_in(c, elem(l, 2), what, 0.0, 1.0, &r->value)
-			   : number_in(c, elem(l, 2), what, -200.0, 200.0, &r->value);
+		ok &= prob ? config_number_in(c, elem(l, 2), what, 0.0, 1.0, &r->value)
+			   : config_number_in(c, elem(l, 2), what, -200.0, 200.0, &r->value);
 		if (ok && r->a == r->b) {
 			report_at(c, l, "%s: link from a radio to itself", what);
 			ok = false;
@@ -238,15 +238,15 @@ static void parse_error_probs(struct ctx *c)
 		if (!per_radio(c, row, "ifaces.error_probs row"))
 			continue;
 		for (size_t j = 0; j < n; j++)
-			if (number_in(c, elem(row, j), "ifaces.error_probs", 0.0, 1.0, &v) && j > i) {
+			if (config_number_in(c, elem(row, j), "ifaces.error_probs", 0.0, 1.0, &v) &&
+			    j > i) {
 				add_link(c, (int)i, (int)j, v, line_of(elem(row, j)));
 				add_link(c, (int)j, (int)i, v, line_of(elem(row, j)));
 			}
 	}
 }
 
-/* A tuple of numbers: a position, a direction. */
-static bool tuple(struct ctx *c, const config_setting_t *s, const char *what, size_t min,
+bool config_tuple(struct ctx *c, const config_setting_t *s, const char *what, size_t min,
 		  size_t max, double *out)
 {
 	size_t n = is_list(s) ? length(s) : 0;
@@ -257,7 +257,7 @@ static bool tuple(struct ctx *c, const config_setting_t *s, const char *what, si
 		return false;
 	}
 	for (size_t i = 0; i < n; i++)
-		ok &= number_in(c, elem(s, i), what, -MAX_COORD, MAX_COORD, &out[i]);
+		ok &= config_number_in(c, elem(s, i), what, -MAX_COORD, MAX_COORD, &out[i]);
 	return ok;
 }
 
@@ -277,12 +277,15 @@ static void parse_radio_lists(struct ctx *c, bool path_loss)
 
 		/* wmediumd wants (x, y), mininet-wifi's fork (x, y, z): both are fine. */
 		if (pos)
-			r->has_pos = tuple(c, elem(f->positions, i), "positions", 2, 3, r->pos);
+			r->has_pos = config_tuple(c, elem(f->positions, i), "positions", 2, 3,
+						  r->pos);
 		if (dir)
-			r->has_dir = tuple(c, elem(f->directions, i), "directions", 2, 2, r->dir);
+			r->has_dir = config_tuple(c, elem(f->directions, i), "directions", 2, 2,
+						  r->dir);
 		if (pow)
-			r->has_tx_power = number_in(c, elem(f->tx_powers, i), "tx_powers (dBm)",
-						    -100.0, 100.0, &r->tx_power_dbm);
+			r->has_tx_power = config_number_in(c, elem(f->tx_powers, i),
+							   "tx_powers (dBm)", -100.0, 100.0,
+							   &r->tx_power_dbm);
 		if (!aps)
 			continue;
 		if (config_setting_type(elem(f->isnodeaps, i)) == CONFIG_TYPE_BOOL)
@@ -352,9 +355,10 @@ static void parse_legacy_params(struct ctx *c)
 	if (!set_model_name(c, elem(p, 0)))
 		return;
 	if (pm->type == PROP_LOG_DISTANCE && n == 3) {
-		number_in(c, elem(p, 1), "path_loss.model_params exponent", 0.1, 10.0,
-			  &pm->path_loss_exp);
-		number_in(c, elem(p, 2), "path_loss.model_params xg", -200.0, 200.0, &pm->xg);
+		config_number_in(c, elem(p, 1), "path_loss.model_params exponent", 0.1, 10.0,
+				 &pm->path_loss_exp);
+		config_number_in(c, elem(p, 2), "path_loss.model_params xg", -200.0, 200.0,
+				 &pm->xg);
 	} else if (!(pm->type == PROP_FREE_SPACE && n == 1)) {
 		report_at(c, p, "path_loss.model_params: expected (\"log_distance\", exponent, xg) "
 			  "or (\"free_space\")");
@@ -460,13 +464,14 @@ void config_parse_numbers(struct ctx *c)
 	double d;
 
 	for (size_t i = 0; i < ARRAY_SIZE(num_rules); i++) {
-		const config_setting_t *s = *slot(c, num_rules[i].slot);
+		const config_setting_t *s = *slot(&c->f, num_rules[i].slot);
 
-		if (s && number_in(c, s, num_rules[i].what, num_rules[i].lo, num_rules[i].hi, &d))
+		if (s && config_number_in(c, s, num_rules[i].what, num_rules[i].lo, num_rules[i].hi,
+					  &d))
 			*(double *)((char *)cfg + num_rules[i].dest) = d;
 	}
 	/* sL is a linear ratio in mininet-wifi and its fork (sL = 1 is no loss). */
-	if (f->sl && number_in(c, f->sl, "model.sL (ratio)", 0.0, 1e9, &d)) {
+	if (f->sl && config_number_in(c, f->sl, "model.sL (ratio)", 0.0, 1e9, &d)) {
 		if (d <= 0.0)
 			report_at(c, f->sl, "model.sL: a ratio, must be above 0 (1 = no loss)");
 		else if (pm->type == PROP_FREE_SPACE || pm->type == PROP_TWO_RAY_GROUND ||
@@ -484,10 +489,11 @@ void config_parse_numbers(struct ctx *c)
 		       "fading_coefficient given in both ifaces and model (line %d)",
 		       line_of(f->fading));
 	else if ((f->fading || f->ifading) &&
-		 number_in(c, f->fading ? f->fading : f->ifading, "fading_coefficient (dB)", 0.0,
-			   100.0, &d))
+		 config_number_in(c, f->fading ? f->fading : f->ifading, "fading_coefficient (dB)",
+				  0.0, 100.0, &d))
 		cfg->fading_db = d;
-	if (f->noise && number_in(c, f->noise, "model.noise_threshold (dBm)", -200.0, 0.0, &d)) {
+	if (f->noise &&
+	    config_number_in(c, f->noise, "model.noise_threshold (dBm)", -200.0, 0.0, &d)) {
 		/* wmediumd silently falls back to -91 dBm for 0 and above. */
 		if (d >= 0.0)
 			report_at(c, f->noise, "model.noise_threshold: must be below 0 dBm");

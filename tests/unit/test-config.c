@@ -3,7 +3,7 @@
  * The config loader: every example and every reconstructed wild config
  * (tests/configs/wild-*.cfg) parses to the right values; every kind of bad
  * input gives its exact "FILE:LINE: what: `value'" message; all errors of a
- * file are reported, in line order.
+ * file are reported, in line order. Our own nodes list too, with every model.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -67,7 +67,9 @@ static void expect_errors(const char *text, const char *const *want, size_t n)
 	/* A failed load leaves nothing to free, and nothing half-filled. */
 	assert_null(cfg.radios);
 	assert_null(cfg.links);
+	assert_null(cfg.nodes);
 	assert_int_equal(cfg.n_radios, 0);
+	assert_int_equal(cfg.n_nodes, 0);
 	config_errors_free(&e);
 }
 
@@ -351,6 +353,7 @@ static void test_examples(void **state)
 		{ "path-loss-two-ray-ground.cfg", CONFIG_MODEL_PATH_LOSS, PROP_TWO_RAY_GROUND },
 		{ "path-loss-itu.cfg", CONFIG_MODEL_PATH_LOSS, PROP_ITU },
 		{ "mininet-wifi.cfg", CONFIG_MODEL_PATH_LOSS, PROP_LOG_DISTANCE },
+		{ "vms.cfg", CONFIG_MODEL_PATH_LOSS, PROP_LOG_DISTANCE },
 	};
 	struct wm_config cfg;
 
@@ -381,6 +384,20 @@ static void test_examples(void **state)
 	config_free(&cfg);
 	load_ok(EXAMPLES "mininet-wifi.cfg", &cfg);
 	assert_int_equal(cfg.radios[3].medium_id, 2);
+	config_free(&cfg);
+	/* demo.cfg's room, by VM name: no ids at all. */
+	load_ok(EXAMPLES "vms.cfg", &cfg);
+	assert_int_equal(cfg.n_radios, 0);
+	assert_int_equal(cfg.n_nodes, 3);
+	assert_near(cfg.prop.path_loss_exp, 3.5);
+	for (size_t i = 0; i < cfg.n_nodes; i++)
+		assert_true(cfg.nodes[i].has_pos && cfg.nodes[i].has_tx_power &&
+			    !cfg.nodes[i].has_mac);
+	assert_string_equal(cfg.nodes[0].name, "ap");
+	assert_near(cfg.nodes[0].antenna_gain_dbi, 2.0);
+	assert_string_equal(cfg.nodes[2].name, "sta2");
+	assert_near(cfg.nodes[2].pos[0], 30.0);
+	assert_near(cfg.nodes[2].tx_power_dbm, 15.0);
 	config_free(&cfg);
 }
 
@@ -625,6 +642,30 @@ static void test_error_file(void **state)
 
 /* --- all errors, in line order --- */
 
+/* file must fail with exactly these messages (after "FILE"), in this order. */
+static void expect_file_errors(const char *file, const char *const *want, size_t n)
+{
+	struct wm_config cfg;
+	struct config_errors e;
+	char path[512];
+
+	snprintf(path, sizeof(path), CONFIGS "%s", file);
+	config_errors_init(&e);
+	assert_int_equal(config_load_file(path, &cfg, &e), -EINVAL);
+	if (e.n != n) {
+		config_errors_print(&e, stdout);
+		fail_msg("%zu errors", e.n);
+	}
+	for (size_t i = 0; i < e.n; i++) {
+		char full[1024];
+
+		snprintf(full, sizeof(full), "%s%s", path, want[i]);
+		assert_string_equal(e.v[i].msg, full);
+	}
+	assert_null(cfg.nodes);
+	config_errors_free(&e);
+}
+
 static void test_all_errors_of_a_file(void **state)
 {
 	static const char *const want[] = {
@@ -644,23 +685,186 @@ static void test_all_errors_of_a_file(void **state)
 		":26: model.LF: given twice (also as lF at line 25): `LF'",
 		":29: unknown section: `medium'",
 	};
-	struct wm_config cfg;
-	struct config_errors e;
 
 	(void)state;
-	config_errors_init(&e);
-	assert_int_equal(config_load_file(CONFIGS "bad-many.cfg", &cfg, &e), -EINVAL);
-	if (e.n != sizeof(want) / sizeof(want[0])) {
-		config_errors_print(&e, stdout);
-		fail_msg("%zu errors", e.n);
-	}
-	for (size_t i = 0; i < e.n; i++) {
-		char full[512];
+	expect_file_errors("bad-many.cfg", want, sizeof(want) / sizeof(want[0]));
+}
 
-		snprintf(full, sizeof(full), CONFIGS "bad-many.cfg%s", want[i]);
-		assert_string_equal(e.v[i].msg, full);
-	}
+/* --- our nodes list --- */
+
+static void test_nodes_values(void **state)
+{
+	struct wm_config cfg;
+	struct config_errors e;
+	const struct config_node *n;
+
+	(void)state;
+	assert_int_equal(load_str("nodes = (\n"
+		"  { name = \"ap\"; position = (0.0, 0.0, 2.0); tx_power = 20; antenna_gain = 2.5; },\n"
+		"  { name = \"sta1\"; position = (5, 3); },\n"
+		"  { mac = \"02:11:00:00:00:01\"; position = (30.0, 0.0); tx_power = 15.5; medium = 1; },\n"
+		"  { name = \"A-Z_a.z-09a123456789b123456789c123456789d123456789e123456789fgh\";\n"
+		"    antenna_gain = -3; medium = 65535; }\n);", &cfg, &e), 0);
+	assert_int_equal(cfg.n_radios, 0);
+	assert_int_equal(cfg.model, CONFIG_MODEL_NONE);
+	assert_int_equal(cfg.n_nodes, 4);
+	n = &cfg.nodes[0];
+	assert_string_equal(n->name, "ap");
+	assert_false(n->has_mac);
+	assert_true(n->has_pos && n->has_tx_power);
+	assert_near(n->pos[2], 2.0);
+	assert_near(n->tx_power_dbm, 20.0);
+	assert_near(n->antenna_gain_dbi, 2.5);
+	assert_int_equal(n->medium_id, 0);
+	assert_int_equal(n->line, 2);
+	n = &cfg.nodes[1];	/* integers as reals, (x, y) as z = 0 */
+	assert_string_equal(n->name, "sta1");
+	assert_true(n->has_pos && !n->has_tx_power);
+	assert_near(n->pos[0], 5.0);
+	assert_near(n->pos[1], 3.0);
+	assert_near(n->pos[2], 0.0);
+	assert_near(n->antenna_gain_dbi, 0.0);
+	n = &cfg.nodes[2];
+	assert_string_equal(n->name, "");
+	assert_true(n->has_mac);
+	assert_mac(n->mac, "02:11:00:00:00:01");
+	assert_near(n->pos[0], 30.0);
+	assert_near(n->tx_power_dbm, 15.5);
+	assert_int_equal(n->medium_id, 1);
+	assert_int_equal(n->line, 4);
+	n = &cfg.nodes[3];	/* 63 characters, no position: the origin */
+	assert_int_equal(strlen(n->name), CONFIG_NAME_MAX);
+	assert_false(n->has_pos);
+	assert_near(n->pos[0] + n->pos[1] + n->pos[2], 0.0);
+	assert_near(n->antenna_gain_dbi, -3.0);
+	assert_int_equal(n->medium_id, 65535);
+	config_free(&cfg);
+	assert_null(cfg.nodes);
+	assert_int_equal(cfg.n_nodes, 0);
 	config_errors_free(&e);
+	assert_int_equal(load_str("nodes = [];", &cfg, &e), 0);
+	assert_int_equal(cfg.n_nodes, 0);
+	config_free(&cfg);
+	config_errors_free(&e);
+}
+
+/* Nodes go with every model and leave its links alone: links index ids only. */
+static void test_nodes_every_model(void **state)
+{
+	static const struct {
+		const char *text;
+		enum config_model_type model;
+		size_t links;
+	} m[] = {
+		{ "", CONFIG_MODEL_NONE, 0 },
+		{ IDS2 "model: { type = \"snr\"; links = ((0, 1, 10)); };", CONFIG_MODEL_SNR, 2 },
+		{ IDS2 "model: { type = \"prob\"; links = ((0, 1, 0.5)); };", CONFIG_MODEL_PROB, 2 },
+		{ IDS2 "model: { type = \"prob_asymmetric\"; links = ((0, 1, 0.5)); };",
+		  CONFIG_MODEL_PROB, 1 },
+		{ "ifaces: { ids = [\"02:00:00:00:00:00\", \"02:00:00:00:01:00\"];\n"
+		  " error_probs = ((0, 0.2), (0.2, 0)); };", CONFIG_MODEL_PROB, 2 },
+		{ "ifaces: { ids = [\"02:00:00:00:00:00\", \"02:00:00:00:01:00\"];\n"
+		  " links = ((0, 1, 7)); };", CONFIG_MODEL_SNR, 2 },
+		{ IDS2 "model: { type = \"path_loss\"; model_name = \"free_space\";\n"
+		  " positions = ((0, 0), (1, 1)); };", CONFIG_MODEL_PATH_LOSS, 0 },
+		{ "model: { type = \"path_loss\"; model_name = \"two_ray_ground\"; };",
+		  CONFIG_MODEL_PATH_LOSS, 0 },
+		{ "path_loss: { positions = (); model_params = (\"free_space\"); };",
+		  CONFIG_MODEL_PATH_LOSS, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		struct wm_config cfg;
+		struct config_errors e;
+		char text[1024];
+
+		snprintf(text, sizeof(text), "%s\nnodes = ({ name = \"a\"; position = (1, 2); },\n"
+			 " { mac = \"02:11:00:00:00:01\"; tx_power = 3; });", m[i].text);
+		if (load_str(text, &cfg, &e)) {
+			config_errors_print(&e, stdout);
+			fail_msg("model %zu", i);
+		}
+		assert_int_equal(cfg.model, m[i].model);
+		assert_int_equal(cfg.n_links, m[i].links);
+		assert_int_equal(cfg.n_nodes, 2);
+		assert_true(cfg.nodes[0].has_pos && cfg.nodes[1].has_tx_power);
+		config_free(&cfg);
+		config_errors_free(&e);
+	}
+	EXPECT("model: { type = \"snr\"; links = ((0, 1, 10)); };\n"
+	       "nodes = ({ name = \"a\"; }, { name = \"b\"; });",
+	       "t.cfg:1: model.links: no such radio (ifaces.ids has 0): `0'",
+	       "t.cfg:1: model.links: no such radio (ifaces.ids has 0): `1'");
+}
+
+static void test_error_nodes(void **state)
+{
+	static const char *const want[] = {
+		":4: unknown key in nodes: `colour'",
+		":5: nodes: name and mac both given (a node has one)",
+		":6: nodes: a node needs a name or a mac",
+		":7: nodes.name: duplicate name (also at line 4): `\"ap\"'",
+		":9: nodes.mac: duplicate MAC address (also at line 8): `\"02:11:00:00:00:02\"'",
+		":10: nodes.mac: also in ifaces.ids (line 2): one radio placed twice: "
+		"`\"02:00:00:00:01:00\"'",
+		":11: nodes.mac: group address, not a radio's: `\"03:00:00:00:01:00\"'",
+		":12: nodes.mac: bad MAC address: `\"02:00:00:00:01\"'",
+		":13: nodes.name: expected 1 to 63 characters of A-Z a-z 0-9 . _ -: `\"vm 1\"'",
+		":14: nodes.name: expected 1 to 63 characters of A-Z a-z 0-9 . _ -: `\"\"'",
+		":15: nodes.name: expected a string: `3'",
+		":16: nodes.antenna_gain: expected a number: `\"2\"'",
+		":16: nodes.position: expected 2 or 3 numbers: `(...)'",
+		":16: nodes.tx_power (dBm): out of range [-100, 100]: `500'",
+		":16: nodes.medium: out of range [0, 65535]: `-1'",
+		":17: nodes.medium: expected an integer: `1.5'",
+		":17: nodes.position: out of range [-1e+06, 1e+06]: `1e+07'",
+		":17: nodes.antenna_gain (dBi): out of range [-50, 50]: `51'",
+		":18: nodes: expected a group { } per node: `\"z\"'",
+		":19: nodes.name: expected 1 to 63 characters of A-Z a-z 0-9 . _ -: "
+		"`\"a123456789b123456789c123456789d123456789e123456789f123456789g123\"'",
+		":20: nodes.tx_power: expected a number: `inf'",
+		":20: nodes.medium: out of range [0, 65535]: `65536'",
+	};
+
+	(void)state;
+	expect_file_errors("bad-nodes.cfg", want, sizeof(want) / sizeof(want[0]));
+	EXPECT("nodes: { name = \"a\"; };", "t.cfg:1: nodes: expected a list: `{...}'");
+	/* Every node on a MAC of ids is reported so, not as a duplicate of the first. */
+	EXPECT("ifaces: { ids = (\"02:00:00:00:00:00\", 5); };\nnodes = (\n"
+	       "{ mac = \"02:00:00:00:00:00\"; },\n{ mac = \"02:00:00:00:00:00\"; },\n"
+	       "{ mac = 5; name = \"a\"; });",
+	       "t.cfg:1: ifaces.ids: expected a MAC address string: `5'",
+	       "t.cfg:3: nodes.mac: also in ifaces.ids (line 1): one radio placed twice: "
+	       "`\"02:00:00:00:00:00\"'",
+	       "t.cfg:4: nodes.mac: also in ifaces.ids (line 1): one radio placed twice: "
+	       "`\"02:00:00:00:00:00\"'",
+	       "t.cfg:5: nodes.mac: expected a string: `5'",
+	       "t.cfg:5: nodes: name and mac both given (a node has one)");
+	/* A MAC twice in ids is ids' error; the node on it gets its own, once. */
+	EXPECT("ifaces: { ids = [\"02:00:00:00:00:00\",\n\"02:00:00:00:00:00\"]; };\n"
+	       "nodes = ({ mac = \"02:00:00:00:00:00\"; });",
+	       "t.cfg:2: ifaces.ids: duplicate MAC address (also at line 1): `\"02:00:00:00:00:00\"'",
+	       "t.cfg:3: nodes.mac: also in ifaces.ids (line 1): one radio placed twice: "
+	       "`\"02:00:00:00:00:00\"'");
+}
+
+static void test_name_valid(void **state)
+{
+	char longest[CONFIG_NAME_MAX + 2];
+
+	(void)state;
+	memset(longest, 'v', sizeof(longest) - 1);
+	longest[CONFIG_NAME_MAX] = '\0';
+	assert_true(config_name_valid(longest));
+	assert_true(config_name_valid("AP-1.lab_2"));
+	longest[CONFIG_NAME_MAX] = 'v';
+	longest[CONFIG_NAME_MAX + 1] = '\0';
+	assert_false(config_name_valid(longest));
+	assert_false(config_name_valid(""));
+	assert_false(config_name_valid("a/b"));
+	assert_false(config_name_valid("a b"));
+	assert_false(config_name_valid("caf\xc3\xa9"));
 }
 
 static void test_error_cap(void **state)
@@ -707,23 +911,44 @@ static void test_errors_append(void **state)
 	config_errors_free(&e);
 }
 
-static void test_summary(void **state)
+/* What config_summary prints for a file; the caller frees it. */
+static char *summary_of(const char *path)
 {
 	struct wm_config cfg;
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f;
 
-	(void)state;
-	load_ok(CONFIGS "wild-mininet-multimedium.cfg", &cfg);
+	load_ok(path, &cfg);
 	f = open_memstream(&out, &len);
 	config_summary(&cfg, f);
 	fclose(f);
+	config_free(&cfg);
+	return out;
+}
+
+static void test_summary(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = summary_of(CONFIGS "wild-mininet-multimedium.cfg");
 	assert_non_null(strstr(out, "9 radios, model path_loss, interference on"));
 	assert_non_null(strstr(out, "log_distance: exponent 3,"));
 	assert_non_null(strstr(out, "  6 02:00:00:00:06:00 at (337, 424, 0) 14 dBm AP medium 1\n"));
+	assert_null(strstr(out, "node"));
 	free(out);
-	config_free(&cfg);
+	out = summary_of(CONFIGS "nodes-path-loss.cfg");
+	assert_non_null(strstr(out, "1 radios, 2 nodes, model path_loss, interference on"));
+	assert_non_null(strstr(out, "\n  0 02:00:00:00:00:00 at (10, 0, 0) 18 dBm\n"
+				    "  node \"ap\" 20 dBm 3 dBi\n"
+				    "  node 02:00:00:00:01:00 at (0, 7.5, 1.5) 14.5 dBm -1.5 dBi\n"));
+	free(out);
+	out = summary_of(CONFIGS "nodes-snr.cfg");
+	assert_non_null(strstr(out, "  link 1 -> 0: 25 dB\n  node \"vm-a\" medium 1\n"
+				    "  node \"vm.b_2\" at (1, 2, 0) 10 dBm\n"
+				    "  node 02:11:00:00:00:01 medium 3\n"));
+	free(out);
 }
 
 int main(void)
@@ -745,6 +970,10 @@ int main(void)
 		cmocka_unit_test(test_error_media),
 		cmocka_unit_test(test_error_syntax_and_raw),
 		cmocka_unit_test(test_error_file),
+		cmocka_unit_test(test_nodes_values),
+		cmocka_unit_test(test_nodes_every_model),
+		cmocka_unit_test(test_error_nodes),
+		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_all_errors_of_a_file),
 		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_errors_append),
