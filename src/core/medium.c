@@ -414,7 +414,8 @@ void medium_nodes_clear(struct medium *m)
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	m->nnodes = 0;
-	memset(m->pins, 0, (size_t)m->nodes_cap * m->nodes_cap * sizeof(*m->pins));
+	if (m->pins)
+		memset(m->pins, 0, (size_t)m->nodes_cap * m->nodes_cap * sizeof(*m->pins));
 	air_links_invalidate(m);
 }
 

@@ -294,6 +294,14 @@ static void log_totals(struct daemon *d)
 		   " queue drops; %.3f s CPU, %.1f us per frame",
 		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.rx_frames, c.collisions,
 		   c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
+	if (d->vu) {
+		struct vu_counters v;
+
+		vu_server_get_counters(d->vu, &v);
+		log_notice("vhost-user: %" PRIu64 " VMs connected in all, %" PRIu64
+			   " dropped for faults, %" PRIu64 " messages dropped for want of RX buffers",
+			   v.connections, v.broken, v.rx_dropped);
+	}
 }
 
 static void before_wait(void *opaque)

@@ -290,6 +290,22 @@ void wm_apply_config(struct wm *wm, const struct wm_config *cfg, const struct me
 		if (medium_node_add(wm->medium, &nc) != (int)i)
 			log_error("config: radio %zu could not be placed", i);
 	}
+	/* Our nodes: VMs placed by name, radios by MAC. Node ids follow ifaces.ids'. */
+	for (i = 0; i < cfg->n_nodes; i++) {
+		const struct config_node *cn = &cfg->nodes[i];
+		struct medium_node_conf nc = {
+			.name = cn->has_mac ? NULL : cn->name,
+			.has_mac = cn->has_mac,
+			.tx_power_dbm = cn->has_tx_power ? cn->tx_power_dbm : p.default_tx_power_dbm,
+			.antenna_gain_dbi = cn->antenna_gain_dbi,
+			.medium_id = cn->medium_id,
+		};
+
+		memcpy(nc.mac, cn->mac, 6);
+		memcpy(nc.pos, cn->pos, sizeof(nc.pos));
+		if (medium_node_add(wm->medium, &nc) < 0)
+			log_error("config: node at line %d could not be placed", cn->line);
+	}
 	for (i = 0; i < cfg->n_links; i++) {
 		const struct config_link *l = &cfg->links[i];
 

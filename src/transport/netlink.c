@@ -7,7 +7,9 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -29,6 +31,11 @@ struct nl_medium {
 	struct mnl_socket *nl;
 	uint16_t family;
 	uint32_t config_group;		/* hwsim's "config" multicast group, 0 if none */
+	struct {
+		uint32_t id;
+		uint8_t identity[6];
+	} *known;			/* radios listed or announced, by hwsim radio id */
+	size_t nknown, known_cap;
 	uint32_t portid;
 	uint32_t seq;
 	struct loop_watch watch;
@@ -142,14 +149,43 @@ static int nl_send(struct wm_client *c, const void *msg, size_t len)
 static const struct wm_client_ops nl_ops = { .send = nl_send };
 
 /*
- * hwsim's identity for the radio it numbers id, unless it was created with
- * PERM_ADDR (no message tells that address): 42:00:00:II:ii:00.
+ * hwsim's identity (addresses[1]) of the radio it numbers id: the second
+ * address its wiphy lists in sysfs (the platform device is hwsim<id>).
+ * No message carries it: a radio made with PERM_ADDR has that address as
+ * identity, others 42:00:00:II:ii:00. 0, or -ENOENT when the radio is not
+ * visible here.
  */
-static void radio_identity(uint32_t id, uint8_t mac[6])
+static int radio_identity(uint32_t id, uint8_t mac[6])
 {
-	const uint8_t m[6] = { 0x42, 0, 0, (uint8_t)(id >> 8), (uint8_t)id, 0 };
+	char path[128], line[64];
+	struct dirent *e;
+	int ret = -ENOENT;
+	DIR *d;
 
-	memcpy(mac, m, 6);
+	snprintf(path, sizeof(path), "/sys/devices/virtual/mac80211_hwsim/hwsim%u/ieee80211", id);
+	d = opendir(path);
+	if (!d)
+		return -ENOENT;
+	while ((e = readdir(d)) && ret < 0) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/virtual/mac80211_hwsim/hwsim%u/ieee80211/%.32s/addresses", id,
+			 e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		/* First line: the perm address; second: the identity. */
+		if (fgets(line, sizeof(line), f) && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			ret = mac_parse(line, mac);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return ret;
 }
 
 /*
@@ -171,11 +207,26 @@ static bool nl_radio_event(struct nl_medium *nm, const struct nlmsghdr *nlh)
 	if (hwsim_decode(nlh, nlh->nlmsg_len, &msg, NULL) < 0 ||
 	    !hwsim_has(&msg, HWSIM_ATTR_RADIO_ID))
 		return true;
-	radio_identity(msg.radio_id, id);
-	if (g->cmd == HWSIM_CMD_DEL_RADIO)
-		medium_radio_del(nm->wm->medium, nm->client->id, id);
-	else
-		medium_radio_add(nm->wm->medium, nm->client->id, id);
+	if (g->cmd == HWSIM_CMD_DEL_RADIO) {
+		/* Gone from sysfs by now: use what we read when it came. */
+		for (size_t k = 0; k < nm->nknown; k++) {
+			if (nm->known[k].id != msg.radio_id)
+				continue;
+			medium_radio_del(nm->wm->medium, nm->client->id, nm->known[k].identity);
+			nm->known[k] = nm->known[--nm->nknown];
+			break;
+		}
+		return true;
+	}
+	if (radio_identity(msg.radio_id, id) < 0)
+		return true;
+	if (nm->nknown == nm->known_cap) {
+		nm->known_cap = nm->known_cap ? 2 * nm->known_cap : 16;
+		nm->known = xreallocarray(nm->known, nm->known_cap, sizeof(*nm->known));
+	}
+	nm->known[nm->nknown].id = msg.radio_id;
+	memcpy(nm->known[nm->nknown++].identity, id, 6);
+	medium_radio_add(nm->wm->medium, nm->client->id, id);
 	return true;
 }
 
@@ -337,6 +388,7 @@ void nl_medium_close(struct nl_medium *nm)
 	wm_client_free(nm->wm, nm->client);
 	/* Closing the socket hands the radios back to the kernel's own medium. */
 	mnl_socket_close(nm->nl);
+	free(nm->known);
 	free(nm);
 }
 
