@@ -1,7 +1,7 @@
 # The two commands of the README, plus the usual ones.
 #   make          build (installs missing Debian build packages when run as root)
 #   make check    every test suite: unit, sanitizers, fuzzing, end to end
-#   make demo     an AP and two stations associating through wifimedium
+#   make demo     three VMs (an AP, two stations) on one simulated air
 #   make bench    the benchmarks in bench/
 
 BUILD ?= build
