@@ -205,41 +205,60 @@ static int load_per_file(struct wm *wm, const char *path)
 	return ret;
 }
 
+/* Column label of medium node i: its ifaces.ids index, or its name / MAC. */
+static void node_label(const struct wm_config *cfg, size_t i, char out[10])
+{
+	if (i < cfg->n_radios) {
+		snprintf(out, 10, "%zu", i);
+		return;
+	}
+	i -= cfg->n_radios;
+	if (cfg->nodes[i].has_mac)
+		snprintf(out, 10, "..%02x:%02x", cfg->nodes[i].mac[4], cfg->nodes[i].mac[5]);
+	else
+		snprintf(out, 10, "%.9s", cfg->nodes[i].name);
+}
+
 /* --test-config: what the file describes, and what each pair would hear. */
 static int test_config(struct daemon *d, const struct wm_config *cfg)
 {
 	static const uint32_t freqs[] = { 2412, 5180 };
+	size_t n = cfg->n_radios + cfg->n_nodes;
+	char label[10];
 
 	config_summary(cfg, stdout);
-	if (!cfg->n_radios)
+	if (n < 2)
 		return 0;
-	if (cfg->n_radios > 32) {
-		printf("link SNRs: %zu radios, matrix omitted\n", cfg->n_radios);
+	if (n > 32) {
+		printf("link SNRs: %zu radios and nodes, matrix omitted\n", n);
 		return 0;
 	}
 	for (size_t fi = 0; fi < ARRAY_SIZE(freqs); fi++) {
 		printf("SNR in dB at %" PRIu32 " MHz (row hears column; loss probability where set):\n",
 		       freqs[fi]);
-		printf("%8s", "");
-		for (size_t b = 0; b < cfg->n_radios; b++)
-			printf(" %7zu", b);
+		printf("%9s", "");
+		for (size_t b = 0; b < n; b++) {
+			node_label(cfg, b, label);
+			printf(" %9s", label);
+		}
 		printf("\n");
-		for (size_t a = 0; a < cfg->n_radios; a++) {
-			printf("%8zu", a);
-			for (size_t b = 0; b < cfg->n_radios; b++) {
+		for (size_t a = 0; a < n; a++) {
+			node_label(cfg, a, label);
+			printf("%9s", label);
+			for (size_t b = 0; b < n; b++) {
 				double snr, loss;
 
 				if (a == b) {
-					printf(" %7s", "-");
+					printf(" %9s", "-");
 					continue;
 				}
 				medium_node_link(d->wm.medium, (int)b, (int)a, freqs[fi], &snr, &loss);
 				if (snr < -200)
-					printf(" %7s", "apart");
+					printf(" %9s", "apart");
 				else if (loss > 0)
-					printf(" %4.0f/%.1f", snr, loss);
+					printf(" %5.0f/%.1f", snr, loss);
 				else
-					printf(" %7.1f", snr);
+					printf(" %9.1f", snr);
 			}
 			printf("\n");
 		}

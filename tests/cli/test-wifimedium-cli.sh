@@ -31,6 +31,7 @@ expect bad-seed 2 "bad seed" "$WM" --seed -3
 expect stray-argument 2 "unexpected argument" "$WM" extra
 expect test-config-needs-file 1 "needs -c" "$WM" --test-config
 expect test-config-good 0 "SNR in dB at 2412 MHz" "$WM" --test-config -c "$SRC/examples/demo.cfg"
+expect test-config-nodes 0 "     sta2      23.1      18.5" "$WM" --test-config -c "$SRC/examples/vms.cfg"
 expect test-config-summary 0 "3 radios, model path_loss" "$WM" --test-config -c "$SRC/examples/demo.cfg"
 # Every error with its file:line, exit 1.
 expect test-config-bad 1 "bad-many.cfg:22: unknown model_name" "$WM" --test-config -c "$SRC/tests/configs/bad-many.cfg"
