@@ -6,7 +6,9 @@
 # runner turns them into test results. A test ends with e2e_end.
 
 WM="$WM_BUILD/src/wifimedium"
-W=/tmp/wm
+# Scratch space in the guest's own tmpfs; /tmp is left alone: the tree under
+# test may live there (a CI clone), and the guest sees the host's files.
+W=/run/wm
 
 say() { echo "e2e: $*"; }
 
