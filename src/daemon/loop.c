@@ -207,6 +207,21 @@ int loop_signals(struct loop *l, const int *signals, int n, void (*cb)(int, void
 	return ret;
 }
 
+/* Run the callbacks of n collected events, then what they deferred. */
+static void dispatch(struct loop *l, const struct epoll_event *evs, int n)
+{
+	l->in_round = true;
+	for (int i = 0; i < n; i++) {
+		struct loop_watch *w = evs[i].data.ptr;
+
+		if (w->fd < 0)	/* unwatched earlier in this round */
+			continue;
+		w->cb(w, evs[i].events);
+	}
+	l->in_round = false;
+	run_deferred(l);
+}
+
 int loop_run(struct loop *l, void (*before_wait)(void *), void *opaque)
 {
 	struct epoll_event evs[MAX_EVENTS];
@@ -225,18 +240,20 @@ int loop_run(struct loop *l, void (*before_wait)(void *), void *opaque)
 				continue;
 			return -errno;
 		}
-		l->in_round = true;
-		for (int i = 0; i < n; i++) {
-			struct loop_watch *w = evs[i].data.ptr;
-
-			if (w->fd < 0)	/* unwatched earlier in this round */
-				continue;
-			w->cb(w, evs[i].events);
-		}
-		l->in_round = false;
-		run_deferred(l);
+		dispatch(l, evs, n);
 	}
 	return 0;
+}
+
+int loop_run_once(struct loop *l, int timeout_ms)
+{
+	struct epoll_event evs[MAX_EVENTS];
+	int n = epoll_wait(l->epfd, evs, MAX_EVENTS, timeout_ms);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	dispatch(l, evs, n);
+	return n;
 }
 
 void loop_stop(struct loop *l)

@@ -53,4 +53,12 @@ int loop_signals(struct loop *l, const int *signals, int n, void (*cb)(int, void
 int loop_run(struct loop *l, void (*before_wait)(void *), void *opaque);
 void loop_stop(struct loop *l);
 
+/*
+ * One round without loop_run(): wait up to timeout_ms (0: not at all, -1:
+ * forever) for events, run their callbacks and what they deferred. Returns
+ * the number of events handled, or -errno. For tests and fuzzers that must
+ * not block; the caller does what loop_run()'s before_wait would.
+ */
+int loop_run_once(struct loop *l, int timeout_ms);
+
 #endif

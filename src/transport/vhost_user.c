@@ -225,7 +225,14 @@ static int vu_send(struct wm_client *c, const void *msg, size_t len)
 			return 0;
 		}
 		if (ret < 0) {
-			ring_fault(conn, Q_RX);
+			/*
+			 * Not closed here: the hub is inside the medium's
+			 * dispatch with this client, maybe outside a loop round
+			 * (before_wait), where a close would free it at once.
+			 * Shutting the socket down wakes conn_readable(), which
+			 * closes the connection in the next round.
+			 */
+			shutdown(conn->fd, SHUT_RDWR);
 			return -EIO;
 		}
 	}
@@ -271,8 +278,12 @@ static void kicked(struct loop_watch *w, uint32_t events)
 	uint8_t drain[64];
 
 	(void)events;
-	/* An eventfd holds a counter, a pipe a byte per kick: drain either. */
-	while (read(w->fd, drain, sizeof(drain)) > 0)
+	/*
+	 * An eventfd holds a counter, a pipe a byte per kick: drain either, but
+	 * boundedly: the fd is the guest's choice, and some (/dev/random) never
+	 * run dry. What is left wakes us again next round.
+	 */
+	for (int i = 0; i < 16 && read(w->fd, drain, sizeof(drain)) > 0; i++)
 		;
 	if (conn->dead)
 		return;
@@ -392,23 +403,35 @@ static int h_set_mem_table(struct vu_conn *conn, struct vu_msg *m)
 	uint32_t n = p32(m, 0);
 	struct vu_mem mem = { 0 };
 
-	/* UML sends room for two regions whatever it uses: the count decides. */
+	/*
+	 * UML sends room for two regions whatever it uses: the count decides.
+	 * A table that does not match its fds, or regions that cannot be, are
+	 * protocol faults like a size the request table refuses.
+	 */
 	if (n == 0 || n > VU_MAX_REGIONS || m->size < 8 + 32 * n ||
 	    m->size > 8 + 32 * VU_MAX_REGIONS || m->nfds != n)
-		return -EINVAL;
+		return -EPROTO;
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *r = m->payload + 8 + 32 * i;
 		uint64_t gpa, size, uaddr, off;
 		struct vu_region *reg = &mem.r[i];
+		struct stat st;
 		void *map;
 
 		memcpy(&gpa, r, 8);
 		memcpy(&size, r + 8, 8);
 		memcpy(&uaddr, r + 16, 8);
 		memcpy(&off, r + 24, 8);
-		if (!size || gpa + size < gpa || uaddr + size < uaddr || off + size < off) {
+		/*
+		 * A mapping past the end of its file maps fine and raises SIGBUS
+		 * when touched. (A file shrunk after this check still can: guest
+		 * memory is trusted not to shrink, as every back-end does.)
+		 */
+		if (!size || gpa + size < gpa || uaddr + size < uaddr || off + size < off ||
+		    fstat(m->fds[i], &st) < 0 ||
+		    (S_ISREG(st.st_mode) && (uint64_t)st.st_size < off + size)) {
 			mem_unmap(&mem);
-			return -EINVAL;
+			return -EPROTO;
 		}
 		/* mmap offsets must be page-aligned: map from 0 and skip to the region. */
 		map = mmap(NULL, (size_t)(off + size), PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -456,6 +479,8 @@ static int h_set_vring_num(struct vu_conn *conn, struct vu_msg *m)
 	if (vring_index(m, &q) < 0 || num == 0 || num > VIRTQ_MAX_SIZE)
 		return -EINVAL;
 	conn->vq[q].num = num;
+	/* The rings were checked for the old size: unusable until SET_VRING_ADDR maps them again. */
+	conn->vq[q].desc = conn->vq[q].avail = conn->vq[q].used = NULL;
 	return 0;
 }
 
@@ -637,13 +662,17 @@ static int dispatch(struct vu_conn *conn, struct vu_msg *m)
 		ret = h->fn(conn, m);
 		if (conn->dead)
 			return 0;
-		if (ret == -EFAULT)
+		/*
+		 * Ring faults and malformed requests end the connection, and so
+		 * does a GET that cannot answer: the front-end would wait forever.
+		 */
+		if (ret == -EFAULT || ret == -EPROTO || (h->replies && ret < 0))
 			return ret;
 		if (ret < 0)
 			log_ratelimited(&conn->lim, LOG_LEVEL_WARN, "%s: %s refused: %s", conn->name,
 					h->name, strerror(-ret));
 		if (h->replies)
-			return ret == -EIO ? ret : 0;
+			return 0;
 	}
 	if ((m->flags & VU_FLAG_NEED_REPLY) && (conn->protocol & PF_REPLY_ACK))
 		return reply_u64(conn, m, ret < 0 ? 1 : 0);
@@ -665,18 +694,38 @@ static void conn_readable(struct loop_watch *w, uint32_t events)
 	struct vu_conn *conn = w->opaque;
 
 	(void)events;
+	if (ring_fault(conn, Q_RX))	/* found by vu_send() */
+		return;
 	for (int rounds = 0; rounds < 64 && !conn->dead; rounds++) {
 		union {
 			struct cmsghdr h;
 			char buf[CMSG_SPACE(sizeof(int) * VU_MAX_FDS)];
 		} cbuf;
-		struct iovec iov = { conn->in + conn->have, sizeof(conn->in) - conn->have };
+		uint32_t size = 0;
+		struct iovec iov = { conn->in + conn->have, 0 };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
 				     .msg_controllen = sizeof(cbuf.buf) };
-		ssize_t n = recvmsg(conn->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		ssize_t n;
+
+		/*
+		 * Never read past the message being assembled: a stream socket
+		 * hands over the fds of a later message with its first byte, and
+		 * a front-end that does not wait for replies (QEMU) has several
+		 * queued. Read the header, then exactly its payload.
+		 */
+		if (conn->have >= VU_HDR)
+			memcpy(&size, conn->in + 8, sizeof(size));
+		iov.iov_len = conn->have < VU_HDR ? VU_HDR - conn->have
+						  : VU_HDR + size - conn->have;
+		n = recvmsg(conn->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
+		if (n < 0) {
+			/* The control buffer is not filled on failure: it holds stale bytes. */
+			conn_close(conn, strerror(errno));
+			return;
+		}
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 			unsigned int k;
 
@@ -697,8 +746,8 @@ static void conn_readable(struct loop_watch *w, uint32_t events)
 			conn_close(conn, "too many file descriptors in one message");
 			return;
 		}
-		if (n <= 0) {
-			conn_close(conn, n == 0 ? "the VM closed the connection" : strerror(errno));
+		if (n == 0) {
+			conn_close(conn, "the VM closed the connection");
 			return;
 		}
 		conn->have += (size_t)n;
