@@ -16,6 +16,7 @@
 #include "daemon/log.h"
 #include "daemon/loop.h"
 #include "daemon/wm.h"
+#include "transport/airport.h"
 #include "transport/netlink.h"
 #include "transport/vhost_user.h"
 #include "util/util.h"
@@ -34,6 +35,9 @@ struct options {
 	bool addressee_only;
 	bool netlink;
 	const char *vhost_user;
+	const char *airport[8];
+	unsigned int nairport;
+	const char *secret_file;
 };
 
 struct daemon {
@@ -43,6 +47,7 @@ struct daemon {
 	struct medium_params base;	/* parameters before any config */
 	struct nl_medium *nl;
 	struct vu_server *vu;
+	struct ap_server *ap;
 };
 
 enum {
@@ -50,6 +55,8 @@ enum {
 	OPT_SEED,
 	OPT_TEST_CONFIG,
 	OPT_ADDRESSEE_ONLY,
+	OPT_AIRPORT,
+	OPT_SECRET_FILE,
 };
 
 static const struct option long_options[] = {
@@ -59,6 +66,8 @@ static const struct option long_options[] = {
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "netlink", no_argument, NULL, 'n' },
 	{ "vhost-user", required_argument, NULL, 'u' },
+	{ "airport", required_argument, NULL, OPT_AIRPORT },
+	{ "secret-file", required_argument, NULL, OPT_SECRET_FILE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
 	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
@@ -81,8 +90,13 @@ static void usage(FILE *f)
 		"      --log-file FILE    log to FILE instead of standard error\n"
 		"  -u, --vhost-user PATH  listen on PATH for VMs presenting virtio device 29\n"
 		"                         (UML, crosvm, QEMU >= 10.2), any number of them\n"
+		"      --airport SPEC     listen for airport agents: unix:PATH (a QEMU\n"
+		"                         virtio-serial chardev), tcp:ADDR:PORT, vsock:PORT;\n"
+		"                         up to 8 times\n"
+		"      --secret-file FILE the shared secret TCP agents must prove\n"
+		"                         (required for TCP beyond loopback)\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
-		"                         netlink too (the default without -u)\n"
+		"                         netlink too (the default without -u or --airport)\n"
 		"      --seed N           seed of every random draw (default 1): runs repeat\n"
 		"      --addressee-only   deliver unicast frames only to their addressee\n"
 		"                         (no overhearing: for very large setups)\n"
@@ -145,6 +159,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_ADDRESSEE_ONLY:
 			o->addressee_only = true;
 			break;
+		case OPT_AIRPORT:
+			if (o->nairport == ARRAY_SIZE(o->airport)) {
+				fprintf(stderr, "wifimedium: at most 8 --airport listeners\n");
+				return -1;
+			}
+			o->airport[o->nairport++] = optarg;
+			break;
+		case OPT_SECRET_FILE:
+			o->secret_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -161,7 +185,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	/* As wmediumd: with -u the local kernel's radios are left alone unless -n says otherwise. */
-	if (!o->vhost_user)
+	if (!o->vhost_user && !o->nairport)
 		o->netlink = true;
 	return 0;
 }
@@ -313,6 +337,14 @@ static void log_totals(struct daemon *d)
 		   " queue drops; %.3f s CPU, %.1f us per frame",
 		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.rx_frames, c.collisions,
 		   c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
+	if (d->ap) {
+		struct ap_counters a;
+
+		ap_server_get_counters(d->ap, &a);
+		log_notice("airport: %" PRIu64 " sessions, %" PRIu64 " refused, %" PRIu64
+			   " dropped for faults or silence, %" PRIu64 " messages dropped for slow peers",
+			   a.sessions, a.refused, a.broken, a.dropped);
+	}
 	if (d->vu) {
 		struct vu_counters v;
 
@@ -321,6 +353,46 @@ static void log_totals(struct daemon *d)
 			   " dropped for faults, %" PRIu64 " messages dropped for want of RX buffers",
 			   v.connections, v.broken, v.rx_dropped);
 	}
+}
+
+/* The secret: the file's bytes, less one trailing newline. */
+static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "wifimedium: secret file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, size, f);
+	fclose(f);
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n < 8 || n == size) {
+		fprintf(stderr, "wifimedium: secret file %s: want 8..%zu bytes\n", path, size - 1);
+		return -1;
+	}
+	*len = n;
+	return 0;
+}
+
+static int open_airport(struct daemon *d)
+{
+	uint8_t secret[256];
+	struct ap_options o = { 0 };
+
+	if (d->o.secret_file) {
+		if (read_secret(d->o.secret_file, secret, sizeof(secret), &o.secret_len) < 0)
+			return -1;
+		o.secret = secret;
+	}
+	d->ap = ap_server_new(&d->wm, &o);
+	memset(secret, 0, sizeof(secret));
+	for (unsigned int i = 0; i < d->o.nairport; i++)
+		if (ap_server_listen(d->ap, d->o.airport[i]) < 0)
+			return -1;
+	return 0;
 }
 
 static void before_wait(void *opaque)
@@ -395,6 +467,8 @@ int main(int argc, char **argv)
 	}
 	if (d.o.vhost_user && vu_server_open(&d.wm, d.o.vhost_user, &d.vu) < 0)
 		goto deinit;
+	if (d.o.nairport && open_airport(&d) < 0)
+		goto close_vu;
 	if (d.o.netlink && nl_medium_open(&d.wm, &d.nl) < 0)
 		goto close_vu;
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
@@ -405,6 +479,7 @@ int main(int argc, char **argv)
 
 	nl_medium_close(d.nl);
 close_vu:
+	ap_server_free(d.ap);
 	vu_server_close(d.vu);
 deinit:
 	wm_deinit(&d.wm);

@@ -156,6 +156,16 @@ void hr_nl_close(struct hr_nl *nl)
 }
 
 /* As transport/netlink.c does it. */
+int hr_nl_fd(const struct hr_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+uint16_t hr_nl_family(const struct hr_nl *nl)
+{
+	return nl->family;
+}
+
 int hr_nl_open(struct hr_nl **out)
 {
 	struct hr_nl *nl = xcalloc(1, sizeof(*nl));

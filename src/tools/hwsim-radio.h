@@ -41,6 +41,9 @@ struct hr_radios {
  * reason on failure; -ENOENT means mac80211_hwsim is not loaded.
  */
 int hr_nl_open(struct hr_nl **out);
+/* The socket and the hwsim family id, for a caller that goes on using them (airport). */
+int hr_nl_fd(const struct hr_nl *nl);
+uint16_t hr_nl_family(const struct hr_nl *nl);
 void hr_nl_close(struct hr_nl *nl);
 /* The kernel's extended-ack text for the last refused request, or NULL. */
 const char *hr_nl_ext_msg(const struct hr_nl *nl);

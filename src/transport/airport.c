@@ -1,0 +1,729 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The medium's side of the airport stream. The protocol and the state
+ * machine this follows: docs/stream-protocol.md ("The medium, per
+ * connection", "Virtio-serial", "Keepalive").
+ */
+#include "airport.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/vm_sockets.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "daemon/wm.h"
+#include "proto/hwsim.h"
+#include "proto/stream.h"
+#include "util/util.h"
+
+#define DEFAULT_KEEPALIVE_MS 5000
+#define DEFAULT_QUEUE_LIMIT (1u << 20)
+#define HELLO_TIMEOUT_US (30u * 1000000u)	/* a connection that never says HELLO */
+#define MAX_RADIOS 1024
+
+enum ap_kind {
+	AP_UNIX,
+	AP_TCP,
+	AP_VSOCK,
+};
+
+enum ap_state {
+	AP_WAITING,
+	AP_CHALLENGED,
+	AP_ESTABLISHED,
+};
+
+struct ap_listener {
+	struct ap_listener *next;
+	struct ap_server *srv;
+	enum ap_kind kind;
+	int fd;
+	struct loop_watch watch;
+	char *path;			/* unix: to unlink */
+	char spec[128];
+};
+
+struct ap_peer {
+	struct ap_peer *next;
+	struct ap_server *srv;
+	int fd;
+	struct loop_watch watch;
+	char peer[96];
+	bool need_secret;		/* TCP with a secret configured */
+	bool resync;			/* a virtio-serial port: never closed, resynced */
+	bool resyncing;
+	bool dead;
+	enum ap_state state;
+	uint8_t challenge[STREAM_CHALLENGE_LEN];
+	bool have_challenge;
+	struct wm_client *client;
+	uint64_t opened, last_rx, last_tx;	/* CLOCK_MONOTONIC us */
+	uint8_t *in;
+	size_t have;
+	uint8_t *out;
+	size_t out_off, out_len, out_cap;
+	struct log_limit lim;
+};
+
+struct ap_server {
+	struct wm *wm;
+	struct ap_options o;
+	uint8_t *secret;
+	struct ap_listener *listeners;
+	struct ap_peer *peers;
+	int tick_fd;
+	struct loop_watch tick;
+	struct ap_counters c;
+};
+
+static void peer_close(struct ap_peer *p, uint32_t reason, const char *why);
+static void peer_drop(struct ap_peer *p, const char *why);
+
+/* ------------------------------------------------------------ output */
+
+static void update_events(struct ap_peer *p)
+{
+	loop_rewatch(p->srv->wm->loop, &p->watch,
+		     EPOLLIN | (p->out_len > p->out_off ? EPOLLOUT : 0));
+}
+
+/* Write what is queued; false if the peer is gone. */
+static bool flush_out(struct ap_peer *p)
+{
+	while (p->out_len > p->out_off) {
+		ssize_t n = send(p->fd, p->out + p->out_off, p->out_len - p->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			peer_drop(p, strerror(errno));
+			return false;
+		}
+		p->out_off += (size_t)n;
+		p->last_tx = loop_now_us();
+	}
+	if (p->out_off == p->out_len)
+		p->out_off = p->out_len = 0;
+	update_events(p);
+	return true;
+}
+
+/*
+ * Queue bytes for the peer. A peer that does not read costs itself only:
+ * past the limit its deliveries are dropped (counted), TX statuses get
+ * twice the room (a guest stalls without them).
+ */
+static int queue_out(struct ap_peer *p, const void *hdr, size_t hlen, const void *body,
+		     size_t blen, size_t limit)
+{
+	size_t need = hlen + blen, held = p->out_len - p->out_off;
+
+	if (held + need > limit) {
+		p->srv->c.dropped++;
+		return -ENOBUFS;
+	}
+	if (p->out_off && p->out_len + need > p->out_cap) {
+		memmove(p->out, p->out + p->out_off, held);
+		p->out_len = held;
+		p->out_off = 0;
+	}
+	if (p->out_len + need > p->out_cap) {
+		while (p->out_len + need > p->out_cap)
+			p->out_cap = p->out_cap ? 2 * p->out_cap : 65536;
+		p->out = xrealloc(p->out, p->out_cap);
+	}
+	memcpy(p->out + p->out_len, hdr, hlen);
+	if (blen)
+		memcpy(p->out + p->out_len + hlen, body, blen);
+	p->out_len += need;
+	return 0;
+}
+
+static void send_msg(struct ap_peer *p, const void *msg, ssize_t len)
+{
+	if (len <= 0 || p->dead)
+		return;
+	if (queue_out(p, msg, (size_t)len, NULL, 0, 2 * p->srv->o.queue_limit) == 0)
+		flush_out(p);
+}
+
+static int ap_send(struct wm_client *c, const void *msg, size_t len)
+{
+	struct ap_peer *p = c->priv;
+	uint8_t hdr[STREAM_HDR_LEN];
+	ssize_t h;
+	bool status;
+	int ret;
+
+	if (p->dead || p->state != AP_ESTABLISHED)
+		return -ENOTCONN;
+	h = stream_encode_hwsim_header(hdr, sizeof(hdr), msg, len);
+	if (h < 0)
+		return (int)h;
+	status = len > HWSIM_HDRLEN && ((const uint8_t *)msg)[16] == HWSIM_CMD_TX_INFO_FRAME;
+	ret = queue_out(p, hdr, (size_t)h, msg, len,
+			status ? 2 * p->srv->o.queue_limit : p->srv->o.queue_limit);
+	if (ret < 0)
+		return ret;
+	/* Several messages per round are common: write once the round is over. */
+	update_events(p);
+	return 0;
+}
+
+static const struct wm_client_ops ap_client_ops = { .send = ap_send };
+
+/* ---------------------------------------------------------- sessions */
+
+static void session_end(struct ap_peer *p)
+{
+	if (p->client) {
+		wm_client_free(p->srv->wm, p->client);
+		p->client = NULL;
+	}
+	p->state = AP_WAITING;
+	p->have_challenge = false;
+}
+
+static void refuse(struct ap_peer *p, uint32_t reason, const char *text)
+{
+	uint8_t buf[STREAM_HDR_LEN + 4 + STREAM_TEXT_MAX];
+
+	p->srv->c.refused++;
+	log_warn("airport %s: refused: %s", p->peer, text);
+	send_msg(p, buf, stream_encode_refuse(buf, sizeof(buf), reason, text, strlen(text)));
+	peer_close(p, STREAM_REASON_NONE, NULL);
+}
+
+/* A name no live session uses: NAME, NAME-2, ... */
+static void unique_name(struct ap_server *srv, const char *want, char out[STREAM_NAME_MAX + 1])
+{
+	snprintf(out, STREAM_NAME_MAX + 1, "%s", want);
+	for (unsigned int k = 2;; k++) {
+		bool taken = false;
+
+		for (struct ap_peer *q = srv->peers; q; q = q->next)
+			taken |= q->client && !strcmp(q->client->name, out);
+		if (!taken)
+			return;
+		snprintf(out, STREAM_NAME_MAX + 1, "%.56s-%u", want, k);
+	}
+}
+
+static void on_hello(struct ap_peer *p, const struct stream_hello *h)
+{
+	struct ap_server *srv = p->srv;
+	uint8_t buf[STREAM_HDR_LEN + STREAM_WELCOME_FIXED + STREAM_NAME_MAX];
+	char name[STREAM_NAME_MAX + 1];
+
+	if (p->state == AP_ESTABLISHED) {
+		log_notice("airport %s: %s restarted its session", p->peer, p->client->name);
+		session_end(p);
+	}
+	if (h->version_min > STREAM_VERSION) {
+		refuse(p, STREAM_REASON_VERSION, "no protocol version in common (we speak 1)");
+		return;
+	}
+	if (p->need_secret) {
+		if (!h->auth_len) {
+			if (!p->have_challenge) {
+				if (getrandom(p->challenge, sizeof(p->challenge), 0) !=
+				    (ssize_t)sizeof(p->challenge)) {
+					refuse(p, STREAM_REASON_BUSY, "no randomness for a challenge");
+					return;
+				}
+				p->have_challenge = true;
+			}
+			p->state = AP_CHALLENGED;
+			send_msg(p, buf, stream_encode_challenge(buf, sizeof(buf), p->challenge));
+			return;
+		}
+		if (!p->have_challenge ||
+		    !stream_auth_check(srv->secret, srv->o.secret_len, p->challenge, h->name,
+				       h->auth)) {
+			p->have_challenge = false;
+			refuse(p, STREAM_REASON_AUTH, "wrong secret");
+			return;
+		}
+		p->have_challenge = false;
+	} else if (h->auth_len) {
+		refuse(p, STREAM_REASON_AUTH, "this listener takes no secret");
+		return;
+	}
+	if (h->radios > MAX_RADIOS) {
+		refuse(p, STREAM_REASON_RADIOS, "more than 1024 radios");
+		return;
+	}
+	unique_name(srv, h->name, name);
+	p->client = wm_client_new(srv->wm, name, 0, &ap_client_ops, p);
+	p->state = AP_ESTABLISHED;
+	srv->c.sessions++;
+	log_notice("airport %s: guest %s with %u radios", p->peer, name, h->radios);
+	send_msg(p, buf, stream_encode_welcome(buf, sizeof(buf), STREAM_VERSION, 0,
+					       srv->o.keepalive_ms, name));
+}
+
+/* One parsed message: false when the peer is gone. */
+static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
+{
+	uint8_t buf[STREAM_HDR_LEN + 8];
+
+	switch ((enum stream_type)m->type) {
+	case STREAM_HELLO:
+		on_hello(p, &m->hello);
+		return !p->dead;
+	case STREAM_BYE:
+		log_notice("airport %s: goodbye (%u): %.*s", p->peer, m->bye.reason,
+			   (int)m->bye.text_len, m->bye.text);
+		peer_close(p, STREAM_REASON_NONE, NULL);
+		return !p->dead;
+	case STREAM_HWSIM:
+	case STREAM_PING:
+	case STREAM_PONG:
+		if (p->state != AP_ESTABLISHED)
+			break;
+		if (m->type == STREAM_HWSIM)
+			wm_client_input(p->srv->wm, p->client, m->hwsim.msg, m->hwsim.len);
+		else if (m->type == STREAM_PING)
+			send_msg(p, buf, stream_encode_pong(buf, sizeof(buf), m->token));
+		return !p->dead;
+	case STREAM_CHALLENGE:
+	case STREAM_WELCOME:
+	case STREAM_REFUSE:
+		break;
+	}
+	peer_close(p, STREAM_REASON_PROTOCOL, p->state == AP_ESTABLISHED ?
+		   "a message only the medium sends" : "a message before HELLO");
+	return false;
+}
+
+static void peer_readable(struct loop_watch *w, uint32_t events)
+{
+	struct ap_peer *p = w->opaque;
+
+	if ((events & EPOLLOUT) && !flush_out(p))
+		return;
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	for (int rounds = 0; rounds < 16 && !p->dead; rounds++) {
+		ssize_t n = recv(p->fd, p->in + p->have, STREAM_MSG_MAX - p->have, MSG_DONTWAIT);
+		size_t off = 0;
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (n <= 0) {
+			peer_drop(p, n ? strerror(errno) : "closed");
+			return;
+		}
+		p->have += (size_t)n;
+		p->last_rx = loop_now_us();
+		while (!p->dead && off < p->have) {
+			struct stream_msg m;
+			size_t used = 0;
+			const char *why = NULL;
+			int ret;
+
+			if (p->resyncing) {
+				off += stream_resync(p->in + off, p->have - off,
+						     STREAM_BIT(STREAM_HELLO) | STREAM_BIT(STREAM_BYE));
+				if (off >= p->have)
+					break;
+			}
+			ret = stream_parse(p->in + off, p->have - off, &m, &used, &why);
+			if (ret == 0)
+				break;
+			if (ret < 0) {
+				if (p->resyncing) {
+					off++;	/* a false match: look further */
+					continue;
+				}
+				peer_close(p, STREAM_REASON_PROTOCOL, why);
+				return;
+			}
+			p->resyncing = false;
+			off += used;
+			if (!on_msg(p, &m))
+				break;
+		}
+		if (p->dead)
+			return;
+		memmove(p->in, p->in + off, p->have - off);
+		p->have -= off;
+	}
+	if (!p->dead) {
+		flush_out(p);
+		wm_sync(p->srv->wm);
+	}
+}
+
+/* After the loop round: the hub may still hold the client further up the stack. */
+static void peer_free(void *ptr)
+{
+	struct ap_peer *p = ptr;
+
+	if (p->client)
+		wm_client_free(p->srv->wm, p->client);
+	free(p->in);
+	free(p->out);
+	free(p);
+}
+
+/* The connection is gone (EOF, an error, shutdown): forget it. */
+static void peer_drop(struct ap_peer *p, const char *why)
+{
+	struct ap_server *srv = p->srv;
+	struct ap_peer **pp;
+
+	if (p->dead)
+		return;
+	if (why)
+		log_notice("airport %s: %s", p->peer, why);
+	p->dead = true;
+	for (pp = &srv->peers; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	loop_unwatch(srv->wm->loop, &p->watch);
+	close(p->fd);
+	/* Nothing more reaches its radios; the client itself goes after the round. */
+	if (p->client)
+		medium_client_gone(srv->wm->medium, p->client->id);
+	loop_defer_free(srv->wm->loop, peer_free, p);
+}
+
+/*
+ * End the session: BYE with reason (unless NONE), then a socket closes; a
+ * virtio-serial port cannot be closed from here, so its session is
+ * forgotten and the stream resynced.
+ */
+static void peer_close(struct ap_peer *p, uint32_t reason, const char *why)
+{
+	if (p->dead)
+		return;
+	if (reason != STREAM_REASON_NONE) {
+		uint8_t buf[STREAM_HDR_LEN + 4 + STREAM_TEXT_MAX];
+		const char *t = why ? why : "";
+
+		p->srv->c.broken++;
+		log_warn("airport %s: %s", p->peer, t);
+		send_msg(p, buf, stream_encode_bye(buf, sizeof(buf), reason, t,
+						   strnlen(t, STREAM_TEXT_MAX)));
+		if (p->dead)
+			return;
+	}
+	if (p->resync) {
+		session_end(p);
+		p->resyncing = true;
+		return;
+	}
+	peer_drop(p, NULL);
+}
+
+int ap_server_adopt(struct ap_server *srv, int fd, const char *peer, int resync)
+{
+	struct ap_peer *p = xcalloc(1, sizeof(*p));
+	int ret;
+
+	p->srv = srv;
+	p->fd = fd;
+	p->resync = resync;
+	p->resyncing = resync;
+	snprintf(p->peer, sizeof(p->peer), "%s", peer);
+	p->in = xmalloc(STREAM_MSG_MAX);
+	p->opened = p->last_rx = p->last_tx = loop_now_us();
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	ret = loop_watch(srv->wm->loop, &p->watch, fd, EPOLLIN, peer_readable, p);
+	if (ret < 0) {
+		close(fd);
+		free(p->in);
+		free(p);
+		return ret;
+	}
+	p->next = srv->peers;
+	srv->peers = p;
+	return 0;
+}
+
+/* ----------------------------------------------------------- listening */
+
+static void accept_ready(struct loop_watch *w, uint32_t events)
+{
+	struct ap_listener *l = w->opaque;
+	struct ap_server *srv = l->srv;
+
+	(void)events;
+	for (;;) {
+		struct sockaddr_storage sa;
+		socklen_t len = sizeof(sa);
+		int fd = accept4(l->fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		char peer[96], host[INET6_ADDRSTRLEN] = "?";
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("airport %s: accept: %s", l->spec, strerror(errno));
+			return;
+		}
+		switch (l->kind) {
+		case AP_TCP:
+			if (sa.ss_family == AF_INET)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, host, sizeof(host));
+			else
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, host,
+					  sizeof(host));
+			snprintf(peer, sizeof(peer), "tcp:%s", host);
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+			break;
+		case AP_VSOCK:
+			snprintf(peer, sizeof(peer), "vsock:%u", ((struct sockaddr_vm *)&sa)->svm_cid);
+			break;
+		case AP_UNIX:
+			snprintf(peer, sizeof(peer), "%.90s", l->spec);
+			break;
+		}
+		if (ap_server_adopt(srv, fd, peer, l->kind == AP_UNIX) == 0 && l->kind == AP_TCP &&
+		    srv->secret)
+			srv->peers->need_secret = true;
+	}
+}
+
+static void tick(struct loop_watch *w, uint32_t events)
+{
+	struct ap_server *srv = w->opaque;
+	uint64_t now = loop_now_us(), ka = (uint64_t)srv->o.keepalive_ms * 1000, expirations;
+	struct ap_peer *p, *next;
+
+	(void)events;
+	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	for (p = srv->peers; p; p = next) {
+		uint8_t buf[STREAM_HDR_LEN + 8];
+
+		next = p->next;
+		if (p->state != AP_ESTABLISHED) {
+			if (!p->resync && now - p->opened > HELLO_TIMEOUT_US)
+				peer_close(p, STREAM_REASON_TIMEOUT, "no HELLO within 30 s");
+			continue;
+		}
+		if (!ka)
+			continue;
+		if (now - p->last_rx > 3 * ka) {
+			peer_close(p, STREAM_REASON_TIMEOUT, "nothing heard for 3 keepalive intervals");
+			continue;
+		}
+		if (now - p->last_tx >= ka)
+			send_msg(p, buf, stream_encode_ping(buf, sizeof(buf), now));
+	}
+}
+
+struct ap_server *ap_server_new(struct wm *wm, const struct ap_options *o)
+{
+	struct ap_server *srv = xcalloc(1, sizeof(*srv));
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+
+	srv->wm = wm;
+	srv->o = *o;
+	if (!srv->o.keepalive_ms)
+		srv->o.keepalive_ms = DEFAULT_KEEPALIVE_MS;
+	if (!srv->o.queue_limit)
+		srv->o.queue_limit = DEFAULT_QUEUE_LIMIT;
+	if (o->secret_len) {
+		srv->secret = xmalloc(o->secret_len);
+		memcpy(srv->secret, o->secret, o->secret_len);
+		srv->o.secret = srv->secret;
+	}
+	srv->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	srv->tick.fd = -1;
+	if (srv->tick_fd >= 0) {
+		if (srv->o.keepalive_ms < 2000) {
+			its.it_interval = its.it_value = (struct timespec){
+				0, (long)srv->o.keepalive_ms * 500000L };
+		}
+		timerfd_settime(srv->tick_fd, 0, &its, NULL);
+		loop_watch(wm->loop, &srv->tick, srv->tick_fd, EPOLLIN, tick, srv);
+	}
+	return srv;
+}
+
+static bool loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
+/* Parse a listener spec into an address. 0 or -EINVAL. */
+static int parse_spec(const char *spec, enum ap_kind *kind, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (!strncmp(spec, "unix:", 5)) {
+		struct sockaddr_un *un = (struct sockaddr_un *)ss;
+
+		if (!spec[5] || strlen(spec + 5) >= sizeof(un->sun_path))
+			return -EINVAL;
+		un->sun_family = AF_UNIX;
+		strcpy(un->sun_path, spec + 5);
+		*kind = AP_UNIX;
+		*len = sizeof(*un);
+		return 0;
+	}
+	if (!strncmp(spec, "vsock:", 6)) {
+		struct sockaddr_vm *vm = (struct sockaddr_vm *)ss;
+		char *end;
+		unsigned long port = strtoul(spec + 6, &end, 10);
+
+		if (!spec[6] || *end || port > UINT32_MAX)
+			return -EINVAL;
+		vm->svm_family = AF_VSOCK;
+		vm->svm_cid = VMADDR_CID_ANY;
+		vm->svm_port = (unsigned int)port;
+		*kind = AP_VSOCK;
+		*len = sizeof(*vm);
+		return 0;
+	}
+	if (!strncmp(spec, "tcp:", 4)) {
+		char host[INET6_ADDRSTRLEN + 2];
+		const char *colon = strrchr(spec + 4, ':');
+		char *end;
+		unsigned long port;
+		size_t hl;
+
+		if (!colon)
+			return -EINVAL;
+		port = strtoul(colon + 1, &end, 10);
+		hl = (size_t)(colon - (spec + 4));
+		if (!colon[1] || *end || port == 0 || port > 65535 || hl == 0 || hl >= sizeof(host))
+			return -EINVAL;
+		memcpy(host, spec + 4, hl);
+		host[hl] = 0;
+		*kind = AP_TCP;
+		if (host[0] == '[' && host[hl - 1] == ']') {
+			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+			host[hl - 1] = 0;
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)port);
+			*len = sizeof(*in6);
+			return inet_pton(AF_INET6, host + 1, &in6->sin6_addr) == 1 ? 0 : -EINVAL;
+		} else {
+			struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+			in->sin_family = AF_INET;
+			in->sin_port = htons((uint16_t)port);
+			*len = sizeof(*in);
+			return inet_pton(AF_INET, host, &in->sin_addr) == 1 ? 0 : -EINVAL;
+		}
+	}
+	return -EINVAL;
+}
+
+int ap_server_listen(struct ap_server *srv, const char *spec)
+{
+	struct ap_listener *l;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	enum ap_kind kind;
+	int fd, ret;
+
+	if (parse_spec(spec, &kind, &ss, &len) < 0) {
+		log_error("airport: bad listener `%s' (unix:PATH, tcp:ADDR:PORT or vsock:PORT)", spec);
+		return -EINVAL;
+	}
+	if (kind == AP_TCP && !srv->secret && !loopback((struct sockaddr *)&ss)) {
+		log_error("airport %s: a TCP listener beyond loopback needs a secret (--secret-file)",
+			  spec);
+		return -EPERM;
+	}
+	if (kind == AP_UNIX) {
+		struct stat st;
+		const char *path = ((struct sockaddr_un *)&ss)->sun_path;
+
+		/* A socket left by an earlier run is replaced; anything else is not ours. */
+		if (lstat(path, &st) == 0) {
+			if (!S_ISSOCK(st.st_mode)) {
+				log_error("airport %s: exists and is not a socket", spec);
+				return -EEXIST;
+			}
+			unlink(path);
+		}
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && kind == AP_TCP)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
+		ret = -errno;
+		log_error("airport %s: cannot listen: %s", spec, strerror(-ret));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->srv = srv;
+	l->kind = kind;
+	l->fd = fd;
+	snprintf(l->spec, sizeof(l->spec), "%s", spec);
+	if (kind == AP_UNIX)
+		l->path = xstrdup(((struct sockaddr_un *)&ss)->sun_path);
+	ret = loop_watch(srv->wm->loop, &l->watch, fd, EPOLLIN, accept_ready, l);
+	if (ret < 0) {
+		close(fd);
+		free(l->path);
+		free(l);
+		return ret;
+	}
+	l->next = srv->listeners;
+	srv->listeners = l;
+	log_notice("airport: listening on %s%s", spec,
+		   kind == AP_TCP && srv->secret ? " (secret required)" : "");
+	return 0;
+}
+
+void ap_server_free(struct ap_server *srv)
+{
+	if (!srv)
+		return;
+	while (srv->peers) {
+		struct ap_peer *p = srv->peers;
+		uint8_t buf[STREAM_HDR_LEN + 64];
+
+		send_msg(p, buf, stream_encode_bye(buf, sizeof(buf), STREAM_REASON_SHUTDOWN,
+						   "the medium is stopping", 22));
+		peer_drop(p, NULL);
+	}
+	while (srv->listeners) {
+		struct ap_listener *l = srv->listeners;
+
+		srv->listeners = l->next;
+		loop_unwatch(srv->wm->loop, &l->watch);
+		close(l->fd);
+		if (l->path)
+			unlink(l->path);
+		free(l->path);
+		free(l);
+	}
+	if (srv->tick_fd >= 0) {
+		loop_unwatch(srv->wm->loop, &srv->tick);
+		close(srv->tick_fd);
+	}
+	free(srv->secret);
+	free(srv);
+}
+
+void ap_server_get_counters(const struct ap_server *srv, struct ap_counters *c)
+{
+	*c = srv->c;
+}

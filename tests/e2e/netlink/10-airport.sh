@@ -1,0 +1,73 @@
+# radios: 0
+# The airport path without a hypervisor: in one guest, wifimedium takes
+# agents only (no netlink), and airport takes the medium role for the
+# guest's hwsim radios and carries them over a stream. Over a unix socket:
+# WPA2 association and ping; the medium restarted under the running
+# guest: airport reconnects and traffic resumes. Over TCP with a secret: a
+# wrong secret is refused and logged; a garbage-spewing peer is closed
+# while the honest agent keeps working.
+AP=$WM_BUILD/src/airport
+"$WM" -l info --log-file $W/wifimedium.log --airport unix:$W/wm.sock &
+WM_PID=$!
+sleep 0.5
+"$AP" -c unix:$W/wm.sock -N guest1 -r 2 -m 02:a1:00 -l info >$W/airport.log 2>&1 &
+AP_PID=$!
+for _ in $(seq 1 50); do grep -q "connected as guest1" $W/airport.log && break; sleep 0.1; done
+check agent-welcomed grep -q "connected as guest1" $W/airport.log
+check medium-saw-agent grep -q "guest guest1 with 2 radios" $W/wifimedium.log
+
+phy_of() { basename "$(dirname "$(grep -l "$1" /sys/class/ieee80211/*/macaddress)")"; }
+ns_phy ap "$(phy_of 02:a1:00:00:00:00)"
+ns_phy sta "$(phy_of 02:a1:00:00:01:00)"
+ifa=$(in_ns ap iw dev | awk '/Interface/ { print $2; exit }')
+ifs=$(in_ns sta iw dev | awk '/Interface/ { print $2; exit }')
+write_ap_conf $W/ap.conf "$ifa" wm-airport wpa2
+write_sta_conf $W/sta.conf wm-airport wpa2
+ap_start ap $W/ap.conf
+sta_start sta "$ifs" $W/sta.conf
+check associated wait_connected sta "$ifs" 30
+ip_up ap "$ifa" 10.99.3.1/24
+ip_up sta "$ifs" 10.99.3.2/24
+check ping ping_ok sta 10.99.3.1
+
+# The medium restarts under the running guest.
+kill "$WM_PID"
+wait "$WM_PID"
+sleep 1
+check_not no-frames-while-away in_ns sta ping -c 2 -W 1 10.99.3.1
+"$WM" -l info --log-file $W/wifimedium2.log --airport unix:$W/wm.sock &
+WM_PID=$!
+for _ in $(seq 1 100); do [ "$(grep -c 'connected as guest1' $W/airport.log)" -ge 2 ] && break; sleep 0.1; done
+check agent-reconnected sh -c "[ \$(grep -c 'connected as guest1' $W/airport.log) -ge 2 ]"
+ok=1
+for _ in $(seq 1 20); do ping_ok sta 10.99.3.1 >/dev/null && ok=0 && break; sleep 1; done
+check traffic-resumes test $ok = 0
+kill "$WM_PID"
+wait "$WM_PID"
+
+# TCP with a secret: the honest agent proves it, a wrong secret is refused.
+echo "a shared secret for the test" >$W/secret
+echo "not the secret at all" >$W/wrong
+"$WM" -l info --log-file $W/wifimedium3.log --airport tcp:127.0.0.1:7373 --secret-file $W/secret &
+WM_PID=$!
+sleep 0.5
+"$AP" -c tcp:127.0.0.1:7373 -N liar -s $W/wrong >$W/airport-liar.log 2>&1 &
+LIAR=$!
+for _ in $(seq 1 30); do grep -q "refused" $W/airport-liar.log && break; sleep 0.1; done
+kill "$LIAR"
+check wrong-secret-refused grep -q "refused (2)" $W/airport-liar.log
+check refusal-logged grep -q "wrong secret" $W/wifimedium3.log
+kill "$AP_PID"
+wait "$AP_PID"
+"$AP" -c tcp:127.0.0.1:7373 -N guest1 -s $W/secret -l info >$W/airport2.log 2>&1 &
+AP_PID=$!
+for _ in $(seq 1 50); do grep -q "connected as guest1" $W/airport2.log && break; sleep 0.1; done
+check right-secret-welcomed grep -q "connected as guest1" $W/airport2.log
+# A peer that spews garbage is closed; the honest one carries on.
+bash -c 'head -c 8192 /dev/urandom >/dev/tcp/127.0.0.1/7373' 2>/dev/null
+sleep 1
+check garbage-peer-closed grep -q "tcp:127.0.0.1: .*\(bad magic\|magic\|version\|type\|length\)" $W/wifimedium3.log
+ok=1
+for _ in $(seq 1 20); do ping_ok sta 10.99.3.1 >/dev/null && ok=0 && break; sleep 1; done
+check honest-agent-keeps-working test $ok = 0
+kill "$AP_PID"
