@@ -699,9 +699,15 @@ void ap_server_free(struct ap_server *srv)
 	while (srv->peers) {
 		struct ap_peer *p = srv->peers;
 		uint8_t buf[STREAM_HDR_LEN + 64];
+		ssize_t len = stream_encode_bye(buf, sizeof(buf), STREAM_REASON_SHUTDOWN,
+						"the medium is stopping", 22);
 
-		send_msg(p, buf, stream_encode_bye(buf, sizeof(buf), STREAM_REASON_SHUTDOWN,
-						   "the medium is stopping", 22));
+		/*
+		 * Best effort and straight to the socket: outside a loop round a
+		 * failing flush would free the peer under our feet.
+		 */
+		if (len > 0 && p->out_len == p->out_off)
+			(void)!send(p->fd, buf, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		peer_drop(p, NULL);
 	}
 	while (srv->listeners) {

@@ -2,7 +2,7 @@
 # until the host raises the "stop" flag.
 ifc=$(radio_new "$AP_MAC")
 check radio-created test -n "$ifc"
-write_ap_conf $W/ap.conf "$ifc" wm-vhost "${SEC:-wpa2}" "ap_isolate=0" ${EXTRA:+"$EXTRA"}
+write_ap_conf $W/ap.conf "$ifc" "${SSID:-wm-vhost}" "${SEC:-wpa2}" "ap_isolate=0" ${EXTRA:+"$EXTRA"}
 check hostapd hostapd -B -P $W/hostapd.pid -f $W/hostapd.log $W/ap.conf
 ip addr add "${IP:-10.99.0.1}/24" dev "$ifc"
 ip link set "$ifc" up
