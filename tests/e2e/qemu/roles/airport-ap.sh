@@ -1,6 +1,6 @@
 # Guest side: an access point in a QEMU guest whose radio reaches the medium
 # through airport over the virtio-serial port. PREFIX, SEC, IP. Serves until
-# the station has come and gone (or 150 s).
+# the station has come and gone, or for HOLD_S seconds (default 120).
 . /e2e/lib.sh
 mkdir -p "$W"
 airport -c vport:org.wifimedium.0 -N "$(hostname)" -r 1 -m "$PREFIX" -l info >"$W/airport.log" 2>&1 &
@@ -12,11 +12,13 @@ check hostapd ap_start - "$W/ap.conf"
 ip addr add "$IP/24" dev "$ifc"
 ip link set "$ifc" up
 seen=0
-for _ in $(seq 1 1500); do
+end=$(($(date +%s) + ${HOLD_S:-120}))
+# By the clock, not by rounds: every iw takes its time under TCG.
+while [ "$(date +%s)" -lt "$end" ]; do
 	n=$(iw dev "$ifc" station dump | grep -c '^Station')
 	[ "$n" -gt 0 ] && seen=1
 	[ "$seen" = 1 ] && [ "$n" = 0 ] && break
-	sleep 0.1
+	sleep 0.5
 done
-check station-came-and-went test "$seen" = 1
+check station-came test "$seen" = 1
 cat "$W/airport.log"

@@ -1,0 +1,27 @@
+# host-side
+# wifimedium restarted under two running QEMU guests: QEMU's chardev
+# reconnects to the new socket, airport says HELLO again, the station is
+# associated again (or still) and its pings get through once more.
+. "$WM_TOP/tests/e2e/qemu-lib.sh"
+
+if qemu_image; then
+	medium_start --airport "unix:$WM_OUT/airport.sock"
+	qemu_start qap --radios 0 --socket "$WM_OUT/airport.sock" \
+		--file "$WM_BUILD/src/airport:/usr/local/bin/airport" \
+		--test "$WM_TOP/tests/e2e/qemu/roles/airport-ap.sh" \
+		--env PREFIX=02:a3:00 --env SEC=wpa2 --env IP=10.99.5.1 --env HOLD_S=75
+	qemu_start qsta --radios 0 --socket "$WM_OUT/airport.sock" \
+		--file "$WM_BUILD/src/airport:/usr/local/bin/airport" \
+		--test "$WM_TOP/tests/e2e/qemu/roles/airport-restart-sta.sh" \
+		--env PREFIX=02:b3:00 --env SEC=wpa2 --env IP=10.99.5.2 --env PING_TO=10.99.5.1
+	# The station pings once, then the medium goes away and comes back.
+	for _ in $(seq 1 600); do grep -aq "first-ping-done" "$WM_OUT/qsta/console.log" 2>/dev/null && break; sleep 0.2; done
+	check station-pinged-first grep -aq "first-ping-done" "$WM_OUT/qsta/console.log"
+	medium_stop
+	sleep 2
+	mv "$WM_OUT/wifimedium.log" "$WM_OUT/wifimedium-first.log"
+	medium_start --airport "unix:$WM_OUT/airport.sock"
+	qemu_wait qsta
+	qemu_wait qap
+	check agents-came-back sh -c "grep -q 'guest qsta' '$WM_OUT/wifimedium.log' && grep -q 'guest qap' '$WM_OUT/wifimedium.log'"
+fi
