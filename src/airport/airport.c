@@ -30,6 +30,7 @@
 #include "proto/hwsim.h"
 #include "proto/stream.h"
 #include "tools/hwsim-radio.h"
+#include "util/outbuf.h"
 #include "util/util.h"
 
 #define BACKOFF_MIN_MS 100
@@ -75,8 +76,7 @@ struct agent {
 	unsigned int backoff_ms;
 	uint8_t in[STREAM_MSG_MAX] __attribute__((aligned(8)));
 	size_t have;
-	uint8_t *out;
-	size_t out_off, out_len, out_cap;
+	struct outbuf out;
 
 	int tick_fd;
 	struct loop_watch tick;
@@ -150,50 +150,26 @@ static void addr_note(struct agent *a, const struct hwsim_msg *m, bool add)
 static void update_events(struct agent *a)
 {
 	if (a->fd >= 0 && a->state != LINK_CONNECTING)
-		loop_rewatch(a->loop, &a->watch, EPOLLIN | (a->out_len > a->out_off ? EPOLLOUT : 0));
+		loop_rewatch(a->loop, &a->watch, EPOLLIN | (outbuf_empty(&a->out) ? 0 : EPOLLOUT));
 }
 
 static bool flush_out(struct agent *a)
 {
-	while (a->out_len > a->out_off) {
-		ssize_t n = write(a->fd, a->out + a->out_off, a->out_len - a->out_off);
+	ssize_t n = outbuf_write(&a->out, a->fd);
 
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			link_down(a, strerror(errno));
-			return false;
-		}
-		a->out_off += (size_t)n;
-		a->last_tx = loop_now_us();
+	if (n < 0) {
+		link_down(a, strerror((int)-n));
+		return false;
 	}
-	if (a->out_off == a->out_len)
-		a->out_off = a->out_len = 0;
+	if (n > 0)
+		a->last_tx = loop_now_us();
 	update_events(a);
 	return true;
 }
 
 static int queue_out(struct agent *a, const void *hdr, size_t hlen, const void *body, size_t blen)
 {
-	size_t need = hlen + blen, held = a->out_len - a->out_off;
-
-	if (held + need > OUT_LIMIT)
-		return -ENOBUFS;
-	if (a->out_off) {
-		memmove(a->out, a->out + a->out_off, held);
-		a->out_len = held;
-		a->out_off = 0;
-	}
-	if (a->out_len + need > a->out_cap) {
-		while (a->out_len + need > a->out_cap)
-			a->out_cap = a->out_cap ? 2 * a->out_cap : 65536;
-		a->out = xrealloc(a->out, a->out_cap);
-	}
-	memcpy(a->out + a->out_len, hdr, hlen);
-	if (blen)
-		memcpy(a->out + a->out_len + hlen, body, blen);
-	a->out_len += need;
-	return 0;
+	return outbuf_append(&a->out, hdr, hlen, body, blen, OUT_LIMIT);
 }
 
 static void send_msg(struct agent *a, const void *msg, ssize_t len)
@@ -231,7 +207,8 @@ static void link_down(struct agent *a, const char *why)
 	close(a->fd);
 	a->fd = -1;
 	a->state = LINK_DOWN;
-	a->have = a->out_off = a->out_len = 0;
+	a->have = 0;
+	outbuf_clear(&a->out);
 	for (size_t i = 0; i < a->npend; i++)
 		fail_frame(a, a->pend[i].radio, a->pend[i].cookie, a->pend[i].flags);
 	a->failed_offline += a->npend;

@@ -27,6 +27,7 @@
 #include "daemon/wm.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
+#include "util/outbuf.h"
 #include "util/util.h"
 
 #define DEFAULT_KEEPALIVE_MS 5000
@@ -73,8 +74,7 @@ struct ap_peer {
 	uint64_t opened, last_rx, last_tx;	/* CLOCK_MONOTONIC us */
 	uint8_t *in;
 	size_t have;
-	uint8_t *out;
-	size_t out_off, out_len, out_cap;
+	struct outbuf out;
 	struct log_limit lim;
 };
 
@@ -96,28 +96,20 @@ static void peer_drop(struct ap_peer *p, const char *why);
 
 static void update_events(struct ap_peer *p)
 {
-	loop_rewatch(p->srv->wm->loop, &p->watch,
-		     EPOLLIN | (p->out_len > p->out_off ? EPOLLOUT : 0));
+	loop_rewatch(p->srv->wm->loop, &p->watch, EPOLLIN | (outbuf_empty(&p->out) ? 0 : EPOLLOUT));
 }
 
 /* Write what is queued; false if the peer is gone. */
 static bool flush_out(struct ap_peer *p)
 {
-	while (p->out_len > p->out_off) {
-		ssize_t n = send(p->fd, p->out + p->out_off, p->out_len - p->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+	ssize_t n = outbuf_write(&p->out, p->fd);
 
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			peer_drop(p, strerror(errno));
-			return false;
-		}
-		p->out_off += (size_t)n;
-		p->last_tx = loop_now_us();
+	if (n < 0) {
+		peer_drop(p, strerror((int)-n));
+		return false;
 	}
-	if (p->out_off == p->out_len)
-		p->out_off = p->out_len = 0;
+	if (n > 0)
+		p->last_tx = loop_now_us();
 	update_events(p);
 	return true;
 }
@@ -130,27 +122,11 @@ static bool flush_out(struct ap_peer *p)
 static int queue_out(struct ap_peer *p, const void *hdr, size_t hlen, const void *body,
 		     size_t blen, size_t limit)
 {
-	size_t need = hlen + blen, held = p->out_len - p->out_off;
+	int ret = outbuf_append(&p->out, hdr, hlen, body, blen, limit);
 
-	if (held + need > limit) {
+	if (ret < 0)
 		p->srv->c.dropped++;
-		return -ENOBUFS;
-	}
-	if (p->out_off && p->out_len + need > p->out_cap) {
-		memmove(p->out, p->out + p->out_off, held);
-		p->out_len = held;
-		p->out_off = 0;
-	}
-	if (p->out_len + need > p->out_cap) {
-		while (p->out_len + need > p->out_cap)
-			p->out_cap = p->out_cap ? 2 * p->out_cap : 65536;
-		p->out = xrealloc(p->out, p->out_cap);
-	}
-	memcpy(p->out + p->out_len, hdr, hlen);
-	if (blen)
-		memcpy(p->out + p->out_len + hlen, body, blen);
-	p->out_len += need;
-	return 0;
+	return ret;
 }
 
 static void send_msg(struct ap_peer *p, const void *msg, ssize_t len)
@@ -377,7 +353,7 @@ static void peer_free(void *ptr)
 	if (p->client)
 		wm_client_free(p->srv->wm, p->client);
 	free(p->in);
-	free(p->out);
+	outbuf_free(&p->out);
 	free(p);
 }
 
@@ -706,7 +682,7 @@ void ap_server_free(struct ap_server *srv)
 		 * Best effort and straight to the socket: outside a loop round a
 		 * failing flush would free the peer under our feet.
 		 */
-		if (len > 0 && p->out_len == p->out_off)
+		if (len > 0 && outbuf_empty(&p->out))
 			(void)!send(p->fd, buf, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		peer_drop(p, NULL);
 	}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A bounded byte queue in front of a non-blocking stream: append what is to
+ * be sent, write as much as the socket takes, keep the rest for EPOLLOUT.
+ */
+#ifndef WM_UTIL_OUTBUF_H
+#define WM_UTIL_OUTBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct outbuf {
+	uint8_t *buf;
+	size_t off, len, cap;		/* unsent bytes are buf[off..len) */
+};
+
+static inline bool outbuf_empty(const struct outbuf *o)
+{
+	return o->off == o->len;
+}
+
+/* Bytes waiting to be written. */
+static inline size_t outbuf_held(const struct outbuf *o)
+{
+	return o->len - o->off;
+}
+
+/* Queue head then body (body may be NULL); -ENOBUFS past limit bytes held. */
+int outbuf_append(struct outbuf *o, const void *head, size_t hlen, const void *body, size_t blen,
+		  size_t limit);
+/*
+ * Write what the fd takes: the number of bytes written (0 when it would
+ * block), or -errno for a connection that is gone.
+ */
+ssize_t outbuf_write(struct outbuf *o, int fd);
+void outbuf_clear(struct outbuf *o);
+void outbuf_free(struct outbuf *o);
+
+#endif
