@@ -62,49 +62,7 @@ static void assert_guest_rejects(const void *b, size_t n, int max_attr)
 
 /* ---- a hand builder for raw messages, independent of the codec ---- */
 
-struct raw {
-	_Alignas(8) uint8_t b[4096];
-	size_t len;
-};
-
-static void raw_sync(struct raw *r)
-{
-	uint32_t l = (uint32_t)r->len;
-
-	memcpy(r->b, &l, 4);
-}
-
-static void raw_start(struct raw *r, uint8_t cmd)
-{
-	memset(r, 0, sizeof(*r));
-	r->b[4] = FAMILY;
-	r->b[16] = cmd;
-	r->b[17] = 1;
-	r->len = 20;
-	raw_sync(r);
-}
-
-static void raw_attr(struct raw *r, uint16_t type, const void *data, uint16_t len)
-{
-	uint16_t nla_len = (uint16_t)(4 + len);
-
-	memcpy(r->b + r->len, &nla_len, 2);
-	memcpy(r->b + r->len + 2, &type, 2);
-	if (len)
-		memcpy(r->b + r->len + 4, data, len);
-	r->len += (nla_len + 3u) & ~3u;
-	raw_sync(r);
-}
-
-static void raw_u32(struct raw *r, uint16_t type, uint32_t v)
-{
-	raw_attr(r, type, &v, 4);
-}
-
-static void raw_u64(struct raw *r, uint16_t type, uint64_t v)
-{
-	raw_attr(r, type, &v, 8);
-}
+#include "hwsim-raw.h"
 
 /* A delivery the guest accepts. */
 static void raw_rx_frame(struct raw *r)
