@@ -13,6 +13,11 @@
  * The daemon runs in this thread: a front-end sends, then runs the loop as
  * main.c does (wm_sync() as before_wait, then one round) until the answer
  * is there. Time passes in real time, as in test-wm.c's wait_msgs().
+ *
+ * With --attack PATH the same malicious VMs connect instead to a running
+ * wifimedium's socket (tests/e2e/vhost/05-malicious.sh), one connection
+ * per case, each in a child process so that a failed assertion costs only
+ * its own case; the fixture then has no loop and pump() only waits.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,11 +29,14 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -301,11 +309,17 @@ static void vm_service(struct vm *vm)
 	}
 }
 
+static void pause_ms(double ms);
+
 /* One iteration of the daemon's loop_run(): before_wait, then a round. */
 static void pump(struct fixture *f)
 {
-	wm_sync(&f->wm);
-	loop_run_once(f->loop, 0);
+	if (f->loop) {
+		wm_sync(&f->wm);
+		loop_run_once(f->loop, 0);
+	} else {
+		pause_ms(1);	/* --attack: the daemon runs elsewhere */
+	}
 	for (unsigned int i = 0; i < 8; i++)
 		if (f->vms[i] && f->vms[i]->service)
 			vm_service(f->vms[i]);
@@ -416,6 +430,21 @@ static void request(struct fixture *f, struct vm *vm, uint32_t req, const void *
 
 /* ------------------------------------------------------------- a VM */
 
+static const char *attack_path;	/* --attack: connect here instead of adopting */
+
+static int attack_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_true(strlen(attack_path) < sizeof(sa.sun_path));
+	strcpy(sa.sun_path, attack_path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		fail_msg("connect %s: %s", attack_path, strerror(errno));
+	return fd;
+}
+
 static struct vm *vm_new(struct fixture *f, enum vm_mode mode, const uint8_t *addr,
 			 const char *name)
 {
@@ -439,9 +468,14 @@ static struct vm *vm_new(struct fixture *f, enum vm_mode mode, const uint8_t *ad
 		vm->call[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		assert_true(vm->kick[i] >= 0 && vm->call[i] >= 0);
 	}
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	vm->sock = sv[1];
-	assert_int_equal(vu_server_adopt(f->srv, sv[0], name), 0);
+	if (attack_path) {
+		(void)name;
+		vm->sock = attack_connect();
+	} else {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+		vm->sock = sv[1];
+		assert_int_equal(vu_server_adopt(f->srv, sv[0], name), 0);
+	}
 	for (unsigned int i = 0; i < 8; i++)
 		if (!f->vms[i]) {
 			f->vms[i] = vm;
@@ -929,12 +963,16 @@ static void act_mem_table_beyond_file(struct fixture *f, struct vm *m)
 static void act_oversized_header(struct fixture *f, struct vm *m)
 {
 	uint32_t hdr[3] = { SET_MEM_TABLE, V1, 4097 };
-	uint8_t some[256] = { 0 };
+	uint8_t msg[HDR + 256] = { 0 };
 
 	vm_hello(f, m);
-	/* More than any request takes: refused on the header, not after waiting for 4097 bytes. */
-	assert_int_equal(send(m->sock, hdr, sizeof(hdr), MSG_NOSIGNAL), sizeof(hdr));
-	assert_int_equal(send(m->sock, some, sizeof(some), MSG_NOSIGNAL), sizeof(some));
+	/*
+	 * More than any request takes: refused on the header, not after waiting
+	 * for 4097 bytes. One send: a daemon in another process (--attack) may
+	 * hang up between two, and the second would fail with EPIPE.
+	 */
+	memcpy(msg, hdr, HDR);
+	assert_int_equal(send(m->sock, msg, sizeof(msg), MSG_NOSIGNAL), sizeof(msg));
 }
 
 static void act_garbage(struct fixture *f, struct vm *m)
@@ -1103,7 +1141,70 @@ static void test_malicious(void **state)
 	assert_int_equal(after.rx_dropped, before.rx_dropped);
 }
 
-int main(void)
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* In a child: one malicious VM against path; exits 0 if the daemon hung up within 5 s. */
+static void attack_one(const struct bad_case *bc)
+{
+	struct fixture f = { .bad = bc };
+	struct vm *m;
+	double end;
+
+	alarm(30);	/* an act that waits on a reply never hangs the run */
+	m = vm_new(&f, VM_UML, addr_m, "mallory");
+	bc->act(&f, m);
+	end = now_s() + 5;
+	while (!vm_eof(m) && now_s() < end)
+		pump(&f);
+	_exit(vm_eof(m) ? 0 : 1);
+}
+
+/*
+ * Every case after which the daemon must drop the connection, each over a
+ * connection of its own to a running wifimedium. Exits 0 only if all were.
+ */
+static int attack(const char *path)
+{
+	int failed = 0;
+
+	attack_path = path;
+	for (size_t i = 0; i < (sizeof(bad_cases) / sizeof(bad_cases[0])); i++) {
+		const struct bad_case *bc = &bad_cases[i];
+		pid_t pid;
+		int st = 0;
+
+		if (bc->stays || bc->hangs_up)
+			continue;
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (pid == 0)
+			attack_one(bc);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			printf("attack %s: closed\n", bc->name);
+		} else {
+			printf("attack %s: NOT CLOSED%s\n", bc->name,
+			       WIFEXITED(st) && WEXITSTATUS(st) == 1 ? "" :
+			       " (the attack itself failed)");
+			failed++;
+		}
+	}
+	fflush(stdout);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct CMUnitTest tests[3 + (sizeof(bad_cases) / sizeof(bad_cases[0]))] = {
 		cmocka_unit_test_setup_teardown(test_honest_vms, setup, teardown),
@@ -1111,6 +1212,12 @@ int main(void)
 	};
 	size_t n = 2;
 
+	if (argc == 3 && strcmp(argv[1], "--attack") == 0)
+		return attack(argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: %s [--attack SOCKET]\n", argv[0]);
+		return 2;
+	}
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
 
