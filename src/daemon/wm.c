@@ -321,11 +321,33 @@ static void timer_cb(void *opaque)
 	wm_sync(opaque);
 }
 
+int wm_add_flush(struct wm *wm, void (*fn)(void *opaque), void *opaque)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(wm->flush); i++) {
+		if (!wm->flush[i].fn) {
+			wm->flush[i].fn = fn;
+			wm->flush[i].opaque = opaque;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void wm_del_flush(struct wm *wm, void (*fn)(void *opaque), void *opaque)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(wm->flush); i++)
+		if (wm->flush[i].fn == fn && wm->flush[i].opaque == opaque)
+			wm->flush[i].fn = NULL;
+}
+
 void wm_sync(struct wm *wm)
 {
 	uint64_t next;
 
 	medium_run(wm->medium, wm_now(wm));
+	for (size_t i = 0; i < ARRAY_SIZE(wm->flush); i++)
+		if (wm->flush[i].fn)
+			wm->flush[i].fn(wm->flush[i].opaque);
 	next = medium_next_event(wm->medium);
 	loop_set_timer(wm->loop, next == UINT64_MAX ? UINT64_MAX : wm->t0 + next, timer_cb, wm);
 }

@@ -51,6 +51,10 @@ struct wm {
 	struct wm_client **clients;	/* by id; NULL slots are free */
 	uint32_t nclients_cap;
 	struct log_limit lim;
+	struct {
+		void (*fn)(void *opaque);
+		void *opaque;
+	} flush[4];			/* run at the end of every wm_sync() */
 };
 
 /* 0 or -errno. p->seed and p->queue_limit are fixed from here on. */
@@ -80,7 +84,15 @@ int wm_client_input(struct wm *wm, struct wm_client *c, const void *msg, size_t 
  */
 void wm_apply_config(struct wm *wm, const struct wm_config *cfg, const struct medium_params *base);
 
-/* Run the medium up to now and arm the loop's timer for its next event. */
+/*
+ * Run the medium up to now, let the transports flush what they batched (one
+ * signal per guest per round, not per message), and arm the loop's timer
+ * for the medium's next event.
+ */
 void wm_sync(struct wm *wm);
+
+/* A transport's flush for wm_sync(): 0, or -ENOSPC past four. */
+int wm_add_flush(struct wm *wm, void (*fn)(void *opaque), void *opaque);
+void wm_del_flush(struct wm *wm, void (*fn)(void *opaque), void *opaque);
 
 #endif

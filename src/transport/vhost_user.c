@@ -112,6 +112,9 @@ struct vu_conn {
 	struct virtq vq[NQUEUES];
 	int kick[NQUEUES], call[NQUEUES], err[NQUEUES];
 	int backend_req;		/* the back-end request channel: kept, unused */
+	uint8_t call_owed;		/* queues whose guest is owed a signal (vu_flush) */
+	bool dirty;			/* on srv->dirty */
+	struct vu_conn *dirty_next;
 	struct vu_queue_watch kick_watch[NQUEUES];
 
 	struct pending *pend;		/* ring of PENDING_MAX */
@@ -133,6 +136,7 @@ struct vu_server {
 	int fd;
 	struct loop_watch watch;
 	struct vu_conn *conns;
+	struct vu_conn *dirty;		/* connections with guest signals owed this round */
 	struct vu_counters c;
 	unsigned int next_anon;
 };
@@ -141,16 +145,43 @@ static void conn_close(struct vu_conn *conn, const char *why);
 
 /* ------------------------------------------------------------ queues */
 
+/*
+ * Owe the guest a signal for queue q. Signals are sent once per loop round
+ * (vu_flush, from wm_sync): a round often puts a delivery and a status in
+ * one guest's ring, and every signal wakes a VM.
+ */
 static void notify(struct vu_conn *conn, unsigned int q)
 {
-	uint64_t one = 1;
+	conn->call_owed |= (uint8_t)(1u << q);
+	if (!conn->dirty) {
+		conn->dirty = true;
+		conn->dirty_next = conn->srv->dirty;
+		conn->srv->dirty = conn;
+	}
+}
 
-	if (conn->call[q] < 0 || !virtq_should_notify(&conn->vq[q]))
-		return;
-	/* An eventfd takes 8 bytes; UML's call fd is a pipe, full means already signalled. */
-	if (write(conn->call[q], &one, sizeof(one)) < 0 && errno != EAGAIN)
-		log_ratelimited(&conn->lim, LOG_LEVEL_WARN, "%s: cannot signal queue %u: %s",
-				conn->name, q, strerror(errno));
+static void vu_flush(void *opaque)
+{
+	struct vu_server *srv = opaque;
+	struct vu_conn *conn;
+
+	while ((conn = srv->dirty)) {
+		srv->dirty = conn->dirty_next;
+		conn->dirty = false;
+		for (unsigned int q = 0; q < NQUEUES; q++) {
+			uint64_t one = 1;
+
+			if (!(conn->call_owed & (1u << q)) || conn->call[q] < 0 ||
+			    !virtq_should_notify(&conn->vq[q]))
+				continue;
+			/* An eventfd takes 8 bytes; UML's call fd is a pipe, full means already signalled. */
+			if (write(conn->call[q], &one, sizeof(one)) < 0 && errno != EAGAIN)
+				log_ratelimited(&conn->lim, LOG_LEVEL_WARN,
+						"%s: cannot signal queue %u: %s", conn->name, q,
+						strerror(errno));
+		}
+		conn->call_owed = 0;
+	}
 }
 
 static bool ring_fault(struct vu_conn *conn, unsigned int q)
@@ -283,7 +314,7 @@ static void kicked(struct loop_watch *w, uint32_t events)
 	 * boundedly: the fd is the guest's choice, and some (/dev/random) never
 	 * run dry. What is left wakes us again next round.
 	 */
-	for (int i = 0; i < 16 && read(w->fd, drain, sizeof(drain)) > 0; i++)
+	for (int i = 0; i < 16 && read(w->fd, drain, sizeof(drain)) == (ssize_t)sizeof(drain); i++)
 		;
 	if (conn->dead)
 		return;
@@ -808,6 +839,14 @@ static void conn_close(struct vu_conn *conn, const char *why)
 	if (conn->dead)
 		return;
 	conn->dead = true;
+	if (conn->dirty) {
+		for (pp = &srv->dirty; *pp; pp = &(*pp)->dirty_next)
+			if (*pp == conn) {
+				*pp = conn->dirty_next;
+				break;
+			}
+		conn->dirty = false;
+	}
 	if (strcmp(why, "the VM closed the connection")) {
 		srv->c.broken++;
 		log_warn("%s: disconnecting: %s", conn->name, why);
@@ -952,6 +991,7 @@ int vu_server_open(struct wm *wm, const char *path, struct vu_server **out)
 	srv->fd = -1;
 	srv->watch.fd = -1;
 	if (!path) {
+		wm_add_flush(wm, vu_flush, srv);
 		*out = srv;
 		return 0;
 	}
@@ -982,6 +1022,7 @@ int vu_server_open(struct wm *wm, const char *path, struct vu_server **out)
 		goto fail;
 	srv->path = xstrdup(path);
 	log_notice("vhost-user: listening on %s for virtio device 29 (mac80211_hwsim)", path);
+	wm_add_flush(wm, vu_flush, srv);
 	*out = srv;
 	return 0;
 fail:
@@ -997,6 +1038,7 @@ void vu_server_close(struct vu_server *srv)
 		return;
 	while (srv->conns)
 		conn_close(srv->conns, "the medium is stopping");
+	wm_del_flush(srv->wm, vu_flush, srv);
 	if (srv->fd >= 0) {
 		loop_unwatch(srv->wm->loop, &srv->watch);
 		close(srv->fd);
