@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internals of the medium shared by medium.c (radios, nodes, queues, the
- * public API) and air.c (contention, transmissions, receptions, ACKs).
+ * Internals of the medium shared by medium.c (nodes, queues, the public
+ * API), radio.c (radios, their addresses, binding them to nodes) and air.c
+ * (contention, transmissions, receptions, ACKs).
  */
 #ifndef WM_CORE_MEDIUM_INT_H
 #define WM_CORE_MEDIUM_INT_H
@@ -194,6 +195,21 @@ struct medium {
 struct mframe *medium_frame_alloc(struct medium *m);
 void medium_frame_free(struct medium *m, struct mframe *f);
 struct mframe *medium_dequeue(struct medium *m, struct mradio *r);
+
+/* radio.c */
+/* Empty radio and address maps, for medium_new(). */
+void radio_maps_init(struct medium *m);
+/* The radio (client, id), created (and placed on a node if one fits) on first sight. */
+struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6]);
+/* Whether r answers to mac, announced or learned. */
+bool radio_has_addr(const struct mradio *r, const uint8_t mac[6]);
+/* Place r on the node named after its client, if any and r has no place yet. */
+void radio_try_bind_name(struct medium *m, struct mradio *r);
+/* Bind r to the node configured for mac, unless r has a place by MAC already. */
+void radio_try_bind(struct medium *m, struct mradio *r, const uint8_t mac[6]);
+/* Free every frame queued at r, without a status. */
+void radio_drop_frames(struct medium *m, struct mradio *r);
+/* The radio slot answering to mac, or -1. */
 int medium_addr_lookup(const struct medium *m, const uint8_t mac[6]);
 void medium_learn(struct medium *m, struct mradio *r, const uint8_t mac[6]);
 
