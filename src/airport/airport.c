@@ -680,6 +680,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(level);
+	/* A medium that hangs up must cost a reconnect, not the agent. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!a.name[0]) {
 		gethostname(a.name, sizeof(a.name) - 1);
 		for (char *p = a.name; *p; p++)

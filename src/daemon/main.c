@@ -421,6 +421,12 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_set_level(d.o.level);
+	/*
+	 * A peer that dies leaves pipes and sockets behind whose reader is
+	 * gone (UML's call fd is a pipe): a write must fail with EPIPE, not
+	 * kill the medium for everyone else.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (d.o.log_file && log_open_file(d.o.log_file) < 0) {
 		fprintf(stderr, "wifimedium: cannot open log file %s: %s\n", d.o.log_file,
 			strerror(errno));
