@@ -208,6 +208,8 @@ static void agent_send_frame(struct bench *b, struct agent *a)
 	agent_put(b, a, buf, hwsim_encode_frame_tx(buf, sizeof(buf), 0, 0, a->addr, a->frame,
 						   b->o.size, HWSIM_TX_CTL_REQ_TX_STATUS, rates,
 						   cookie, a->freq), true);
+	if (a->state == AGENT_DEAD)
+		return;
 	a->inflight++;
 	b->sent++;
 }
@@ -647,10 +649,14 @@ int main(int argc, char **argv)
 	if (b.daemon_gone)
 		fprintf(stderr, "airport-peers: wifimedium exited before we stopped it\n");
 	status = daemon_stop(&b);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "airport-peers: wifimedium ended with wait status %#x\n", status);
+	if (status != -1 && WIFSIGNALED(status))
+		fprintf(stderr, "airport-peers: wifimedium was killed by signal %d (%s)\n",
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (status == -1 || WEXITSTATUS(status))
+		fprintf(stderr, "airport-peers: wifimedium exited with status %d\n",
+			status == -1 ? -1 : WEXITSTATUS(status));
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status))
 		ret = 1;
-	}
 	show_log(log);
 	for (unsigned int i = 0; i < b.o.agents; i++) {
 		if (b.a[i].fd >= 0)

@@ -87,6 +87,8 @@ struct ap_server {
 	int tick_fd;
 	struct loop_watch tick;
 	struct ap_counters c;
+	unsigned int nconn;		/* connections accepted, to tell unix peers apart */
+	uint8_t scratch[STREAM_PAYLOAD_MAX] __attribute__((aligned(8)));
 };
 
 static void peer_close(struct ap_peer *p, uint32_t reason, const char *why);
@@ -271,8 +273,19 @@ static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
 	case STREAM_PONG:
 		if (p->state != AP_ESTABLISHED)
 			break;
-		if (m->type == STREAM_HWSIM)
-			wm_client_input(p->srv->wm, p->client, m->hwsim.msg, m->hwsim.len);
+		if (m->type == STREAM_HWSIM) {
+			const void *msg = m->hwsim.msg;
+
+			/*
+			 * The codec wants 4-byte alignment; a message that follows an
+			 * odd-length one (HELLO, BYE) in the same read is not aligned.
+			 */
+			if ((uintptr_t)msg & 3) {
+				memcpy(p->srv->scratch, msg, m->hwsim.len);
+				msg = p->srv->scratch;
+			}
+			wm_client_input(p->srv->wm, p->client, msg, m->hwsim.len);
+		}
 		else if (m->type == STREAM_PING)
 			send_msg(p, buf, stream_encode_pong(buf, sizeof(buf), m->token));
 		return !p->dead;
@@ -467,7 +480,7 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 			snprintf(peer, sizeof(peer), "vsock:%u", ((struct sockaddr_vm *)&sa)->svm_cid);
 			break;
 		case AP_UNIX:
-			snprintf(peer, sizeof(peer), "%.90s", l->spec);
+			snprintf(peer, sizeof(peer), "%.80s#%u", l->spec, ++srv->nconn);
 			break;
 		}
 		if (ap_server_adopt(srv, fd, peer, l->kind == AP_UNIX) == 0 && l->kind == AP_TCP &&

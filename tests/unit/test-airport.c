@@ -227,6 +227,36 @@ static void test_frames_cross_agents(void **state)
 	close(b.fd);
 }
 
+/* HELLO with an odd-length name and the first HWSIM in one write: still taken. */
+static void test_unaligned_after_hello(void **state)
+{
+	struct fixture *f = *state;
+	struct agent a, b;
+	struct stream_msg m;
+	struct hwsim_msg h;
+	const char *why;
+	uint8_t buf[512] __attribute__((aligned(4)));
+	uint8_t mac[128] __attribute__((aligned(4)));
+	ssize_t n = stream_encode_hello(buf, sizeof(buf), 1, 1, 0, 1, "agent-1", NULL);
+	ssize_t k = hwsim_encode_mac_addr(mac, sizeof(mac), 0, 1, true, id_b, id_b);
+
+	assert_true(n % 4 != 0);
+	n += stream_encode_hwsim(buf + n, sizeof(buf) - (size_t)n, mac, (size_t)k);
+	agent_pair(f, &a, 0);
+	agent_pair(f, &b, 0);
+	welcome(f, &a, "sender", "sender");
+	agent_send(&b, buf, n);
+	assert_int_equal(agent_expect(f, &b, STREAM_WELCOME, &m), 1);
+	/* b's radio is known only through that ADD_MAC_ADDR: a frame to it is acked. */
+	transmit(&a, id_a, id_b, 5);
+	assert_int_equal(agent_expect(f, &a, STREAM_HWSIM, &m), 1);
+	assert_int_equal(hwsim_decode(m.hwsim.msg, m.hwsim.len, &h, &why), 0);
+	assert_int_equal(h.cookie, 5);
+	assert_true(h.flags & HWSIM_TX_STAT_ACK);
+	close(a.fd);
+	close(b.fd);
+}
+
 static void test_names_are_unique(void **state)
 {
 	struct fixture *f = *state;
@@ -447,6 +477,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_frames_cross_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unaligned_after_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_are_unique, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_closes_only_its_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_on_second_hello, setup, teardown),
