@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A hand builder for raw hwsim netlink messages, independent of the codec,
- * shared by the codec's tests. The includer defines FAMILY (the nlmsg_type
- * its messages carry) before including this.
+ * and the checks that a message passes the 6.1 guest's rules, shared by the
+ * codec's tests. The includer includes cmocka and proto/hwsim.h and defines
+ * FAMILY (the nlmsg_type its messages carry) before including this.
  */
 #ifndef WM_TESTS_HWSIM_RAW_H
 #define WM_TESTS_HWSIM_RAW_H
@@ -53,6 +54,26 @@ static inline void raw_u32(struct raw *r, uint16_t type, uint32_t v)
 static inline void raw_u64(struct raw *r, uint16_t type, uint64_t v)
 {
 	raw_attr(r, type, &v, 8);
+}
+
+static inline void assert_guest_ok(const void *b, ssize_t n)
+{
+	const char *why = "";
+	int r;
+
+	assert_true(n > 0);
+	r = hwsim_guest_validate(b, (size_t)n, HWSIM_ATTR_MAX_6_1, &why);
+	if (r)
+		fail_msg("guest would reject: %s", why);
+}
+
+static inline void assert_guest_rx_ok(const void *b, ssize_t n)
+{
+	const char *why = "";
+
+	assert_guest_ok(b, n);
+	if (hwsim_guest_validate_rx(b, (size_t)n, &why))
+		fail_msg("guest RX would reject: %s", why);
 }
 
 #endif

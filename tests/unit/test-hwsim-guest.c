@@ -32,26 +32,6 @@ static const uint8_t probe_req[42] = {
 
 static const uint8_t big_frame[HWSIM_TX_FRAME_MAX + 1];
 
-static void assert_guest_ok(const void *b, ssize_t n)
-{
-	const char *why = "";
-	int r;
-
-	assert_true(n > 0);
-	r = hwsim_guest_validate(b, (size_t)n, HWSIM_ATTR_MAX_6_1, &why);
-	if (r)
-		fail_msg("guest would reject: %s", why);
-}
-
-static void assert_guest_rx_ok(const void *b, ssize_t n)
-{
-	const char *why = "";
-
-	assert_guest_ok(b, n);
-	if (hwsim_guest_validate_rx(b, (size_t)n, &why))
-		fail_msg("guest RX would reject: %s", why);
-}
-
 static void assert_guest_rejects(const void *b, size_t n, int max_attr)
 {
 	const char *why = NULL;
