@@ -30,7 +30,7 @@ static void on_status(void *o, const struct medium_status *st)
 	statuses++;
 }
 
-static const struct medium_ops ops = { on_deliver, on_status, NULL };
+static const struct medium_ops ops = { on_deliver, on_status, NULL, NULL };
 
 static double cpu_seconds(void)
 {

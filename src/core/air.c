@@ -202,6 +202,24 @@ static int bw_index(uint16_t bw)
 	return bw >= 160 ? 3 : bw >= 80 ? 2 : bw >= 40 ? 1 : 0;
 }
 
+int medium_radio_link(struct medium *m, uint32_t a, uint32_t b, uint32_t freq, double *snr_db,
+		      double *loss)
+{
+	const struct mradio *s, *r;
+
+	if (a >= m->radios_cap || b >= m->radios_cap || !(s = m->radios[a]) || !s->used ||
+	    !(r = m->radios[b]) || !r->used)
+		return -ENOENT;
+	*snr_db = link_rx_dbm(m, s, r, freq, loss) - m->noise_dbm[0];
+	return 0;
+}
+
+double medium_per(const struct medium *m, const struct phy_rate *rate, double snr_db,
+		  uint32_t len)
+{
+	return per_model_per(m->per, rate, snr_db, len + 4);
+}
+
 /* Fraction of rec's power that falls in [lo, hi]. */
 static double spectral_fraction(const struct txrec *rec, double lo, double hi)
 {
@@ -382,6 +400,9 @@ static void start_data(struct medium *m, struct mradio *r)
 		f->data[1] |= RETRY_BIT;	/* lets receivers drop the duplicate */
 	r->state = RADIO_TX;
 	m->c.tx_attempts++;
+	r->st.tx_attempts++;
+	if (f->attempts > 1)
+		r->st.retries++;
 	rec = rec_new(m, TXREC_DATA, r, m->now, &f->phy[f->ri], f->freq, f->len + 4);
 	rec->frame = f;
 	if (!f->group) {
@@ -436,11 +457,11 @@ static int cmp_u64(const void *a, const void *b)
 /*
  * ln P(every bit of rec survives at r), walking the stretches of rec's
  * airtime over which the set of interferers is constant: each stretch
- * carries its share of the bits at its own SINR. -INFINITY when r itself
- * transmitted during rec (a radio cannot hear while it sends).
+ * carries its share of the bits at its own SINR. -INFINITY and *deaf when
+ * r itself transmitted during rec (a radio cannot hear while it sends).
  */
 static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct mradio *r,
-			      double p_dbm, uint32_t nov, bool *interfered)
+			      double p_dbm, uint32_t nov, bool *interfered, bool *deaf)
 {
 	double noise_dbm = m->noise_dbm[bw_index(rec->rate.bw)];
 	double bits = 8.0 * rec->psdu, dur = (double)(rec->end - rec->start);
@@ -448,9 +469,13 @@ static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct 
 	uint32_t n = 0, ncuts = 0;
 
 	*interfered = false;
-	for (uint32_t i = 0; i < nov; i++)
-		if (m->ov[i].rec->sender == r->idx && m->ov[i].rec->sender_gen == r->gen)
+	*deaf = false;
+	for (uint32_t i = 0; i < nov; i++) {
+		if (m->ov[i].rec->sender == r->idx && m->ov[i].rec->sender_gen == r->gen) {
+			*deaf = true;
 			return -INFINITY;
+		}
+	}
 	if (!m->p.interference || !nov)
 		return bits * per_model_ln_bit_ok(m->per, &rec->rate, p_dbm - noise_dbm);
 
@@ -499,39 +524,115 @@ static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct 
 }
 
 /*
- * Does r decode rec? Draws the outcome from the reception's success
- * probability; *signal_dbm gets the power r received.
+ * What r makes of rec: the outcome drawn from the reception's success
+ * probability. false when rec is below the floor at r (r did not hear it
+ * at all); else true with *signal_dbm, the power r received, and *fate.
  */
 static bool receive(struct medium *m, const struct txrec *rec, struct mradio *r, uint32_t nov,
-		    int32_t *signal_dbm)
+		    int32_t *signal_dbm, enum medium_fate *fate)
 {
 	struct mradio *s = rec_sender(m, rec);
-	double loss, p, ln_ok, p_ok, u;
-	bool interfered;
+	double loss, p, ln_ok, p_ok, p_clean, u, snr;
+	bool interfered, deaf;
 
 	if (!s)
 		return false;
 	p = link_rx_dbm(m, s, r, rec->freq, &loss);
 	if (m->p.fading_db > 0.0)
 		p += m->p.fading_db * rng_gauss(&m->rng);
-	if (p - m->noise_dbm[bw_index(rec->rate.bw)] < SNR_FLOOR_DB)
+	snr = p - m->noise_dbm[bw_index(rec->rate.bw)];
+	if (snr < SNR_FLOOR_DB)
 		return false;
 	*signal_dbm = (int32_t)lround(p);
-	ln_ok = reception_ln_ok(m, rec, r, p, nov, &interfered);
+	ln_ok = reception_ln_ok(m, rec, r, p, nov, &interfered, &deaf);
+	if (deaf) {
+		/* Its own transmission overlapped: deaf, whatever the signal. */
+		*fate = MEDIUM_FATE_BUSY;
+		return true;
+	}
 	p_ok = exp(ln_ok) * (1.0 - loss);
 	u = rng_uniform(&m->rng);
-	if (u < p_ok)
+	if (u < p_ok) {
+		*fate = MEDIUM_FATE_OK;
 		return true;
-	/* A collision: the frame would have made it through noise alone. */
-	if (interfered) {
-		double clean = 8.0 * rec->psdu *
-			       per_model_ln_bit_ok(m->per, &rec->rate,
-						   p - m->noise_dbm[bw_index(rec->rate.bw)]);
-
-		if (u < exp(clean) * (1.0 - loss))
-			m->c.collisions++;
 	}
-	return false;
+	/* Through noise alone (and no loss) the frame would have made it with p_clean. */
+	p_clean = interfered ? exp(8.0 * rec->psdu * per_model_ln_bit_ok(m->per, &rec->rate, snr)) :
+			       exp(ln_ok);
+	if (interfered && u < p_clean * (1.0 - loss)) {
+		m->c.collisions++;
+		*fate = MEDIUM_FATE_COLLISION;
+	} else if (u < p_clean) {
+		*fate = MEDIUM_FATE_LOSS;
+	} else {
+		*fate = MEDIUM_FATE_NOISE;
+	}
+	return true;
+}
+
+/* Per-radio and per-link counters of one data reception. */
+static void count_reception(struct medium *m, const struct txrec *rec, const struct mradio *s,
+			    struct mradio *r, bool addressee, enum medium_fate fate)
+{
+	struct medium_link_counters *l = stats_link(m, (uint32_t)s->idx, (uint32_t)r->idx);
+	uint32_t len = rec->psdu - 4;
+
+	if (addressee) {
+		l->rate = rec->rate;
+		l->has_rate = true;
+	}
+	switch (fate) {
+	case MEDIUM_FATE_OK:
+		r->st.rx_frames++;
+		r->st.rx_bytes += len;
+		l->frames++;
+		l->bytes += len;
+		return;
+	case MEDIUM_FATE_NOISE:
+		r->st.rx_noise++;
+		break;
+	case MEDIUM_FATE_COLLISION:
+		r->st.rx_collision++;
+		l->collisions++;
+		break;
+	case MEDIUM_FATE_LOSS:
+		r->st.rx_loss++;
+		break;
+	case MEDIUM_FATE_BUSY:
+		r->st.rx_busy++;
+		break;
+	}
+	l->lost++;
+}
+
+/* Room for n reports to ops.on_air. */
+static void air_rx_reserve(struct medium *m, uint32_t n)
+{
+	if (n <= m->air_rx_cap)
+		return;
+	m->air_rx_cap = m->air_rx_cap ? 2 * m->air_rx_cap : 16;
+	while (m->air_rx_cap < n)
+		m->air_rx_cap *= 2;
+	m->air_rx = xreallocarray(m->air_rx, m->air_rx_cap, sizeof(*m->air_rx));
+}
+
+static void report(struct medium *m, const struct txrec *rec, const struct mradio *s,
+		   const uint8_t *frame, uint32_t len, uint32_t nrx, struct medium_air *a)
+{
+	a->kind = rec->kind == TXREC_DATA ? MEDIUM_AIR_DATA : MEDIUM_AIR_ACK;
+	a->client = s->client;
+	a->radio = s->id;
+	a->frame = frame;
+	a->len = len;
+	a->freq = rec->freq;
+	a->rate = rec->rate;
+	a->tx_power_dbm = medium_radio_tx_power(m, s);
+	a->noise_dbm = m->noise_dbm[bw_index(rec->rate.bw)];
+	a->start_us = rec->start;
+	a->end_us = rec->end;
+	a->rx = m->air_rx;
+	a->nrx = nrx;
+	m->ops.on_air(m->opaque, a);
 }
 
 /* ---------------------------------------------------------- TX outcomes */
@@ -542,6 +643,8 @@ void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_si
 	struct medium_status st = {
 		.client = r->client, .radio = r->id, .cookie = f->cookie, .flags = f->flags,
 		.acked = acked, .ack_signal_dbm = acked ? ack_signal : 0, .time_us = m->now,
+		.drop = acked || f->no_ack ? MEDIUM_DROP_NONE : MEDIUM_DROP_RETRIES,
+		.len = f->len, .freq = f->freq,
 	};
 
 	for (int i = 0; i < MEDIUM_MAX_RATES; i++) {
@@ -550,10 +653,13 @@ void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_si
 		if (!f->used[i] || i >= f->nrates)
 			st.rates[i].idx = -1;
 	}
-	if (acked)
+	if (acked) {
 		m->c.tx_acked++;
-	else if (!f->no_ack)
+		r->st.acked++;
+	} else if (!f->no_ack) {
 		m->c.tx_failed++;
+		r->st.failed++;
+	}
 	r->cur = NULL;
 	r->ack_rec = NULL;
 	r->state = RADIO_IDLE;
@@ -561,6 +667,12 @@ void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_si
 	m->ops.tx_status(m->opaque, &st);
 	medium_frame_free(m, f);
 	air_kick(m, r);
+}
+
+/* Whether the attempt just made was the frame's last. */
+static bool last_attempt(const struct mframe *f)
+{
+	return f->used[f->ri] >= f->rates[f->ri].count && f->ri + 1 >= f->nrates;
 }
 
 /* The attempt failed: next attempt along the rate chain, or give up. */
@@ -585,8 +697,9 @@ static void data_ended(struct medium *m, struct txrec *rec)
 	struct mradio *s = rec->orphan ? NULL : rec_sender(m, rec);
 	struct mframe *f = rec->frame;
 	struct mradio *target = NULL;
-	bool target_ok = false;
-	uint32_t nov = find_overlaps(m, rec);
+	bool target_ok = false, reporting = m->ops.on_air && s;
+	uint32_t nov = find_overlaps(m, rec), nrx = 0;
+	struct medium_air a = { .attempt = f->attempts };
 
 	if (rec->target >= 0) {
 		target = m->radios[rec->target];
@@ -596,13 +709,24 @@ static void data_ended(struct medium *m, struct txrec *rec)
 	for (uint32_t i = 0; s && i < m->radios_cap; i++) {
 		struct mradio *r = m->radios[i];
 		struct medium_rx rx;
+		enum medium_fate fate;
 		int32_t sig = 0;
 
 		if (!r || !r->used || r == s)
 			continue;
 		if (m->p.addressee_only && !f->group && r != target)
 			continue;
-		if (!receive(m, rec, r, nov, &sig))
+		if (!receive(m, rec, r, nov, &sig, &fate))
+			continue;
+		count_reception(m, rec, s, r, r == target, fate);
+		if (reporting) {
+			air_rx_reserve(m, nrx + 1);
+			m->air_rx[nrx++] = (struct medium_air_rx){
+				.client = r->client, .radio = r->id, .signal_dbm = sig, .fate = fate,
+				.addressee = r == target,
+			};
+		}
+		if (fate != MEDIUM_FATE_OK)
 			continue;
 		if (r == target)
 			target_ok = true;
@@ -615,22 +739,31 @@ static void data_ended(struct medium *m, struct txrec *rec)
 	}
 	if (!s)
 		return;
-	if (f->no_ack) {
+	if (f->no_ack)
+		a.next = MEDIUM_NEXT_DONE;
+	else if (target_ok && target->state != RADIO_TX)
+		a.next = MEDIUM_NEXT_ACK;
+	else
+		a.next = last_attempt(f) ? MEDIUM_NEXT_FAIL : MEDIUM_NEXT_RETRY;
+	if (reporting)
+		report(m, rec, s, f->data, f->len, nrx, &a);
+
+	if (a.next == MEDIUM_NEXT_DONE) {
 		air_complete(m, s, false, 0);
 		return;
 	}
 	s->state = RADIO_WAIT_ACK;
-	if (target_ok && target->state != RADIO_TX) {
+	if (a.next == MEDIUM_NEXT_ACK) {
 		struct phy_rate ack = phy_ack_rate(&rec->rate);
-		struct txrec *a;
+		struct txrec *ar;
 
 		/* The addressee answers after SIFS, without contending; it defers meanwhile. */
 		target->responding++;
-		a = rec_new(m, TXREC_ACK, target, m->now + phy_sifs_us(ack.band), &ack, f->freq,
-			    ACK_PSDU);
-		a->target = s->idx;
-		a->target_gen = s->gen;
-		s->ack_rec = a;
+		ar = rec_new(m, TXREC_ACK, target, m->now + phy_sifs_us(ack.band), &ack, f->freq,
+			     ACK_PSDU);
+		ar->target = s->idx;
+		ar->target_gen = s->gen;
+		s->ack_rec = ar;
 	} else {
 		struct phy_rate ack = phy_ack_rate(&rec->rate);
 
@@ -646,16 +779,43 @@ static void ack_ended(struct medium *m, struct txrec *rec)
 {
 	struct mradio *a = rec_sender(m, rec);
 	struct mradio *s = m->radios[rec->target];
-	uint32_t nov;
+	bool waiting = s->used && s->gen == rec->target_gen && s->state == RADIO_WAIT_ACK &&
+		       s->ack_rec == rec;
+	struct medium_air rep = { .attempt = waiting ? s->cur->attempts : 0 };
+	enum medium_fate fate = MEDIUM_FATE_NOISE;
+	uint8_t frame[10] = { 0xd4, 0x00 };
+	uint32_t nov, nrx = 0;
 	int32_t sig = 0;
+	bool heard;
 
 	if (a && a->responding)
 		a->responding--;
-	if (!s->used || s->gen != rec->target_gen || s->state != RADIO_WAIT_ACK ||
-	    s->ack_rec != rec)
+	if (!waiting) {
+		if (a && m->ops.on_air)
+			report(m, rec, a, frame, sizeof(frame), 0, &rep);
 		return;
+	}
 	nov = find_overlaps(m, rec);
-	if (receive(m, rec, s, nov, &sig))
+	heard = receive(m, rec, s, nov, &sig, &fate);
+	rep.acked = heard && fate == MEDIUM_FATE_OK;
+	if (a && m->ops.on_air) {
+		const struct mframe *f = s->cur;
+
+		/* The ACK's RA is the address the frame came from (its addr2). */
+		if (f->len >= 16)
+			memcpy(frame + 4, f->data + 10, 6);
+		else
+			memcpy(frame + 4, s->id, 6);
+		if (heard) {
+			air_rx_reserve(m, 1);
+			m->air_rx[nrx++] = (struct medium_air_rx){
+				.client = s->client, .radio = s->id, .signal_dbm = sig, .fate = fate,
+				.addressee = true,
+			};
+		}
+		report(m, rec, a, frame, sizeof(frame), nrx, &rep);
+	}
+	if (rep.acked)
 		air_complete(m, s, true, sig);
 	else
 		retry(m, s);
@@ -665,6 +825,10 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 {
 	struct txrec *rec;
 
+	if (ev->tag == EV_MOBILITY) {
+		medium_mobility(m);
+		return;
+	}
 	if (ev->tag == EV_RADIO) {
 		/* A radio's own event: access after backoff, or ACK timeout. */
 		struct mradio *r = (struct mradio *)((char *)ev - offsetof(struct mradio, ev));
@@ -677,6 +841,7 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 	}
 	rec = (struct txrec *)((char *)ev - offsetof(struct txrec, ev));
 	rec->ended = true;
+	stats_airtime(m, rec_sender(m, rec), rec->freq, rec->end - rec->start);
 	if (rec->kind == TXREC_DATA) {
 		data_ended(m, rec);
 		/* The frame stays the sender's (or was completed): only an orphan's is ours. */

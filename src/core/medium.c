@@ -54,6 +54,8 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
 	radio_maps_init(m);
 	m->link_gen = 1;
+	sched_event_init(&m->mob_ev);
+	m->mob_ev.tag = EV_MOBILITY;
 	air_init(m);
 	return m;
 }
@@ -92,6 +94,8 @@ void medium_free(struct medium *m)
 	free(m->ov);
 	free(m->in);
 	free(m->cuts);
+	free(m->air_rx);
+	stats_free(m);
 	free(m->radios);
 	free(m->radio_map);
 	free(m->addr_keys);
@@ -162,6 +166,7 @@ void medium_nodes_clear(struct medium *m)
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	m->nnodes = 0;
+	sched_cancel(&m->sched, &m->mob_ev);
 	if (m->pins)
 		memset(m->pins, 0, (size_t)m->nodes_cap * m->nodes_cap * sizeof(*m->pins));
 	air_links_invalidate(m);
@@ -188,6 +193,7 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 	memcpy(n->mac, conf->mac, 6);
 	n->has_mac = conf->has_mac;
 	memcpy(n->pos, conf->pos, sizeof(n->pos));
+	memset(n->vel, 0, sizeof(n->vel));
 	n->tx_power_dbm = conf->tx_power_dbm;
 	n->gain_dbi = conf->antenna_gain_dbi;
 	n->medium_id = conf->medium_id;
@@ -239,9 +245,92 @@ int medium_node_set_tx_power(struct medium *m, int node, double dbm)
 {
 	if (node < 0 || (uint32_t)node >= m->nnodes)
 		return -ENOENT;
+	if (!isfinite(dbm))
+		return -EINVAL;
 	m->nodes[node].tx_power_dbm = dbm;
 	air_links_invalidate(m);
 	return 0;
+}
+
+static uint32_t mobility_step(const struct medium *m)
+{
+	return m->p.mobility_step_us ? m->p.mobility_step_us : 100000;
+}
+
+static bool any_moving(const struct medium *m)
+{
+	for (uint32_t i = 0; i < m->nnodes; i++) {
+		const double *v = m->nodes[i].vel;
+
+		if (v[0] != 0.0 || v[1] != 0.0 || v[2] != 0.0)
+			return true;
+	}
+	return false;
+}
+
+void medium_mobility(struct medium *m)
+{
+	double dt = (double)(m->now - m->mob_last) / 1e6;
+
+	for (uint32_t i = 0; i < m->nnodes; i++)
+		for (int k = 0; k < 3; k++)
+			m->nodes[i].pos[k] += m->nodes[i].vel[k] * dt;
+	m->mob_last = m->now;
+	air_links_invalidate(m);
+	if (any_moving(m))
+		sched_add(&m->sched, &m->mob_ev, m->now + mobility_step(m));
+}
+
+bool medium_only_mobility(const struct medium *m)
+{
+	return m->sched.len == 1 && sched_queued(&m->mob_ev);
+}
+
+int medium_node_set_velocity(struct medium *m, int node, const double v[3])
+{
+	if (node < 0 || (uint32_t)node >= m->nnodes)
+		return -ENOENT;
+	if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+		return -EINVAL;
+	/* Everyone moved so far at the old speeds: bring positions up to now first. */
+	if (sched_queued(&m->mob_ev)) {
+		sched_cancel(&m->sched, &m->mob_ev);
+		medium_mobility(m);
+	}
+	memcpy(m->nodes[node].vel, v, sizeof(m->nodes[node].vel));
+	m->mob_last = m->now;
+	if (!sched_queued(&m->mob_ev) && any_moving(m))
+		sched_add(&m->sched, &m->mob_ev, m->now + mobility_step(m));
+	else if (!any_moving(m))
+		sched_cancel(&m->sched, &m->mob_ev);
+	return 0;
+}
+
+int medium_node_info(const struct medium *m, int node, struct medium_node_info *out)
+{
+	const struct mnode *n;
+
+	if (node < 0 || (uint32_t)node >= m->nnodes)
+		return -ENOENT;
+	n = &m->nodes[node];
+	memset(out, 0, sizeof(*out));
+	out->name = n->name;
+	memcpy(out->mac, n->mac, 6);
+	out->has_mac = n->has_mac;
+	memcpy(out->pos, n->pos, sizeof(out->pos));
+	memcpy(out->vel, n->vel, sizeof(out->vel));
+	out->tx_power_dbm = n->tx_power_dbm;
+	out->antenna_gain_dbi = n->gain_dbi;
+	out->medium_id = n->medium_id;
+	for (uint32_t s = 0; s < m->radios_cap; s++)
+		if (m->radios[s] && m->radios[s]->used && m->radios[s]->node == node)
+			out->radios++;
+	return 0;
+}
+
+double medium_radio_tx_power(const struct medium *m, const struct mradio *r)
+{
+	return r->node >= 0 ? m->nodes[r->node].tx_power_dbm : m->p.default_tx_power_dbm;
 }
 
 static int pin_set(struct medium *m, int a, int b, enum pin_kind kind, double value)
@@ -291,11 +380,11 @@ struct mframe *medium_dequeue(struct medium *m, struct mradio *r)
 	return NULL;
 }
 
-static void fail_now(struct medium *m, struct mradio *r, struct mframe *f)
+static void fail_now(struct medium *m, struct mradio *r, struct mframe *f, enum medium_drop why)
 {
 	struct medium_status st = {
 		.client = r->client, .radio = r->id, .cookie = f->cookie, .flags = f->flags,
-		.time_us = m->now,
+		.time_us = m->now, .drop = why, .len = f->len, .freq = f->freq,
 	};
 
 	memcpy(st.rates, f->rates, sizeof(st.rates));
@@ -325,7 +414,8 @@ static void drop_oldest(struct medium *m, struct mradio *r)
 		r->qtail[oldest] = NULL;
 	r->qlen--;
 	m->c.queue_drops++;
-	fail_now(m, r, f);
+	r->st.drop_queue++;
+	fail_now(m, r, f, MEDIUM_DROP_QUEUE);
 	medium_frame_free(m, f);
 }
 
@@ -339,6 +429,7 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 		return -EDEADLK;
 	medium_run(m, now_us);
 	r = radio_get(m, tx->client, tx->radio);
+	r->last_freq = tx->freq;
 	if (tx->has_src)
 		medium_learn(m, r, tx->src);
 
@@ -359,6 +450,8 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	f->attempts = 0;
 	f->nrates = 0;
 	m->c.tx_frames++;
+	r->st.tx_frames++;
+	r->st.tx_bytes += f->len;
 
 	/* The chain ends at the first entry no PHY of this band can send. */
 	band = phy_band_of_freq(tx->freq);
@@ -371,7 +464,8 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	}
 	if (!f->nrates) {
 		m->c.bad_rate++;
-		fail_now(m, r, f);
+		r->st.drop_rate++;
+		fail_now(m, r, f, MEDIUM_DROP_RATE);
 		medium_frame_free(m, f);
 		return -EINVAL;
 	}
@@ -405,6 +499,9 @@ void medium_run(struct medium *m, uint64_t now_us)
 		return;
 	m->dispatching = true;
 	while ((ev = sched_peek(&m->sched)) && ev->time <= now_us) {
+		/* Draining: moving nodes alone would keep the queue busy forever. */
+		if (now_us == UINT64_MAX && medium_only_mobility(m))
+			break;
 		sched_pop(&m->sched);
 		if (ev->time > m->now)
 			m->now = ev->time;

@@ -65,6 +65,14 @@ struct medium_rx {
 	uint64_t time_us;		/* end of the frame on the air */
 };
 
+/* Why a frame ended without an ACK, in its status. */
+enum medium_drop {
+	MEDIUM_DROP_NONE,		/* acked, or sent with no ACK expected */
+	MEDIUM_DROP_RETRIES,		/* no ACK after every attempt the chain allowed */
+	MEDIUM_DROP_QUEUE,		/* oldest frame of a full queue, never sent */
+	MEDIUM_DROP_RATE,		/* a rate chain no PHY can send, never sent */
+};
+
 /* The outcome of one medium_tx(). */
 struct medium_status {
 	uint32_t client;
@@ -75,6 +83,63 @@ struct medium_status {
 	struct medium_rate rates[MEDIUM_MAX_RATES];	/* attempts used per rate, idx -1 ends */
 	int32_t ack_signal_dbm;		/* signal of the ACK when acked, else 0 */
 	uint64_t time_us;
+	enum medium_drop drop;
+	uint32_t len;			/* of the frame */
+	uint32_t freq;
+};
+
+/* What became of a transmission at one radio that heard it. */
+enum medium_fate {
+	MEDIUM_FATE_OK,			/* decoded (and delivered, for data) */
+	MEDIUM_FATE_NOISE,		/* lost to noise: the error rate at its SNR */
+	MEDIUM_FATE_COLLISION,		/* lost to interference: noise alone would have let it through */
+	MEDIUM_FATE_LOSS,		/* lost to a loss probability (prob model, pinned loss) */
+	MEDIUM_FATE_BUSY,		/* the receiver was transmitting itself */
+};
+
+/* One radio's view of a transmission: every radio above the decoding floor is listed. */
+struct medium_air_rx {
+	uint32_t client;
+	const uint8_t *radio;
+	int32_t signal_dbm;
+	enum medium_fate fate;
+	bool addressee;
+};
+
+enum medium_air_kind {
+	MEDIUM_AIR_DATA,		/* a frame a radio sent (any 802.11 frame the guest gave) */
+	MEDIUM_AIR_ACK,			/* the ACK the medium sends for an addressee */
+};
+
+/* For a DATA transmission: what follows it. */
+enum medium_air_next {
+	MEDIUM_NEXT_DONE,		/* no ACK expected (group addressed, no-ack): the frame is done */
+	MEDIUM_NEXT_ACK,		/* the addressee decoded it: its ACK follows after SIFS */
+	MEDIUM_NEXT_RETRY,		/* no ACK will come: another attempt follows */
+	MEDIUM_NEXT_FAIL,		/* no ACK will come and no attempt is left: the frame fails */
+};
+
+/*
+ * One transmission leaving the air, data or ACK, with every radio that
+ * heard it: what captures and counters are made of. Reported when it ends,
+ * so reports come in order of end time.
+ */
+struct medium_air {
+	enum medium_air_kind kind;
+	uint32_t client;		/* the sender */
+	const uint8_t *radio;
+	const uint8_t *frame;		/* ACK: the 10-byte ACK frame */
+	uint32_t len;
+	uint32_t freq;
+	struct phy_rate rate;
+	double tx_power_dbm;
+	double noise_dbm;		/* noise floor in the frame's bandwidth */
+	uint64_t start_us, end_us;
+	unsigned attempt;		/* 1 for the first; ACK: of the frame it answers */
+	enum medium_air_next next;	/* DATA */
+	bool acked;			/* ACK: the frame's sender decoded it */
+	const struct medium_air_rx *rx;
+	uint32_t nrx;
 };
 
 /* Things worth telling a person about; the daemon logs them. */
@@ -99,6 +164,7 @@ struct medium_ops {
 	void (*deliver)(void *opaque, const struct medium_rx *rx);
 	void (*tx_status)(void *opaque, const struct medium_status *st);
 	void (*notice)(void *opaque, const struct medium_notice *n);	/* may be NULL */
+	void (*on_air)(void *opaque, const struct medium_air *a);	/* may be NULL */
 };
 
 enum medium_link_model {
@@ -121,6 +187,7 @@ struct medium_params {
 	double preamble_snr_db;		/* a preamble this far above the noise is sensed */
 	double default_tx_power_dbm;	/* for radios on no configured node */
 	unsigned queue_limit;		/* frames queued per radio */
+	uint32_t mobility_step_us;	/* moving nodes advance this often (0: 100 ms) */
 };
 
 /*
@@ -161,6 +228,26 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf);
 int medium_node_count(const struct medium *m);
 int medium_node_set_pos(struct medium *m, int node, const double pos[3]);
 int medium_node_set_tx_power(struct medium *m, int node, double dbm);
+/*
+ * A node moves at v metres per second from now on, its position advancing
+ * every mobility_step_us of simulated time; zero stops it. 0, -ENOENT, or
+ * -EINVAL for a speed that is not finite.
+ */
+int medium_node_set_velocity(struct medium *m, int node, const double v[3]);
+
+struct medium_node_info {
+	const char *name;		/* NULL when placed by MAC */
+	uint8_t mac[6];
+	bool has_mac;
+	double pos[3], vel[3];
+	double tx_power_dbm;
+	double antenna_gain_dbi;
+	int medium_id;
+	unsigned radios;		/* radios placed on it */
+};
+
+/* 0, or -ENOENT. */
+int medium_node_info(const struct medium *m, int node, struct medium_node_info *out);
 /* Pin a directional link from node a to node b to an SNR, or a loss probability. */
 int medium_link_set_snr(struct medium *m, int a, int b, double snr_db);
 int medium_link_set_prob(struct medium *m, int a, int b, double prob);
@@ -204,6 +291,78 @@ int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6]);
 int medium_radio_del(struct medium *m, uint32_t client, const uint8_t radio[6]);
 /* The connection is gone: its radios and their queued frames go, with no status. */
 void medium_client_gone(struct medium *m, uint32_t client);
+
+#define MEDIUM_INFO_ADDRS 8
+
+/* What one radio did, since it appeared. */
+struct medium_radio_counters {
+	uint64_t tx_frames, tx_bytes;	/* handed to the medium */
+	uint64_t tx_attempts;		/* transmissions on the air, retries included */
+	uint64_t retries;		/* attempts after a frame's first */
+	uint64_t acked;
+	uint64_t failed;		/* needed an ACK, got none after every attempt */
+	uint64_t rx_frames, rx_bytes;	/* delivered to it */
+	uint64_t airtime_us;		/* its transmissions, ACKs included */
+	uint64_t drop_queue;		/* lost as oldest of a full queue */
+	uint64_t drop_rate;		/* rate chains no PHY can send */
+	/* Receptions it heard but lost, by fate. */
+	uint64_t rx_noise, rx_collision, rx_loss, rx_busy;
+};
+
+struct medium_radio_info {
+	uint32_t client;
+	uint8_t id[6];
+	int node;			/* -1: on no node */
+	uint8_t addrs[MEDIUM_INFO_ADDRS][6];	/* announced, then learned, without repeats */
+	unsigned naddrs;
+	uint32_t last_freq;		/* of its last frame, 0 before any */
+	double tx_power_dbm;
+	uint32_t queued;		/* frames waiting, the one in service included */
+	struct medium_radio_counters c;
+};
+
+/*
+ * Radios by slot: slots run from 0 to medium_radio_slots() - 1, some empty
+ * (-ENOENT). A slot keeps its radio until the radio goes.
+ */
+uint32_t medium_radio_slots(const struct medium *m);
+int medium_radio_info(const struct medium *m, uint32_t slot, struct medium_radio_info *out);
+/* The slot of radio (client, id), or -ENOENT. */
+int medium_radio_slot(const struct medium *m, uint32_t client, const uint8_t id[6]);
+
+/*
+ * What radio slot b hears of radio slot a on freq, as medium_node_link()
+ * does for nodes: 0 or -ENOENT.
+ */
+int medium_radio_link(struct medium *m, uint32_t a, uint32_t b, uint32_t freq, double *snr_db,
+		      double *loss);
+
+/* What radio slot b made of radio slot a's data frames. */
+struct medium_link_counters {
+	uint64_t frames, bytes;		/* decoded */
+	uint64_t lost;			/* heard, not decoded */
+	uint64_t collisions;		/* of those, lost to interference */
+	struct phy_rate rate;		/* a's last rate towards b, when has_rate */
+	bool has_rate;
+};
+
+/* The counters of link a -> b (zero before any frame): 0, or -ENOENT for an empty slot. */
+int medium_link_counters(const struct medium *m, uint32_t a, uint32_t b,
+			 struct medium_link_counters *out);
+
+/* Airtime per channel. */
+struct medium_channel {
+	uint32_t freq;
+	uint64_t frames;		/* transmissions, ACKs included */
+	uint64_t airtime_us;
+};
+
+/* Up to n channels into out, in order of first use; returns how many there are. */
+uint32_t medium_channels(const struct medium *m, struct medium_channel *out, uint32_t n);
+
+/* Probability that a frame of len bytes (without FCS) at rate and SNR is lost to noise. */
+double medium_per(const struct medium *m, const struct phy_rate *rate, double snr_db,
+		  uint32_t len);
 
 /* --- time and frames --- */
 

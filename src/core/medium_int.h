@@ -41,6 +41,7 @@ struct maddr {
 enum {
 	EV_RADIO,		/* mradio.ev */
 	EV_TXREC,		/* txrec.ev */
+	EV_MOBILITY,		/* medium.mob_ev */
 };
 
 enum radio_state {
@@ -80,6 +81,8 @@ struct mradio {
 	double span_lo, span_hi;	/* spectrum of the frame in service */
 	struct txrec *ack_rec;		/* WAIT_ACK: the ACK coming back, or NULL */
 	uint32_t responding;		/* ACKs it is due to send (it must not contend) */
+	uint32_t last_freq;		/* of the last frame it was given */
+	struct medium_radio_counters st;
 };
 
 enum txrec_kind {
@@ -131,6 +134,7 @@ struct mnode {
 	uint8_t mac[6];
 	bool has_mac;
 	double pos[3];
+	double vel[3];			/* m/s */
 	double tx_power_dbm;
 	double gain_dbi;
 	int medium_id;
@@ -188,6 +192,22 @@ struct medium {
 	uint64_t *cuts;
 	uint32_t scratch_cap;
 
+	/* Moving nodes: one event advances them all. */
+	struct sched_event mob_ev;
+	uint64_t mob_last;		/* when positions were last advanced */
+
+	/* Reports for ops.on_air: one entry per radio that heard the transmission. */
+	struct medium_air_rx *air_rx;
+	uint32_t air_rx_cap;
+
+	/* Link counters: (sender slot, receiver slot) -> counters, open addressing. */
+	uint64_t *ls_keys;		/* (a << 32 | b) + 1; 0 empty, UINT64_MAX deleted */
+	struct medium_link_counters *ls_vals;
+	uint32_t ls_cap, ls_fill;
+
+	struct medium_channel *chans;
+	uint32_t nchans, chans_cap;
+
 	struct medium_counters c;
 };
 
@@ -195,6 +215,22 @@ struct medium {
 struct mframe *medium_frame_alloc(struct medium *m);
 void medium_frame_free(struct medium *m, struct mframe *f);
 struct mframe *medium_dequeue(struct medium *m, struct mradio *r);
+
+/* Advance moving nodes to now (EV_MOBILITY). */
+void medium_mobility(struct medium *m);
+/* Whether only the mobility event is pending. */
+bool medium_only_mobility(const struct medium *m);
+/* What r transmits at: its node's power, or the default. */
+double medium_radio_tx_power(const struct medium *m, const struct mradio *r);
+
+/* stats.c */
+/* The counters of link a -> b, created on first use. */
+struct medium_link_counters *stats_link(struct medium *m, uint32_t a, uint32_t b);
+/* Forget every link from or to slot. */
+void stats_forget_radio(struct medium *m, uint32_t slot);
+/* A transmission of dur us took the air on freq. */
+void stats_airtime(struct medium *m, struct mradio *s, uint32_t freq, uint64_t dur);
+void stats_free(struct medium *m);
 
 /* radio.c */
 /* Empty radio and address maps, for medium_new(). */

@@ -452,6 +452,7 @@ static void radio_remove(struct medium *m, struct mradio *r)
 	air_radio_gone(m, r);
 	radio_drop_frames(m, r);
 	radio_map_remove(m, r);
+	stats_forget_radio(m, (uint32_t)r->idx);
 	r->used = false;
 	r->gen++;
 	m->nradios--;
@@ -518,4 +519,48 @@ void medium_client_gone(struct medium *m, uint32_t client)
 			radio_remove(m, r);
 	}
 	medium_client_set_name(m, client, NULL);
+}
+
+/* ----------------------------------------------------------- inspection */
+
+uint32_t medium_radio_slots(const struct medium *m)
+{
+	return m->radios_cap;
+}
+
+static void info_add_addr(struct medium_radio_info *out, const uint8_t mac[6])
+{
+	for (unsigned i = 0; i < out->naddrs; i++)
+		if (mac_equal(out->addrs[i], mac))
+			return;
+	if (out->naddrs < MEDIUM_INFO_ADDRS)
+		memcpy(out->addrs[out->naddrs++], mac, 6);
+}
+
+int medium_radio_info(const struct medium *m, uint32_t slot, struct medium_radio_info *out)
+{
+	const struct mradio *r;
+
+	if (slot >= m->radios_cap || !(r = m->radios[slot]) || !r->used)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->client = r->client;
+	memcpy(out->id, r->id, 6);
+	out->node = r->node;
+	for (uint32_t i = 0; i < r->naddrs; i++)
+		info_add_addr(out, r->addrs[i].mac);
+	for (uint8_t i = 0; i < r->nlearned; i++)
+		info_add_addr(out, r->learned[i]);
+	out->last_freq = r->last_freq;
+	out->tx_power_dbm = medium_radio_tx_power(m, r);
+	out->queued = r->qlen + (r->cur ? 1 : 0);
+	out->c = r->st;
+	return 0;
+}
+
+int medium_radio_slot(const struct medium *m, uint32_t client, const uint8_t id[6])
+{
+	const struct mradio *r = radio_find(m, client, id);
+
+	return r ? r->idx : -ENOENT;
 }

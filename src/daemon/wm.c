@@ -112,7 +112,7 @@ static void on_notice(void *opaque, const struct medium_notice *n)
 	}
 }
 
-static const struct medium_ops wm_medium_ops = { on_deliver, on_status, on_notice };
+static const struct medium_ops wm_medium_ops = { on_deliver, on_status, on_notice, NULL };
 
 int wm_init(struct wm *wm, struct loop *loop, const struct medium_params *p)
 {

@@ -110,7 +110,7 @@ static void on_notice(void *opaque, const struct medium_notice *n)
 		e->dup_notices++;
 }
 
-static const struct medium_ops ops = { on_deliver, on_status, on_notice };
+static const struct medium_ops ops = { on_deliver, on_status, on_notice, NULL };
 
 /* Radio i: identity 42:00:00:00:ii:00, 802.11 address 02:00:00:00:ii:00. */
 static void ident(int i, uint8_t mac[6])
