@@ -647,6 +647,7 @@ void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_si
 		.len = f->len, .freq = f->freq,
 	};
 
+	memcpy(st.dst, f->dst, 6);
 	for (int i = 0; i < MEDIUM_MAX_RATES; i++) {
 		st.rates[i] = f->rates[i];
 		st.rates[i].count = f->used[i];
@@ -798,6 +799,8 @@ static void ack_ended(struct medium *m, struct txrec *rec)
 	nov = find_overlaps(m, rec);
 	heard = receive(m, rec, s, nov, &sig, &fate);
 	rep.acked = heard && fate == MEDIUM_FATE_OK;
+	rep.next = rep.acked ? MEDIUM_NEXT_DONE : last_attempt(s->cur) ? MEDIUM_NEXT_FAIL :
+								   MEDIUM_NEXT_RETRY;
 	if (a && m->ops.on_air) {
 		const struct mframe *f = s->cur;
 

@@ -361,6 +361,19 @@ int medium_link_clear(struct medium *m, int a, int b)
 	return pin_set(m, a, b, PIN_NONE, 0.0);
 }
 
+int medium_link_pinned(const struct medium *m, int a, int b, enum medium_pin *pin, double *value)
+{
+	const struct mpin *p;
+
+	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
+		return -ENOENT;
+	p = &m->pins[(size_t)a * m->nodes_cap + (size_t)b];
+	*pin = p->kind == PIN_SNR ? MEDIUM_PIN_SNR : p->kind == PIN_PROB ? MEDIUM_PIN_LOSS :
+								MEDIUM_PIN_NONE;
+	*value = p->value;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- queues */
 
 struct mframe *medium_dequeue(struct medium *m, struct mradio *r)
@@ -387,6 +400,7 @@ static void fail_now(struct medium *m, struct mradio *r, struct mframe *f, enum 
 		.time_us = m->now, .drop = why, .len = f->len, .freq = f->freq,
 	};
 
+	memcpy(st.dst, f->dst, 6);
 	memcpy(st.rates, f->rates, sizeof(st.rates));
 	for (int i = 0; i < MEDIUM_MAX_RATES; i++) {
 		st.rates[i].count = f->used[i];

@@ -84,6 +84,7 @@ struct medium_status {
 	int32_t ack_signal_dbm;		/* signal of the ACK when acked, else 0 */
 	uint64_t time_us;
 	enum medium_drop drop;
+	uint8_t dst[6];			/* the frame's addr1 */
 	uint32_t len;			/* of the frame */
 	uint32_t freq;
 };
@@ -111,9 +112,9 @@ enum medium_air_kind {
 	MEDIUM_AIR_ACK,			/* the ACK the medium sends for an addressee */
 };
 
-/* For a DATA transmission: what follows it. */
+/* What follows a transmission. */
 enum medium_air_next {
-	MEDIUM_NEXT_DONE,		/* no ACK expected (group addressed, no-ack): the frame is done */
+	MEDIUM_NEXT_DONE,		/* the frame is done: no ACK expected, or (ACK) acked */
 	MEDIUM_NEXT_ACK,		/* the addressee decoded it: its ACK follows after SIFS */
 	MEDIUM_NEXT_RETRY,		/* no ACK will come: another attempt follows */
 	MEDIUM_NEXT_FAIL,		/* no ACK will come and no attempt is left: the frame fails */
@@ -136,7 +137,7 @@ struct medium_air {
 	double noise_dbm;		/* noise floor in the frame's bandwidth */
 	uint64_t start_us, end_us;
 	unsigned attempt;		/* 1 for the first; ACK: of the frame it answers */
-	enum medium_air_next next;	/* DATA */
+	enum medium_air_next next;	/* ACK: DONE when acked, else RETRY or FAIL */
 	bool acked;			/* ACK: the frame's sender decoded it */
 	const struct medium_air_rx *rx;
 	uint32_t nrx;
@@ -253,6 +254,15 @@ int medium_link_set_snr(struct medium *m, int a, int b, double snr_db);
 int medium_link_set_prob(struct medium *m, int a, int b, double prob);
 /* Forget a pinned link: it follows the model again. */
 int medium_link_clear(struct medium *m, int a, int b);
+
+enum medium_pin {
+	MEDIUM_PIN_NONE,
+	MEDIUM_PIN_SNR,		/* *value: dB */
+	MEDIUM_PIN_LOSS,	/* *value: probability */
+};
+
+/* How the link from node a to node b is pinned (into *pin, *value): 0 or -ENOENT. */
+int medium_link_pinned(const struct medium *m, int a, int b, enum medium_pin *pin, double *value);
 
 /*
  * What node b hears of node a on freq: SNR in dB over the 20 MHz noise

@@ -120,3 +120,8 @@ void log_ratelimited(struct log_limit *lim, enum log_level l, const char *fmt, .
 	vlog(l, fmt, ap);
 	va_end(ap);
 }
+
+FILE *log_stream(void)
+{
+	return out ? out : stderr;
+}

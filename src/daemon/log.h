@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum log_level {
 	LOG_LEVEL_ERROR,
@@ -25,6 +26,8 @@ enum log_level log_get_level(void);
 /* Log to path (appending) instead of stderr; -errno if it cannot be opened. */
 int log_open_file(const char *path);
 void log_close(void);
+/* Where messages go: the log file, or stderr. */
+FILE *log_stream(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

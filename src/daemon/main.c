@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "daemon/config.h"
+#include "daemon/ctl.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
 #include "daemon/wm.h"
@@ -38,6 +39,8 @@ struct options {
 	const char *airport[8];
 	unsigned int nairport;
 	const char *secret_file;
+	const char *capture;
+	const char *control;
 };
 
 struct daemon {
@@ -48,6 +51,7 @@ struct daemon {
 	struct nl_medium *nl;
 	struct vu_server *vu;
 	struct ap_server *ap;
+	struct ctl *ctl;
 };
 
 enum {
@@ -57,6 +61,7 @@ enum {
 	OPT_ADDRESSEE_ONLY,
 	OPT_AIRPORT,
 	OPT_SECRET_FILE,
+	OPT_CONTROL,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +73,8 @@ static const struct option long_options[] = {
 	{ "vhost-user", required_argument, NULL, 'u' },
 	{ "airport", required_argument, NULL, OPT_AIRPORT },
 	{ "secret-file", required_argument, NULL, OPT_SECRET_FILE },
+	{ "capture", required_argument, NULL, 'p' },
+	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
 	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
@@ -95,6 +102,10 @@ static void usage(FILE *f)
 		"                         up to 8 times\n"
 		"      --secret-file FILE the shared secret TCP agents must prove\n"
 		"                         (required for TCP beyond loopback)\n"
+		"  -p, --capture FILE     write every transmission to FILE as pcapng with\n"
+		"                         radiotap (docs/capture.md)\n"
+		"      --control PATH     listen for control requests on the unix socket PATH\n"
+		"                         (mode 0660; docs/control.md, wifimedium-ctl)\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
 		"                         netlink too (the default without -u or --airport)\n"
 		"      --seed N           seed of every random draw (default 1): runs repeat\n"
@@ -104,7 +115,8 @@ static void usage(FILE *f)
 		"  -h, --help             this help\n"
 		"  -V, --version          the version\n"
 		"\n"
-		"Signals: SIGHUP reloads the config; SIGINT and SIGTERM stop.\n");
+		"Signals: SIGHUP reloads the config (and reopens no capture); SIGINT and\n"
+		"SIGTERM stop.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -124,7 +136,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->level = LOG_LEVEL_NOTICE;
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "c:x:l:u:nhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:x:l:u:p:nhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -169,6 +181,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SECRET_FILE:
 			o->secret_file = optarg;
 			break;
+		case 'p':
+			o->capture = optarg;
+			break;
+		case OPT_CONTROL:
+			o->control = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -190,15 +208,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static int load_config(const char *path, struct wm_config *cfg)
+/* Load path; on errors print them to f, and put the first into err if not NULL. */
+static int load_config(const char *path, struct wm_config *cfg, FILE *f, char *err, size_t errlen)
 {
 	struct config_errors errs;
 	int ret;
 
 	config_errors_init(&errs);
 	ret = config_load_file(path, cfg, &errs);
-	if (ret < 0)
-		config_errors_print(&errs, stderr);
+	if (ret < 0) {
+		config_errors_print(&errs, f);
+		if (err && errs.n)
+			snprintf(err, errlen, "%s%s", errs.v[0].msg,
+				 errs.n > 1 ? " (and more errors)" : "");
+		else if (err)
+			snprintf(err, errlen, "%s: cannot load", path);
+	}
 	config_errors_free(&errs);
 	return ret;
 }
@@ -290,23 +315,31 @@ static int test_config(struct daemon *d, const struct wm_config *cfg)
 	return 0;
 }
 
-static void reload(struct daemon *d)
+static int reload(struct daemon *d, const char *why, char *err, size_t errlen)
 {
 	struct wm_config cfg;
 
 	if (!d->o.config) {
-		log_notice("SIGHUP: no config file to reload");
-		return;
+		log_notice("%s: no config file to reload", why);
+		snprintf(err, errlen, "no config file (-c)");
+		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	if (load_config(d->o.config, &cfg) < 0) {
-		log_error("SIGHUP: %s has errors (above); keeping the config in use", d->o.config);
-		return;
+	if (load_config(d->o.config, &cfg, log_stream(), err, errlen) < 0) {
+		log_error("%s: %s has errors (above); keeping the config in use", why, d->o.config);
+		return -1;
 	}
 	medium_run(d->wm.medium, wm_now(&d->wm));
 	wm_apply_config(&d->wm, &cfg, &d->base);
-	log_notice("SIGHUP: reloaded %s (%zu radios)", d->o.config, cfg.n_radios);
+	log_notice("%s: reloaded %s (%zu radios, %zu nodes)", why, d->o.config, cfg.n_radios,
+		   cfg.n_nodes);
 	config_free(&cfg);
+	return 0;
+}
+
+static int ctl_reload(void *opaque, char *err, size_t errlen)
+{
+	return reload(opaque, "control", err, errlen);
 }
 
 static void on_signal(int sig, void *opaque)
@@ -314,7 +347,9 @@ static void on_signal(int sig, void *opaque)
 	struct daemon *d = opaque;
 
 	if (sig == SIGHUP) {
-		reload(d);
+		char err[256];
+
+		reload(d, "SIGHUP", err, sizeof(err));
 		return;
 	}
 	log_notice("%s: stopping", strsignal(sig));
@@ -440,7 +475,7 @@ int main(int argc, char **argv)
 	d.base.link_model = MEDIUM_LINK_SNR;
 
 	if (d.o.config) {
-		if (load_config(d.o.config, &cfg) < 0)
+		if (load_config(d.o.config, &cfg, stderr, NULL, 0) < 0)
 			return 1;
 		have_cfg = true;
 	}
@@ -477,12 +512,29 @@ int main(int argc, char **argv)
 		goto close_vu;
 	if (d.o.netlink && nl_medium_open(&d.wm, &d.nl) < 0)
 		goto close_vu;
+	if (d.o.capture) {
+		int err = wm_capture_start(&d.wm, d.o.capture);
+
+		if (err < 0) {
+			log_error("capture: cannot create %s: %s", d.o.capture, strerror(-err));
+			goto close_nl;
+		}
+	}
+	if (d.o.control) {
+		struct ctl_ops ops = { .reload = ctl_reload, .opaque = &d, .config = d.o.config };
+
+		if (ctl_open(&d.wm, d.o.control, &ops, &d.ctl) < 0)
+			goto close_nl;
+	}
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
 		   d.o.config ? ", config " : "", d.o.config ? d.o.config : "");
 	loop_run(d.loop, before_wait, &d);
 	log_totals(&d);
 	ret = 0;
 
+close_nl:
+	ctl_close(d.ctl);
+	wm_capture_stop(&d.wm, NULL);
 	nl_medium_close(d.nl);
 close_vu:
 	ap_server_free(d.ap);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "daemon/capture.h"
 #include "daemon/config.h"
 #include "proto/hwsim.h"
 #include "util/util.h"
@@ -73,6 +75,68 @@ static void on_status(void *opaque, const struct medium_status *st)
 			  st->rates[2].count, st->rates[3].count);
 	}
 	client_send(wm, c, buf, hwsim_encode_status(buf, sizeof(buf), c->nl_type, st), "TX status");
+	if (wm->obs.status)
+		wm->obs.status(wm->obs.opaque, st);
+}
+
+const char *wm_client_name(const struct wm *wm, uint32_t id)
+{
+	const struct wm_client *c = client_of((struct wm *)wm, id);
+
+	return c ? c->name : NULL;
+}
+
+static const char *namer(void *opaque, uint32_t client)
+{
+	return wm_client_name(opaque, client);
+}
+
+static void on_air(void *opaque, const struct medium_air *a)
+{
+	struct wm *wm = opaque;
+
+	if (wm->capture)
+		capture_air(capture_file_capture(wm->capture), a, namer, wm);
+	if (wm->obs.air)
+		wm->obs.air(wm->obs.opaque, a);
+}
+
+int wm_capture_start(struct wm *wm, const char *path)
+{
+	struct capture_file *cf = capture_file_open(path, wm->epoch_us, 0);
+
+	if (!cf)
+		return -errno;
+	if (wm->capture)
+		wm_capture_stop(wm, NULL);
+	wm->capture = cf;
+	log_notice("capture: writing %s", path);
+	return 0;
+}
+
+int wm_capture_stop(struct wm *wm, struct capture_stats *s)
+{
+	struct capture_stats st;
+	char *path;
+	int err;
+
+	if (!wm->capture)
+		return -ENOENT;
+	path = xstrdup(capture_file_path(wm->capture));
+	err = capture_file_error(wm->capture);
+	capture_file_close(wm->capture, &st);
+	wm->capture = NULL;
+	if (err)
+		log_error("capture: %s: %s; %llu records written before, %llu dropped", path,
+			  strerror(err), (unsigned long long)st.records,
+			  (unsigned long long)st.dropped);
+	else
+		log_notice("capture: closed %s: %llu records, %llu dropped", path,
+			   (unsigned long long)st.records, (unsigned long long)st.dropped);
+	free(path);
+	if (s)
+		*s = st;
+	return 0;
 }
 
 static void on_notice(void *opaque, const struct medium_notice *n)
@@ -83,6 +147,8 @@ static void on_notice(void *opaque, const struct medium_notice *n)
 	char id[MAC_STR_LEN], a[MAC_STR_LEN];
 
 	mac_format(n->radio, id);
+	if (wm->obs.notice)
+		wm->obs.notice(wm->obs.opaque, n);
 	switch (n->kind) {
 	case MEDIUM_NOTICE_RADIO_NEW:
 		log_info("%s: radio %s appeared", name, id);
@@ -112,7 +178,7 @@ static void on_notice(void *opaque, const struct medium_notice *n)
 	}
 }
 
-static const struct medium_ops wm_medium_ops = { on_deliver, on_status, on_notice, NULL };
+static const struct medium_ops wm_medium_ops = { on_deliver, on_status, on_notice, on_air };
 
 int wm_init(struct wm *wm, struct loop *loop, const struct medium_params *p)
 {
@@ -120,12 +186,19 @@ int wm_init(struct wm *wm, struct loop *loop, const struct medium_params *p)
 	wm->loop = loop;
 	wm->params = *p;
 	wm->t0 = loop_now_us();
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		wm->epoch_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	}
 	wm->medium = medium_new(p, &wm_medium_ops, wm);
 	return 0;
 }
 
 void wm_deinit(struct wm *wm)
 {
+	wm_capture_stop(wm, NULL);
 	medium_free(wm->medium);
 	for (uint32_t i = 0; i < wm->nclients_cap; i++)
 		free(wm->clients[i]);

@@ -19,6 +19,8 @@
 
 struct wm_config;
 struct wm_client;
+struct capture_file;
+struct capture_stats;
 
 struct wm_client_ops {
 	/* Send one hwsim message; 0, or -errno (counted; the transport decides the rest). */
@@ -55,6 +57,14 @@ struct wm {
 		void (*fn)(void *opaque);
 		void *opaque;
 	} flush[4];			/* run at the end of every wm_sync() */
+	uint64_t epoch_us;		/* wall clock (us since the epoch) at simulated time 0 */
+	struct capture_file *capture;	/* -p / --capture / capture-start */
+	struct wm_observer {		/* the control server's view of the medium */
+		void (*air)(void *opaque, const struct medium_air *a);
+		void (*status)(void *opaque, const struct medium_status *st);
+		void (*notice)(void *opaque, const struct medium_notice *n);
+		void *opaque;
+	} obs;
 };
 
 /* 0 or -errno. p->seed and p->queue_limit are fixed from here on. */
@@ -90,6 +100,17 @@ void wm_apply_config(struct wm *wm, const struct wm_config *cfg, const struct me
  * for the medium's next event.
  */
 void wm_sync(struct wm *wm);
+
+/* Name of client id, NULL if none. */
+const char *wm_client_name(const struct wm *wm, uint32_t id);
+
+/*
+ * Capture every transmission into the pcapng file at path (replacing a
+ * capture running): 0, or -errno with the file not created.
+ */
+int wm_capture_start(struct wm *wm, const char *path);
+/* Stop the file capture: 0 with its totals, or -ENOENT when none runs. */
+int wm_capture_stop(struct wm *wm, struct capture_stats *s);
 
 /* A transport's flush for wm_sync(): 0, or -ENOSPC past four. */
 int wm_add_flush(struct wm *wm, void (*fn)(void *opaque), void *opaque);

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+#include "capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/ieee80211.h"
+#include "proto/pcapng.h"
+#include "util/util.h"
+
+#define COMMENT_MAX 2048
+#define IFACES_MAX 64
+
+struct capture {
+	struct capture_filter f;
+	uint64_t epoch_us;
+	capture_sink *sink;
+	void *opaque;
+	uint32_t freqs[IFACES_MAX];	/* interface id -> frequency */
+	uint32_t nifaces;
+	uint64_t dropped_since;		/* dropped since the last record taken */
+	struct capture_stats st;
+	uint8_t *buf;			/* one record (and its interface) */
+	size_t cap;
+};
+
+static bool want_freq(const struct capture_filter *f, uint32_t freq)
+{
+	if (!f->nfreqs)
+		return true;
+	for (unsigned i = 0; i < f->nfreqs; i++)
+		if (f->freqs[i] == freq)
+			return true;
+	return false;
+}
+
+static bool is_radio(const struct capture_filter *f, uint32_t client, const uint8_t *radio)
+{
+	return f->client == client && mac_equal(f->radio, radio);
+}
+
+struct capture *capture_new(const struct capture_filter *f, uint64_t epoch_us, capture_sink *sink,
+			    void *opaque)
+{
+	struct capture *c = xcalloc(1, sizeof(*c));
+	char app[64];
+	size_t n;
+
+	c->f = *f;
+	c->epoch_us = epoch_us;
+	c->sink = sink;
+	c->opaque = opaque;
+	c->cap = pcapng_epb_size(MEDIUM_FRAME_MAX, COMMENT_MAX) + 256;
+	c->buf = xmalloc(c->cap);
+	snprintf(app, sizeof(app), "wifimedium %s", WM_VERSION);
+	n = pcapng_shb(c->buf, c->cap, app);
+	if (!n || sink(opaque, c->buf, n) < 0) {
+		capture_free(c);
+		return NULL;
+	}
+	c->st.bytes += n;
+	return c;
+}
+
+void capture_free(struct capture *c)
+{
+	if (!c)
+		return;
+	free(c->buf);
+	free(c);
+}
+
+void capture_get_stats(const struct capture *c, struct capture_stats *s)
+{
+	*s = c->st;
+}
+
+/* A growing comment; what does not fit is cut. */
+struct text {
+	char s[COMMENT_MAX];
+	size_t len;
+};
+
+static void __attribute__((format(printf, 2, 3))) put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->len >= sizeof(t->s) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->s + t->len, sizeof(t->s) - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len += (size_t)n < sizeof(t->s) - t->len ? (size_t)n : sizeof(t->s) - 1 - t->len;
+}
+
+static const char *fate_name(enum medium_fate fate)
+{
+	switch (fate) {
+	case MEDIUM_FATE_OK:
+		return "ok";
+	case MEDIUM_FATE_NOISE:
+		return "lost (noise)";
+	case MEDIUM_FATE_COLLISION:
+		return "lost (collision)";
+	case MEDIUM_FATE_LOSS:
+		return "lost (loss probability)";
+	case MEDIUM_FATE_BUSY:
+		return "lost (transmitting)";
+	}
+	return "?";
+}
+
+static void put_radio(struct text *t, uint32_t client, const uint8_t *radio, capture_namer *namer,
+		      void *opaque)
+{
+	const char *name = namer ? namer(opaque, client) : NULL;
+	char mac[MAC_STR_LEN];
+
+	if (name)
+		put(t, "%s (%s)", mac_format(radio, mac), name);
+	else
+		put(t, "%s", mac_format(radio, mac));
+}
+
+/*
+ * "tx 42:00:00:00:01:00 (vm:sta) attempt 2 at 20 dBm; rx 42:00:00:00:00:00
+ * -48 dBm ok (addressee); rx 42:00:00:00:02:00 -71 dBm lost (collision);
+ * ACK follows"
+ */
+static void comment(struct text *t, const struct capture *c, const struct medium_air *a,
+		    capture_namer *namer, void *opaque)
+{
+	if (c->dropped_since)
+		put(t, "[%llu records dropped before this one] ",
+		    (unsigned long long)c->dropped_since);
+	put(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : "tx ");
+	put_radio(t, a->client, a->radio, namer, opaque);
+	if (a->kind == MEDIUM_AIR_ACK)
+		put(t, " for attempt %u at %.0f dBm", a->attempt, a->tx_power_dbm);
+	else
+		put(t, " attempt %u at %.0f dBm", a->attempt, a->tx_power_dbm);
+	for (uint32_t i = 0; i < a->nrx; i++) {
+		const struct medium_air_rx *rx = &a->rx[i];
+		char mac[MAC_STR_LEN];
+
+		put(t, "; rx %s %d dBm %s%s", mac_format(rx->radio, mac), rx->signal_dbm,
+		    fate_name(rx->fate), rx->addressee && a->kind == MEDIUM_AIR_DATA ?
+					 " (addressee)" : "");
+	}
+	if (!a->nrx)
+		put(t, "; heard by no radio");
+	switch (a->next) {
+	case MEDIUM_NEXT_DONE:
+		put(t, a->kind == MEDIUM_AIR_ACK ? (a->acked ? "; frame acked" : "; nobody waits for it") :
+						   "; no ACK expected");
+		break;
+	case MEDIUM_NEXT_ACK:
+		put(t, "; ACK follows");
+		break;
+	case MEDIUM_NEXT_RETRY:
+		put(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: retry follows" :
+						   "; no ACK: retry follows");
+		break;
+	case MEDIUM_NEXT_FAIL:
+		put(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: frame failed, no attempt left" :
+						   "; no ACK: frame failed, no attempt left");
+		break;
+	}
+}
+
+static int8_t clamp_dbm(double v)
+{
+	return (int8_t)(v > 127 ? 127 : v < -128 ? -128 : lround(v));
+}
+
+/* Interface id of freq, -1 if not yet described. */
+static int iface_of(const struct capture *c, uint32_t freq)
+{
+	for (uint32_t i = 0; i < c->nifaces; i++)
+		if (c->freqs[i] == freq)
+			return (int)i;
+	return -1;
+}
+
+static void take(struct capture *c, size_t n)
+{
+	if (c->sink(c->opaque, c->buf, n) < 0) {
+		c->st.dropped++;
+		c->dropped_since++;
+		return;
+	}
+	c->st.records++;
+	c->st.bytes += n;
+	c->dropped_since = 0;
+}
+
+void capture_air(struct capture *c, const struct medium_air *a, capture_namer *namer,
+		 void *name_opaque)
+{
+	struct radiotap_info ri = {
+		.tsft = a->start_us, .freq = a->freq, .rate = a->rate,
+		.signal_dbm = clamp_dbm(a->tx_power_dbm), .noise_dbm = clamp_dbm(a->noise_dbm),
+		.has_tx_power = true, .tx_power_dbm = clamp_dbm(a->tx_power_dbm),
+	};
+	struct text t = { .len = 0 };
+	int ifid;
+	size_t n = 0, m;
+
+	if (!want_freq(&c->f, a->freq))
+		return;
+	if (c->f.has_radio && !is_radio(&c->f, a->client, a->radio)) {
+		const struct medium_air_rx *rx = NULL;
+
+		for (uint32_t i = 0; i < a->nrx && !rx; i++)
+			if (is_radio(&c->f, a->rx[i].client, a->rx[i].radio))
+				rx = &a->rx[i];
+		if (!rx)
+			return;
+		/* That radio's view: the signal it heard, and what it made of it first. */
+		ri.signal_dbm = clamp_dbm(rx->signal_dbm);
+		ri.has_tx_power = false;
+		put(&t, "this radio: %s; ", fate_name(rx->fate));
+	}
+	comment(&t, c, a, namer, name_opaque);
+
+	ifid = iface_of(c, a->freq);
+	if (ifid < 0) {
+		char name[32], desc[64];
+
+		if (c->nifaces == IFACES_MAX) {
+			c->st.dropped++;
+			c->dropped_since++;
+			return;
+		}
+		snprintf(name, sizeof(name), "%u MHz", a->freq);
+		snprintf(desc, sizeof(desc), "wifimedium channel at %u MHz", a->freq);
+		n = pcapng_idb(c->buf, c->cap, name, desc);
+		ifid = (int)c->nifaces;
+	}
+	m = pcapng_epb(c->buf + n, c->cap - n, (uint32_t)ifid, c->epoch_us + a->end_us, &ri,
+		       a->frame, a->len, t.s);
+	if (!m)
+		return;
+	/* The interface counts as described only once its block was taken. */
+	if (n) {
+		uint64_t before = c->st.records;
+
+		take(c, n + m);
+		if (c->st.records != before)
+			c->freqs[c->nifaces++] = a->freq;
+		return;
+	}
+	take(c, m);
+}
+
+/* ------------------------------------------------------------ file sink */
+
+struct capture_file {
+	struct capture *c;
+	char *path;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint8_t *ring;
+	size_t size, head, used;	/* bytes ring[head..head+used) wait, modulo size */
+	bool stop, failed;
+	int error;
+};
+
+static int file_sink(void *opaque, const void *buf, size_t len)
+{
+	struct capture_file *cf = opaque;
+	size_t tail, first;
+	int ret = 0;
+
+	pthread_mutex_lock(&cf->lock);
+	if (cf->failed || len > cf->size - cf->used) {
+		ret = -ENOBUFS;
+		goto out;
+	}
+	tail = (cf->head + cf->used) % cf->size;
+	first = len < cf->size - tail ? len : cf->size - tail;
+	memcpy(cf->ring + tail, buf, first);
+	memcpy(cf->ring, (const uint8_t *)buf + first, len - first);
+	cf->used += len;
+	pthread_cond_signal(&cf->cond);
+out:
+	pthread_mutex_unlock(&cf->lock);
+	return ret;
+}
+
+static void *file_writer(void *opaque)
+{
+	struct capture_file *cf = opaque;
+
+	pthread_mutex_lock(&cf->lock);
+	for (;;) {
+		size_t n;
+		ssize_t w;
+
+		while (!cf->used && !cf->stop)
+			pthread_cond_wait(&cf->cond, &cf->lock);
+		if (!cf->used || cf->failed)
+			break;
+		n = cf->used < cf->size - cf->head ? cf->used : cf->size - cf->head;
+		pthread_mutex_unlock(&cf->lock);
+		/* The ring's bytes from head on are ours until used shrinks. */
+		w = write(cf->fd, cf->ring + cf->head, n);
+		pthread_mutex_lock(&cf->lock);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			cf->failed = true;
+			cf->error = w < 0 ? errno : EIO;
+			cf->used = 0;
+			break;
+		}
+		cf->head = (cf->head + (size_t)w) % cf->size;
+		cf->used -= (size_t)w;
+	}
+	pthread_mutex_unlock(&cf->lock);
+	return NULL;
+}
+
+struct capture_file *capture_file_open(const char *path, uint64_t epoch_us, size_t buf_bytes)
+{
+	struct capture_file *cf = xcalloc(1, sizeof(*cf));
+	struct capture_filter all = { .nfreqs = 0 };
+	int err;
+
+	cf->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (cf->fd < 0) {
+		err = errno;
+		free(cf);
+		errno = err;
+		return NULL;
+	}
+	cf->path = xstrdup(path);
+	cf->size = buf_bytes ? buf_bytes : 8u << 20;
+	cf->ring = xmalloc(cf->size);
+	pthread_mutex_init(&cf->lock, NULL);
+	pthread_cond_init(&cf->cond, NULL);
+	err = pthread_create(&cf->thread, NULL, file_writer, cf);
+	if (err) {
+		close(cf->fd);
+		free(cf->ring);
+		free(cf->path);
+		free(cf);
+		errno = err;
+		return NULL;
+	}
+	cf->c = capture_new(&all, epoch_us, file_sink, cf);
+	return cf;
+}
+
+struct capture *capture_file_capture(struct capture_file *cf)
+{
+	return cf->c;
+}
+
+const char *capture_file_path(const struct capture_file *cf)
+{
+	return cf->path;
+}
+
+int capture_file_error(struct capture_file *cf)
+{
+	int err;
+
+	pthread_mutex_lock(&cf->lock);
+	err = cf->failed ? cf->error : 0;
+	pthread_mutex_unlock(&cf->lock);
+	return err;
+}
+
+void capture_file_close(struct capture_file *cf, struct capture_stats *s)
+{
+	if (!cf)
+		return;
+	pthread_mutex_lock(&cf->lock);
+	cf->stop = true;
+	pthread_cond_signal(&cf->cond);
+	pthread_mutex_unlock(&cf->lock);
+	pthread_join(cf->thread, NULL);
+	if (s) {
+		memset(s, 0, sizeof(*s));
+		if (cf->c)
+			capture_get_stats(cf->c, s);
+	}
+	if (cf->failed)
+		errno = cf->error;
+	capture_free(cf->c);
+	close(cf->fd);
+	pthread_mutex_destroy(&cf->lock);
+	pthread_cond_destroy(&cf->cond);
+	free(cf->ring);
+	free(cf->path);
+	free(cf);
+}

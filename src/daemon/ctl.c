@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control server's connections: accepting, reading request lines,
+ * bounded output, live captures. What the commands do is ctl_cmd.c.
+ */
+#include "ctl_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "util/util.h"
+
+static void conn_free(void *ptr)
+{
+	struct ctl_conn *conn = ptr;
+
+	capture_free(conn->cap);
+	outbuf_free(&conn->out);
+	free(conn->in);
+	free(conn);
+}
+
+static void conn_kill(struct ctl_conn *conn, const char *why)
+{
+	if (conn->dead)
+		return;
+	conn->dead = true;
+	if (why)
+		log_info("control: connection closed: %s", why);
+	conn->prev->next = conn->next;
+	conn->next->prev = conn->prev;
+	conn->prev = conn->next = conn;
+	/* A memory connection is its creator's to free. */
+	if (conn->memory)
+		return;
+	if (conn->fd >= 0) {
+		loop_unwatch(conn->ctl->wm->loop, &conn->w);
+		close(conn->fd);
+		conn->fd = -1;
+	}
+	loop_defer_free(conn->ctl->wm->loop, conn_free, conn);
+}
+
+/* Write what the socket takes; watch for room if something is left. */
+static void conn_flush(struct ctl_conn *conn)
+{
+	ssize_t n;
+
+	if (conn->memory || conn->dead)
+		return;
+	if (outbuf_empty(&conn->out) && !conn->eof)
+		return;
+	n = outbuf_write(&conn->out, conn->fd);
+	if (n < 0) {
+		conn_kill(conn, strerror((int)-n));
+		return;
+	}
+	if (conn->eof && outbuf_empty(&conn->out) && !conn->cap && !conn->events) {
+		conn_kill(conn, NULL);
+		return;
+	}
+	loop_rewatch(conn->ctl->wm->loop, &conn->w,
+		     (conn->eof ? 0 : EPOLLIN) | (outbuf_empty(&conn->out) ? 0 : EPOLLOUT));
+}
+
+static void flush_all(void *opaque)
+{
+	struct ctl *ctl = opaque;
+	struct ctl_conn *conn, *next;
+
+	for (conn = ctl->conns.next; conn != &ctl->conns; conn = next) {
+		next = conn->next;
+		conn_flush(conn);
+	}
+}
+
+void ctl_send_json(struct ctl_conn *conn, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(v);
+	if (!s)
+		return;
+	if (outbuf_append(&conn->out, s, strlen(s), "\n", 1, CTL_OUT_LIMIT) < 0)
+		conn_kill(conn, "client does not read its replies");
+	free(s);
+}
+
+static int capture_sink_conn(void *opaque, const void *buf, size_t len)
+{
+	struct ctl_conn *conn = opaque;
+
+	return outbuf_append(&conn->out, buf, len, NULL, 0, CTL_CAPTURE_LIMIT);
+}
+
+int ctl_start_capture(struct ctl_conn *conn, const struct capture_filter *f)
+{
+	conn->cap = capture_new(f, conn->ctl->wm->epoch_us, capture_sink_conn, conn);
+	if (!conn->cap) {
+		conn_kill(conn, "live capture does not fit the connection's buffer");
+		return -1;
+	}
+	conn->events = 0;
+	return 0;
+}
+
+void ctl_broadcast(struct ctl *ctl, unsigned mask, json_t *v)
+{
+	char *s = NULL;
+	size_t len = 0;
+
+	for (struct ctl_conn *conn = ctl->conns.next; conn != &ctl->conns; conn = conn->next) {
+		if (!(conn->events & mask))
+			continue;
+		if (!s && !(s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII)))
+			break;
+		len = strlen(s);
+		if (conn->events_dropped) {
+			char note[64];
+			int n = snprintf(note, sizeof(note), "{\"event\":\"overflow\",\"dropped\":%llu}\n",
+					 (unsigned long long)conn->events_dropped);
+
+			if (outbuf_append(&conn->out, note, (size_t)n, NULL, 0, CTL_OUT_LIMIT) < 0) {
+				conn->events_dropped++;
+				continue;
+			}
+			conn->events_dropped = 0;
+		}
+		if (outbuf_append(&conn->out, s, len, "\n", 1, CTL_OUT_LIMIT) < 0)
+			conn->events_dropped++;
+	}
+	free(s);
+	json_decref(v);
+}
+
+void ctl_request(struct ctl_conn *conn, const char *line, size_t len)
+{
+	json_error_t jerr;
+	json_t *req, *reply;
+
+	if (conn->dead || conn->cap)
+		return;
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req) {
+		reply = json_pack("{s:n, s:b, s:s, s:s+}", "id", "ok", 0, "error", "bad-request",
+				  "message", "not JSON: ", jerr.text);
+	} else {
+		reply = ctl_run(conn, req);
+		json_decref(req);
+	}
+	ctl_send_json(conn, reply);
+	if (conn->start_capture && !conn->dead) {
+		conn->start_capture = false;
+		ctl_start_capture(conn, &conn->cap_filter);
+	}
+}
+
+static void conn_input(struct ctl_conn *conn, const char *buf, size_t n)
+{
+	while (n && !conn->dead && !conn->cap) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t take = nl ? (size_t)(nl - buf) : n;
+
+		if (conn->overlong || conn->inlen + take > CTL_LINE_MAX) {
+			conn->overlong = true;
+			conn->inlen = 0;
+		} else {
+			memcpy(conn->in + conn->inlen, buf, take);
+			conn->inlen += take;
+		}
+		if (!nl)
+			return;
+		buf += take + 1;
+		n -= take + 1;
+		if (conn->overlong) {
+			conn->overlong = false;
+			ctl_send_json(conn, json_pack("{s:n, s:b, s:s, s:s}", "id", "ok", 0, "error",
+						      "bad-request", "message",
+						      "request line longer than 65536 bytes"));
+			continue;
+		}
+		/* A blank line (or a lone CR) asks for nothing. */
+		if (conn->inlen && conn->in[conn->inlen - 1] == '\r')
+			conn->inlen--;
+		if (conn->inlen)
+			ctl_request(conn, conn->in, conn->inlen);
+		conn->inlen = 0;
+	}
+}
+
+static void conn_cb(struct loop_watch *w, uint32_t events)
+{
+	struct ctl_conn *conn = w->opaque;
+	char buf[16384];
+
+	if (events & EPOLLOUT)
+		conn_flush(conn);
+	if (conn->dead)
+		return;
+	if ((events & EPOLLERR) || ((events & EPOLLHUP) && conn->eof)) {
+		conn_kill(conn, NULL);
+		return;
+	}
+	if (conn->eof || !(events & (EPOLLIN | EPOLLHUP)))
+		return;
+	for (int round = 0; round < 16 && !conn->dead; round++) {
+		ssize_t n = read(conn->fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0) {
+			conn_kill(conn, strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			/*
+			 * The client is done sending: answer what it asked, then
+			 * close; captures and subscriptions go on until it hangs up.
+			 */
+			conn->eof = true;
+			break;
+		}
+		/* A live capture carries pcapng one way: what the client sends is ignored. */
+		if (!conn->cap)
+			conn_input(conn, buf, (size_t)n);
+	}
+	conn_flush(conn);
+}
+
+static struct ctl_conn *conn_new(struct ctl *ctl, int fd)
+{
+	struct ctl_conn *conn = xcalloc(1, sizeof(*conn));
+
+	conn->ctl = ctl;
+	conn->fd = fd;
+	conn->w.fd = -1;
+	conn->in = xmalloc(CTL_LINE_MAX);
+	conn->next = &ctl->conns;
+	conn->prev = ctl->conns.prev;
+	ctl->conns.prev->next = conn;
+	ctl->conns.prev = conn;
+	return conn;
+}
+
+static void accept_cb(struct loop_watch *w, uint32_t events)
+{
+	struct ctl *ctl = w->opaque;
+
+	for (int i = 0; i < 16; i++) {
+		int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct ctl_conn *conn;
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				log_warn("control: accept: %s", strerror(errno));
+			return;
+		}
+		conn = conn_new(ctl, fd);
+		if (loop_watch(ctl->wm->loop, &conn->w, fd, EPOLLIN, conn_cb, conn) < 0) {
+			close(fd);
+			conn->fd = -1;
+			conn_kill(conn, "cannot watch it");
+		}
+	}
+}
+
+/* ------------------------------------------------------------- observer */
+
+static const char *namer(void *opaque, uint32_t client)
+{
+	return wm_client_name(opaque, client);
+}
+
+static void obs_air(void *opaque, const struct medium_air *a)
+{
+	struct ctl *ctl = opaque;
+
+	for (struct ctl_conn *conn = ctl->conns.next; conn != &ctl->conns; conn = conn->next)
+		if (conn->cap)
+			capture_air(conn->cap, a, namer, ctl->wm);
+	ctl_event_air(ctl, a);
+}
+
+static void obs_status(void *opaque, const struct medium_status *st)
+{
+	ctl_event_status(opaque, st);
+}
+
+static void obs_notice(void *opaque, const struct medium_notice *n)
+{
+	ctl_event_notice(opaque, n);
+}
+
+struct ctl *ctl_new(struct wm *wm, const struct ctl_ops *ops)
+{
+	struct ctl *ctl = xcalloc(1, sizeof(*ctl));
+
+	ctl->wm = wm;
+	ctl->ops = *ops;
+	ctl->fd = -1;
+	ctl->w.fd = -1;
+	ctl->conns.next = ctl->conns.prev = &ctl->conns;
+	wm->obs = (struct wm_observer){ obs_air, obs_status, obs_notice, ctl };
+	if (wm_add_flush(wm, flush_all, ctl) == 0)
+		ctl->flush_added = true;
+	return ctl;
+}
+
+struct ctl_conn *ctl_conn_new_memory(struct ctl *ctl)
+{
+	struct ctl_conn *conn = conn_new(ctl, -1);
+
+	conn->memory = true;
+	return conn;
+}
+
+void ctl_conn_free_memory(struct ctl_conn *conn)
+{
+	if (!conn)
+		return;
+	conn_kill(conn, NULL);
+	conn_free(conn);
+}
+
+char *ctl_conn_output(struct ctl_conn *conn, size_t *len)
+{
+	size_t n = outbuf_held(&conn->out);
+	char *s = xmalloc(n + 1);
+
+	memcpy(s, conn->out.buf + conn->out.off, n);
+	s[n] = 0;
+	outbuf_clear(&conn->out);
+	if (len)
+		*len = n;
+	return s;
+}
+
+/* Is someone answering on path? */
+static bool socket_alive(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return alive;
+}
+
+int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct ctl **out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ctl *ctl;
+	int err;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_error("control: socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (socket_alive(&sa)) {
+		log_error("control: %s: another daemon answers there", path);
+		return -EADDRINUSE;
+	}
+	ctl = ctl_new(wm, ops);
+	ctl->path = xstrdup(path);
+	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ctl->fd < 0)
+		goto fail;
+	unlink(path);
+	if (bind(ctl->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
+	/* The owner's group may steer the medium; nobody else. */
+	if (chmod(path, 0660) < 0 || listen(ctl->fd, 16) < 0)
+		goto fail_unlink;
+	if ((err = loop_watch(wm->loop, &ctl->w, ctl->fd, EPOLLIN, accept_cb, ctl)) < 0) {
+		errno = -err;
+		goto fail_unlink;
+	}
+	log_notice("control: listening on %s", path);
+	*out = ctl;
+	return 0;
+
+fail_unlink:
+	err = errno;
+	unlink(path);
+	errno = err;
+fail:
+	err = errno;
+	log_error("control: %s: %s", path, strerror(err));
+	free(ctl->path);
+	ctl->path = NULL;
+	ctl_close(ctl);
+	return -err;
+}
+
+void ctl_close(struct ctl *ctl)
+{
+	if (!ctl)
+		return;
+	while (ctl->conns.next != &ctl->conns)
+		conn_kill(ctl->conns.next, NULL);
+	if (ctl->fd >= 0) {
+		loop_unwatch(ctl->wm->loop, &ctl->w);
+		close(ctl->fd);
+	}
+	if (ctl->path)
+		unlink(ctl->path);
+	if (ctl->flush_added)
+		wm_del_flush(ctl->wm, flush_all, ctl);
+	if (ctl->wm->obs.opaque == ctl)
+		memset(&ctl->wm->obs, 0, sizeof(ctl->wm->obs));
+	free(ctl->path);
+	free(ctl);
+}
+
+bool ctl_conn_dead(const struct ctl_conn *conn)
+{
+	return conn->dead;
+}
