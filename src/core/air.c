@@ -764,6 +764,9 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			     ACK_PSDU);
 		ar->target = s->idx;
 		ar->target_gen = s->gen;
+		ar->attempt = f->attempts;
+		/* The ACK's RA is the address the frame came from (its addr2). */
+		memcpy(ar->ra, f->len >= 16 ? f->data + 10 : s->id, 6);
 		s->ack_rec = ar;
 	} else {
 		struct phy_rate ack = phy_ack_rate(&rec->rate);
@@ -782,7 +785,7 @@ static void ack_ended(struct medium *m, struct txrec *rec)
 	struct mradio *s = m->radios[rec->target];
 	bool waiting = s->used && s->gen == rec->target_gen && s->state == RADIO_WAIT_ACK &&
 		       s->ack_rec == rec;
-	struct medium_air rep = { .attempt = waiting ? s->cur->attempts : 0 };
+	struct medium_air rep = { .attempt = rec->attempt };
 	enum medium_fate fate = MEDIUM_FATE_NOISE;
 	uint8_t frame[10] = { 0xd4, 0x00 };
 	uint32_t nov, nrx = 0;
@@ -791,6 +794,7 @@ static void ack_ended(struct medium *m, struct txrec *rec)
 
 	if (a && a->responding)
 		a->responding--;
+	memcpy(frame + 4, rec->ra, 6);
 	if (!waiting) {
 		if (a && m->ops.on_air)
 			report(m, rec, a, frame, sizeof(frame), 0, &rep);
@@ -802,13 +806,6 @@ static void ack_ended(struct medium *m, struct txrec *rec)
 	rep.next = rep.acked ? MEDIUM_NEXT_DONE : last_attempt(s->cur) ? MEDIUM_NEXT_FAIL :
 								   MEDIUM_NEXT_RETRY;
 	if (a && m->ops.on_air) {
-		const struct mframe *f = s->cur;
-
-		/* The ACK's RA is the address the frame came from (its addr2). */
-		if (f->len >= 16)
-			memcpy(frame + 4, f->data + 10, 6);
-		else
-			memcpy(frame + 4, s->id, 6);
 		if (heard) {
 			air_rx_reserve(m, 1);
 			m->air_rx[nrx++] = (struct medium_air_rx){

@@ -106,6 +106,8 @@ struct txrec {
 	struct phy_rate rate;
 	uint32_t psdu;
 	struct mframe *frame;		/* DATA; owned by the sender's cur unless orphan */
+	uint8_t ra[6];			/* ACK: the address it goes to (the data's addr2) */
+	uint8_t attempt;		/* ACK: the attempt of the frame it answers */
 	bool orphan;			/* sender gone: the record owns frame */
 };
 
