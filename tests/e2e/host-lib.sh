@@ -92,3 +92,11 @@ vm_wait() {
 }
 
 flag_set() { touch "$WM_OUT/flags/$1"; }
+# flag_wait_host NAME SECONDS: wait for a VM to raise NAME.
+flag_wait_host() {
+	for _ in $(seq 1 $(($2 * 5))); do
+		[ -f "$WM_OUT/flags/$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}

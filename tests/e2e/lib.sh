@@ -87,6 +87,29 @@ wait_connected() {
 	return 1
 }
 
+# wait_disconnected NS IFACE SECONDS
+wait_disconnected() {
+	_end=$(($(date +%s) + $3))
+	while [ "$(date +%s)" -lt "$_end" ]; do
+		in_ns "$1" iw dev "$2" link | grep -q '^Not connected' && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# scan_signal IFACE SSID: the signal (dBm, integer) a fresh scan reports for SSID.
+scan_signal() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		iw dev "$1" scan freq 2412 2>/dev/null | awk -v ssid="$2" '
+			/^BSS / { sig = "" }
+			/^[[:space:]]*signal:/ { sig = $2 }
+			/^[[:space:]]*SSID:/ && $2 == ssid && sig != "" { printf "%d\n", sig; exit }' |
+			grep . && return 0
+		sleep 1
+	done
+	return 1
+}
+
 # ip_up NS IFACE ADDR/PREFIX
 ip_up() {
 	in_ns "$1" ip addr add "$3" dev "$2" && in_ns "$1" ip link set "$2" up

@@ -14,7 +14,6 @@ model : {
 EOC
 medium_start -c "$WM_OUT/line.cfg"
 vm_start mon monitor MAC=02:d0:00:00:00:00 FROM=02:a0:00:00:00:00
-flag_wait_host() { for _ in $(seq 1 $(($2 * 5))); do [ -f "$WM_OUT/flags/$1" ] && return 0; sleep 0.2; done; return 1; }
 check monitor-ready flag_wait_host mon-capturing 60
 vm_start b mesh MAC=02:b0:00:00:00:00 IP=10.99.1.2
 vm_start c mesh MAC=02:c0:00:00:00:00 IP=10.99.1.3

@@ -2,7 +2,6 @@
 # A station VM killed mid-test (power pulled) and booted again reconnects to
 # the medium and re-associates; another station VM pinging the AP the whole
 # time never notices.
-flag_wait_host() { for _ in $(seq 1 $(($2 * 5))); do [ -f "$WM_OUT/flags/$1" ] && return 0; sleep 0.2; done; return 1; }
 medium_start
 vm_start ap ap AP_MAC=02:aa:00:00:00:00 SEC=wpa2
 vm_start sta1 pinger MAC=02:b1:00:00:00:00 IP=10.99.0.11
