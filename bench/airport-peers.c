@@ -10,7 +10,7 @@
  *
  *   airport-peers [--agents N] [--seconds T] [--window W] [--channels K]
  *                 [--size BYTES] [--attempts A] [--addressee-only]
- *                 [--wifimedium PATH]
+ *                 [--wifimedium PATH] [--capture FILE]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +50,7 @@ struct options {
 	unsigned int agents, seconds, window, channels, size, attempts;
 	bool addressee_only;
 	const char *wifimedium;
+	const char *capture;		/* the daemon writes its capture there (-p) */
 };
 
 enum agent_state {
@@ -350,9 +351,16 @@ static int daemon_start(struct bench *b, const char *sock, const char *log)
 {
 	char spec[PATH_MAX];
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = PIDFD_TAG };
-	const char *argv[] = { b->o.wifimedium, "-l", "notice", "--log-file", log, "--airport",
-			       spec, b->o.addressee_only ? "--addressee-only" : NULL, NULL };
+	const char *argv[12] = { b->o.wifimedium, "-l", "notice", "--log-file", log, "--airport",
+				 spec };
+	int argc = 7;
 
+	if (b->o.addressee_only)
+		argv[argc++] = "--addressee-only";
+	if (b->o.capture) {
+		argv[argc++] = "-p";
+		argv[argc++] = b->o.capture;
+	}
 	snprintf(spec, sizeof(spec), "unix:%s", sock);
 	b->pid = fork();
 	if (b->pid < 0)
@@ -537,7 +545,7 @@ static void show_log(const char *log)
 
 		if (!text)
 			continue;
-		if (strstr(text, " totals: ") || strstr(text, " sessions, "))
+		if (strstr(text, " totals: ") || strstr(text, " sessions, ") || strstr(text, "capture: closed"))
 			printf("wifimedium: %s", text + 1);
 		else if ((!strncmp(text + 1, "warn", 4) || !strncmp(text + 1, "error", 5)) &&
 			 warnings++ < 5)
@@ -556,6 +564,7 @@ static const struct option long_options[] = {
 	{ "attempts", required_argument, NULL, 'a' },
 	{ "addressee-only", no_argument, NULL, 'o' },
 	{ "wifimedium", required_argument, NULL, 'W' },
+	{ "capture", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -572,12 +581,16 @@ static int parse_options(int argc, char **argv, struct options *o, char exe[PATH
 	ssize_t len;
 	int c;
 
-	*o = (struct options){ 100, 10, 4, 1, 200, 1, false, NULL };
+	*o = (struct options){ 100, 10, 4, 1, 200, 1, false, NULL, NULL };
 	while ((c = getopt_long(argc, argv, "n:t:w:k:s:a:h", long_options, NULL)) != -1) {
 		size_t i = 0;
 		unsigned long v;
 		char *end;
 
+		if (c == 'p') {
+			o->capture = optarg;
+			continue;
+		}
 		if (c == 'o' || c == 'W') {
 			o->addressee_only |= c == 'o';
 			o->wifimedium = c == 'W' ? optarg : o->wifimedium;
@@ -589,7 +602,8 @@ static int parse_options(int argc, char **argv, struct options *o, char exe[PATH
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: airport-peers [--agents N (100)] [--seconds T (10)] [--window W (4)]\n"
 				"  [--channels K (1)] [--size BYTES (200)] [--attempts A (1)]\n"
-				"  [--addressee-only] [--wifimedium PATH (BUILD/src/wifimedium)]\n");
+				"  [--addressee-only] [--wifimedium PATH (BUILD/src/wifimedium)]\n"
+				"  [--capture FILE (the daemon captures to FILE)]\n");
 			return c == 'h' ? 1 : -1;
 		}
 		errno = 0;

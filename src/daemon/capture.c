@@ -16,6 +16,7 @@
 #include "util/util.h"
 
 #define COMMENT_MAX 2048
+#define COMMENT_RX_MAX 8	/* receivers named in a comment; the rest are counted */
 #define IFACES_MAX 64
 
 struct capture {
@@ -136,26 +137,38 @@ static void put_radio(struct text *t, uint32_t client, const uint8_t *radio, cap
  * -48 dBm ok (addressee); rx 42:00:00:00:02:00 -71 dBm lost (collision);
  * ACK follows"
  */
-static void comment(struct text *t, const struct capture *c, const struct medium_air *a,
-		    capture_namer *namer, void *opaque)
+static void comment(struct text *t, const struct medium_air *a, capture_namer *namer,
+		    void *opaque)
 {
-	if (c->dropped_since)
-		put(t, "[%llu records dropped before this one] ",
-		    (unsigned long long)c->dropped_since);
+	unsigned listed = 0, more = 0, more_ok = 0;
+
 	put(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : "tx ");
 	put_radio(t, a->client, a->radio, namer, opaque);
 	if (a->kind == MEDIUM_AIR_ACK)
 		put(t, " for attempt %u at %.0f dBm", a->attempt, a->tx_power_dbm);
 	else
 		put(t, " attempt %u at %.0f dBm", a->attempt, a->tx_power_dbm);
-	for (uint32_t i = 0; i < a->nrx; i++) {
-		const struct medium_air_rx *rx = &a->rx[i];
-		char mac[MAC_STR_LEN];
+	/* The addressee first, then the others up to a handful; the rest as a count. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < a->nrx; i++) {
+			const struct medium_air_rx *rx = &a->rx[i];
+			bool addressee = rx->addressee && a->kind == MEDIUM_AIR_DATA;
+			char mac[MAC_STR_LEN];
 
-		put(t, "; rx %s %d dBm %s%s", mac_format(rx->radio, mac), rx->signal_dbm,
-		    fate_name(rx->fate), rx->addressee && a->kind == MEDIUM_AIR_DATA ?
-					 " (addressee)" : "");
+			if (addressee != (pass == 0))
+				continue;
+			if (listed == COMMENT_RX_MAX) {
+				more++;
+				more_ok += rx->fate == MEDIUM_FATE_OK;
+				continue;
+			}
+			listed++;
+			put(t, "; rx %s %d dBm %s%s", mac_format(rx->radio, mac), rx->signal_dbm,
+			    fate_name(rx->fate), addressee ? " (addressee)" : "");
+		}
 	}
+	if (more)
+		put(t, "; %u more heard it (%u decoded)", more, more_ok);
 	if (!a->nrx)
 		put(t, "; heard by no radio");
 	switch (a->next) {
@@ -217,6 +230,9 @@ void capture_air(struct capture *c, const struct medium_air *a, capture_namer *n
 
 	if (!want_freq(&c->f, a->freq))
 		return;
+	if (c->dropped_since)
+		put(&t, "[%llu records dropped before this one] ",
+		    (unsigned long long)c->dropped_since);
 	if (c->f.has_radio && !is_radio(&c->f, a->client, a->radio)) {
 		const struct medium_air_rx *rx = NULL;
 
@@ -230,7 +246,7 @@ void capture_air(struct capture *c, const struct medium_air *a, capture_namer *n
 		ri.has_tx_power = false;
 		put(&t, "this radio: %s; ", fate_name(rx->fate));
 	}
-	comment(&t, c, a, namer, name_opaque);
+	comment(&t, a, namer, name_opaque);
 
 	ifid = iface_of(c, a->freq);
 	if (ifid < 0) {
@@ -274,6 +290,7 @@ struct capture_file {
 	uint8_t *ring;
 	size_t size, head, used;	/* bytes ring[head..head+used) wait, modulo size */
 	bool stop, failed;
+	bool idle;			/* the writer waits for a kick */
 	int error;
 };
 
@@ -293,7 +310,9 @@ static int file_sink(void *opaque, const void *buf, size_t len)
 	memcpy(cf->ring + tail, buf, first);
 	memcpy(cf->ring, (const uint8_t *)buf + first, len - first);
 	cf->used += len;
-	pthread_cond_signal(&cf->cond);
+	/* Waking the writer per record would cost a futex call each: kicks batch them. */
+	if (cf->idle && cf->used > cf->size / 2)
+		pthread_cond_signal(&cf->cond);
 out:
 	pthread_mutex_unlock(&cf->lock);
 	return ret;
@@ -308,8 +327,11 @@ static void *file_writer(void *opaque)
 		size_t n;
 		ssize_t w;
 
-		while (!cf->used && !cf->stop)
+		while (!cf->used && !cf->stop) {
+			cf->idle = true;
 			pthread_cond_wait(&cf->cond, &cf->lock);
+			cf->idle = false;
+		}
 		if (!cf->used || cf->failed)
 			break;
 		n = cf->used < cf->size - cf->head ? cf->used : cf->size - cf->head;
@@ -371,6 +393,14 @@ struct capture *capture_file_capture(struct capture_file *cf)
 const char *capture_file_path(const struct capture_file *cf)
 {
 	return cf->path;
+}
+
+void capture_file_kick(struct capture_file *cf)
+{
+	pthread_mutex_lock(&cf->lock);
+	if (cf->idle && cf->used)
+		pthread_cond_signal(&cf->cond);
+	pthread_mutex_unlock(&cf->lock);
 }
 
 int capture_file_error(struct capture_file *cf)

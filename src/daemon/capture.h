@@ -68,6 +68,8 @@ struct capture_file;
 struct capture_file *capture_file_open(const char *path, uint64_t epoch_us, size_t buf_bytes);
 struct capture *capture_file_capture(struct capture_file *cf);
 const char *capture_file_path(const struct capture_file *cf);
+/* Have the writer write what is buffered: once per loop round, not per record. */
+void capture_file_kick(struct capture_file *cf);
 /* 0, or the errno that stopped the writer (later records are dropped). */
 int capture_file_error(struct capture_file *cf);
 /* Write what is buffered, stop the thread, close; stats of the whole capture. */

@@ -418,6 +418,8 @@ void wm_sync(struct wm *wm)
 	uint64_t next;
 
 	medium_run(wm->medium, wm_now(wm));
+	if (wm->capture)
+		capture_file_kick(wm->capture);
 	for (size_t i = 0; i < ARRAY_SIZE(wm->flush); i++)
 		if (wm->flush[i].fn)
 			wm->flush[i].fn(wm->flush[i].opaque);
