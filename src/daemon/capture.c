@@ -103,6 +103,45 @@ static void __attribute__((format(printf, 2, 3))) put(struct text *t, const char
 		t->len += (size_t)n < sizeof(t->s) - t->len ? (size_t)n : sizeof(t->s) - 1 - t->len;
 }
 
+/* The per-record parts without printf: a comment is built per transmission. */
+static void put_str(struct text *t, const char *str)
+{
+	size_t n = strlen(str), room = sizeof(t->s) - 1 - t->len;
+
+	if (n > room)
+		n = room;
+	memcpy(t->s + t->len, str, n);
+	t->len += n;
+	t->s[t->len] = 0;
+}
+
+static void put_mac(struct text *t, const uint8_t *mac)
+{
+	static const char hex[] = "0123456789abcdef";
+	char s[MAC_STR_LEN];
+
+	for (int i = 0; i < 6; i++) {
+		s[3 * i] = hex[mac[i] >> 4];
+		s[3 * i + 1] = hex[mac[i] & 15];
+		s[3 * i + 2] = i < 5 ? ':' : 0;
+	}
+	put_str(t, s);
+}
+
+static void put_int(struct text *t, long v)
+{
+	char s[24], *p = s + sizeof(s) - 1;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	*p = 0;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	put_str(t, p);
+}
+
 static const char *fate_name(enum medium_fate fate)
 {
 	switch (fate) {
@@ -124,12 +163,13 @@ static void put_radio(struct text *t, uint32_t client, const uint8_t *radio, cap
 		      void *opaque)
 {
 	const char *name = namer ? namer(opaque, client) : NULL;
-	char mac[MAC_STR_LEN];
 
-	if (name)
-		put(t, "%s (%s)", mac_format(radio, mac), name);
-	else
-		put(t, "%s", mac_format(radio, mac));
+	put_mac(t, radio);
+	if (name) {
+		put_str(t, " (");
+		put_str(t, name);
+		put_str(t, ")");
+	}
 }
 
 /*
@@ -142,18 +182,18 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 {
 	unsigned listed = 0, more = 0, more_ok = 0;
 
-	put(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : "tx ");
+	put_str(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : "tx ");
 	put_radio(t, a->client, a->radio, namer, opaque);
-	if (a->kind == MEDIUM_AIR_ACK)
-		put(t, " for attempt %u at %.0f dBm", a->attempt, a->tx_power_dbm);
-	else
-		put(t, " attempt %u at %.0f dBm", a->attempt, a->tx_power_dbm);
+	put_str(t, a->kind == MEDIUM_AIR_ACK ? " for attempt " : " attempt ");
+	put_int(t, (long)a->attempt);
+	put_str(t, " at ");
+	put_int(t, lround(a->tx_power_dbm));
+	put_str(t, " dBm");
 	/* The addressee first, then the others up to a handful; the rest as a count. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < a->nrx; i++) {
 			const struct medium_air_rx *rx = &a->rx[i];
 			bool addressee = rx->addressee && a->kind == MEDIUM_AIR_DATA;
-			char mac[MAC_STR_LEN];
 
 			if (addressee != (pass == 0))
 				continue;
@@ -163,28 +203,39 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 				continue;
 			}
 			listed++;
-			put(t, "; rx %s %d dBm %s%s", mac_format(rx->radio, mac), rx->signal_dbm,
-			    fate_name(rx->fate), addressee ? " (addressee)" : "");
+			put_str(t, "; rx ");
+			put_mac(t, rx->radio);
+			put_str(t, " ");
+			put_int(t, rx->signal_dbm);
+			put_str(t, " dBm ");
+			put_str(t, fate_name(rx->fate));
+			if (addressee)
+				put_str(t, " (addressee)");
 		}
 	}
-	if (more)
-		put(t, "; %u more heard it (%u decoded)", more, more_ok);
+	if (more) {
+		put_str(t, "; ");
+		put_int(t, (long)more);
+		put_str(t, " more heard it (");
+		put_int(t, (long)more_ok);
+		put_str(t, " decoded)");
+	}
 	if (!a->nrx)
-		put(t, "; heard by no radio");
+		put_str(t, "; heard by no radio");
 	switch (a->next) {
 	case MEDIUM_NEXT_DONE:
-		put(t, a->kind == MEDIUM_AIR_ACK ? (a->acked ? "; frame acked" : "; nobody waits for it") :
+		put_str(t, a->kind == MEDIUM_AIR_ACK ? (a->acked ? "; frame acked" : "; nobody waits for it") :
 						   "; no ACK expected");
 		break;
 	case MEDIUM_NEXT_ACK:
-		put(t, "; ACK follows");
+		put_str(t, "; ACK follows");
 		break;
 	case MEDIUM_NEXT_RETRY:
-		put(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: retry follows" :
+		put_str(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: retry follows" :
 						   "; no ACK: retry follows");
 		break;
 	case MEDIUM_NEXT_FAIL:
-		put(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: frame failed, no attempt left" :
+		put_str(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: frame failed, no attempt left" :
 						   "; no ACK: frame failed, no attempt left");
 		break;
 	}
