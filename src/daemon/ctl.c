@@ -36,6 +36,7 @@ static void conn_kill(struct ctl_conn *conn, const char *why)
 	conn->prev->next = conn->next;
 	conn->next->prev = conn->prev;
 	conn->prev = conn->next = conn;
+	conn->ctl->nconns--;
 	/* A memory connection is its creator's to free. */
 	if (conn->memory)
 		return;
@@ -247,6 +248,7 @@ static struct ctl_conn *conn_new(struct ctl *ctl, int fd)
 	conn->prev = ctl->conns.prev;
 	ctl->conns.prev->next = conn;
 	ctl->conns.prev = conn;
+	ctl->nconns++;
 	return conn;
 }
 
@@ -262,6 +264,13 @@ static void accept_cb(struct loop_watch *w, uint32_t events)
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				log_warn("control: accept: %s", strerror(errno));
 			return;
+		}
+		if (ctl->nconns >= CTL_MAX_CONNS) {
+			log_ratelimited(&ctl->lim, LOG_LEVEL_WARN,
+					"control: %d connections already; refusing another",
+					CTL_MAX_CONNS);
+			close(fd);
+			continue;
 		}
 		conn = conn_new(ctl, fd);
 		if (loop_watch(ctl->wm->loop, &conn->w, fd, EPOLLIN, conn_cb, conn) < 0) {

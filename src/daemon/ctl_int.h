@@ -8,12 +8,14 @@
 
 #include "daemon/capture.h"
 #include "daemon/ctl.h"
+#include "daemon/log.h"
 #include "daemon/loop.h"
 #include "util/outbuf.h"
 
 #define CTL_LINE_MAX 65536
 #define CTL_OUT_LIMIT (1u << 20)	/* replies and events waiting for a reader */
 #define CTL_CAPTURE_LIMIT (4u << 20)	/* live capture bytes waiting for a reader */
+#define CTL_MAX_CONNS 64
 
 enum {
 	CTL_EV_RADIO = 1 << 0,
@@ -47,6 +49,8 @@ struct ctl {
 	int fd;
 	struct loop_watch w;
 	struct ctl_conn conns;		/* list head */
+	int nconns;
+	struct log_limit lim;
 	bool flush_added;
 };
 
