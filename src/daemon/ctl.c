@@ -113,8 +113,9 @@ int ctl_start_capture(struct ctl_conn *conn, const struct capture_filter *f)
 
 void ctl_broadcast(struct ctl *ctl, unsigned mask, json_t *v)
 {
-	char *s = NULL;
+	char *s = NULL, note[64];
 	size_t len = 0;
+	int n;
 
 	for (struct ctl_conn *conn = ctl->conns.next; conn != &ctl->conns; conn = conn->next) {
 		if (!(conn->events & mask))
@@ -122,19 +123,17 @@ void ctl_broadcast(struct ctl *ctl, unsigned mask, json_t *v)
 		if (!s && !(s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII)))
 			break;
 		len = strlen(s);
-		if (conn->events_dropped) {
-			char note[64];
-			int n = snprintf(note, sizeof(note), "{\"event\":\"overflow\",\"dropped\":%llu}\n",
-					 (unsigned long long)conn->events_dropped);
-
-			if (outbuf_append(&conn->out, note, (size_t)n, NULL, 0, CTL_OUT_LIMIT) < 0) {
-				conn->events_dropped++;
-				continue;
-			}
-			conn->events_dropped = 0;
-		}
-		if (outbuf_append(&conn->out, s, len, "\n", 1, CTL_OUT_LIMIT) < 0)
+		n = conn->events_dropped ?
+		    snprintf(note, sizeof(note), "{\"event\":\"overflow\",\"dropped\":%llu}\n",
+			     (unsigned long long)conn->events_dropped) : 0;
+		/* The overflow note goes out with the next event that fits, never alone. */
+		if (outbuf_held(&conn->out) + (size_t)n + len + 1 > CTL_OUT_LIMIT) {
 			conn->events_dropped++;
+			continue;
+		}
+		outbuf_append(&conn->out, note, (size_t)n, s, len, CTL_OUT_LIMIT);
+		outbuf_append(&conn->out, "\n", 1, NULL, 0, CTL_OUT_LIMIT);
+		conn->events_dropped = 0;
 	}
 	free(s);
 	json_decref(v);
