@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The harness of the medium's report and state tests: radios on pinned
- * links, a log of deliveries, statuses and on_air reports, and checks that
- * every report is consistent. Included by test-medium-report.c and
+ * The harness of the medium's tests: radios on pinned links, a log of
+ * deliveries, statuses and on_air reports, and checks that every report is
+ * consistent. Included by test-medium.c, test-medium-report.c and
  * test-medium-state.c.
  */
 #ifndef WM_TESTS_MEDIUM_ENV_H
@@ -20,7 +20,8 @@
 #include <string.h>
 
 #include "core/medium.h"
-#define MAXLOG 4096
+
+#define MAXLOG 20000
 #define MAXRX 8
 #define NOISE_20 (-174.0 + 73.0103 + 7.0)	/* 20 MHz, NF 7 dB */
 
@@ -40,15 +41,17 @@ static const struct sendopt ofdm6 __attribute__((unused)) = {
 
 struct rxlog {
 	uint32_t client;
-	uint8_t src_last;
+	uint8_t radio[6];
+	uint8_t src_last;		/* last octet of addr2 */
 	bool retry;
 	int32_t signal;
 	uint64_t time;
-	uint32_t len;
+	uint32_t len, freq;
 };
 
 struct stlog {
 	uint32_t client;
+	uint8_t radio[6];
 	uint64_t cookie;
 	bool acked;
 	struct medium_rate rates[MEDIUM_MAX_RATES];
@@ -84,8 +87,13 @@ struct env {
 	unsigned nst;
 	struct airlog air[MAXLOG];
 	unsigned nair;
+	unsigned dup_notices;
 	uint64_t cookie;
+	bool reenter;			/* on_status tries medium_tx */
+	int reenter_ret;
 };
+
+static inline int send_frame(struct env *e, uint64_t now, int i, int j, const struct sendopt *o);
 
 static inline void on_deliver(void *opaque, const struct medium_rx *rx)
 {
@@ -95,11 +103,13 @@ static inline void on_deliver(void *opaque, const struct medium_rx *rx)
 	assert_true(e->nrx < MAXLOG);
 	l = &e->rx[e->nrx++];
 	l->client = rx->client;
+	memcpy(l->radio, rx->radio, 6);
 	l->src_last = rx->len >= 16 ? rx->frame[15] : 0;
 	l->retry = rx->frame[1] & 0x08;
 	l->signal = rx->signal_dbm;
 	l->time = rx->time_us;
 	l->len = rx->len;
+	l->freq = rx->freq;
 }
 
 static inline void on_status(void *opaque, const struct medium_status *st)
@@ -110,6 +120,7 @@ static inline void on_status(void *opaque, const struct medium_status *st)
 	assert_true(e->nst < MAXLOG);
 	l = &e->st[e->nst++];
 	l->client = st->client;
+	memcpy(l->radio, st->radio, 6);
 	l->cookie = st->cookie;
 	l->acked = st->acked;
 	memcpy(l->rates, st->rates, sizeof(l->rates));
@@ -118,6 +129,18 @@ static inline void on_status(void *opaque, const struct medium_status *st)
 	l->drop = st->drop;
 	l->len = st->len;
 	l->freq = st->freq;
+	if (e->reenter) {
+		e->reenter = false;
+		e->reenter_ret = send_frame(e, st->time_us, 0, 1, &ofdm6);
+	}
+}
+
+static inline void on_notice(void *opaque, const struct medium_notice *n)
+{
+	struct env *e = opaque;
+
+	if (n->kind == MEDIUM_NOTICE_DUP_ADDR)
+		e->dup_notices++;
 }
 
 static inline void on_air(void *opaque, const struct medium_air *a)
@@ -150,8 +173,12 @@ static inline void on_air(void *opaque, const struct medium_air *a)
 	}
 }
 
-static const struct medium_ops ops __attribute__((unused)) = { on_deliver, on_status, NULL, on_air };
-static const struct medium_ops ops_quiet __attribute__((unused)) = { on_deliver, on_status, NULL, NULL };
+static const struct medium_ops ops __attribute__((unused)) = {
+	on_deliver, on_status, on_notice, on_air,
+};
+static const struct medium_ops ops_quiet __attribute__((unused)) = {
+	on_deliver, on_status, on_notice, NULL,
+};
 
 /* Radio i: identity 42:00:00:00:ii:00, 802.11 address 02:00:00:00:ii:00. */
 static inline void ident(int i, uint8_t mac[6])

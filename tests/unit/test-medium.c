@@ -4,202 +4,7 @@
  * the rate chain, hidden nodes, the capture effect, channel separation,
  * queues, learning radios, determinism.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "core/medium.h"
-
-#define MAXLOG 20000
-
-struct sendopt {
-	uint32_t freq;
-	uint32_t len;
-	int8_t idx[4];
-	uint8_t count[4];
-	uint16_t flags[4];
-	bool no_ack;
-	enum medium_ac ac;
-};
-
-static const struct sendopt ofdm6 = {
-	.freq = 5180, .len = 1500, .idx = { 0, -1, -1, -1 }, .count = { 4 },
-	.ac = MEDIUM_AC_BE,
-};
-
-struct rxlog {
-	uint32_t client;
-	uint8_t radio[6];
-	uint8_t src_last;		/* last octet of addr2 */
-	bool retry;
-	int32_t signal;
-	uint64_t time;
-	uint32_t freq;
-};
-
-struct stlog {
-	uint32_t client;
-	uint8_t radio[6];
-	uint64_t cookie;
-	bool acked;
-	struct medium_rate rates[MEDIUM_MAX_RATES];
-	uint64_t time;
-};
-
-struct env {
-	struct medium *m;
-	struct rxlog rx[MAXLOG];
-	unsigned nrx;
-	struct stlog st[MAXLOG];
-	unsigned nst;
-	unsigned dup_notices;
-	uint64_t cookie;
-	bool reenter;			/* on_status tries medium_tx */
-	int reenter_ret;
-};
-
-static int send_frame(struct env *e, uint64_t now, int i, int j, const struct sendopt *o);
-
-static void on_deliver(void *opaque, const struct medium_rx *rx)
-{
-	struct env *e = opaque;
-	struct rxlog *l;
-
-	assert_true(e->nrx < MAXLOG);
-	l = &e->rx[e->nrx++];
-	l->client = rx->client;
-	memcpy(l->radio, rx->radio, 6);
-	l->src_last = rx->len >= 16 ? rx->frame[15] : 0;
-	l->retry = rx->frame[1] & 0x08;
-	l->signal = rx->signal_dbm;
-	l->time = rx->time_us;
-	l->freq = rx->freq;
-}
-
-static void on_status(void *opaque, const struct medium_status *st)
-{
-	struct env *e = opaque;
-	struct stlog *l;
-
-	assert_true(e->nst < MAXLOG);
-	l = &e->st[e->nst++];
-	l->client = st->client;
-	memcpy(l->radio, st->radio, 6);
-	l->cookie = st->cookie;
-	l->acked = st->acked;
-	memcpy(l->rates, st->rates, sizeof(l->rates));
-	l->time = st->time_us;
-	if (e->reenter) {
-		e->reenter = false;
-		e->reenter_ret = send_frame(e, st->time_us, 0, 1, &ofdm6);
-	}
-}
-
-static void on_notice(void *opaque, const struct medium_notice *n)
-{
-	struct env *e = opaque;
-
-	if (n->kind == MEDIUM_NOTICE_DUP_ADDR)
-		e->dup_notices++;
-}
-
-static const struct medium_ops ops = { on_deliver, on_status, on_notice, NULL };
-
-/* Radio i: identity 42:00:00:00:ii:00, 802.11 address 02:00:00:00:ii:00. */
-static void ident(int i, uint8_t mac[6])
-{
-	const uint8_t b[6] = { 0x42, 0, 0, 0, (uint8_t)i, 0 };
-
-	memcpy(mac, b, 6);
-}
-
-static void addr(int i, uint8_t mac[6])
-{
-	ident(i, mac);
-	mac[0] = 0x02;
-}
-
-static struct env *env_new(struct medium_params *p)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	e->m = medium_new(p, &ops, e);
-	return e;
-}
-
-static void env_free(struct env *e)
-{
-	medium_free(e->m);
-	free(e);
-}
-
-/* A node per radio, bound by the radio's 802.11 address, and the radio itself. */
-static int add_radio(struct env *e, int i, double x, double y)
-{
-	struct medium_node_conf nc = { .has_mac = true, .pos = { x, y, 0 }, .tx_power_dbm = 20 };
-	uint8_t id[6], a[6];
-	int node;
-
-	addr(i, nc.mac);
-	node = medium_node_add(e->m, &nc);
-	assert_true(node >= 0);
-	ident(i, id);
-	addr(i, a);
-	assert_int_equal(medium_addr_add(e->m, (uint32_t)i, id, a), 0);
-	return node;
-}
-
-static struct medium_params params_snr(void)
-{
-	struct medium_params p;
-
-	medium_params_init(&p);
-	p.link_model = MEDIUM_LINK_SNR;
-	p.default_snr_db = -30;		/* unpinned pairs hear nothing */
-	p.seed = 42;
-	return p;
-}
-
-/* Symmetric pinned SNR between radios i and j (nodes are added in radio order). */
-static void link(struct env *e, int i, int j, double snr)
-{
-	assert_int_equal(medium_link_set_snr(e->m, i, j, snr), 0);
-	assert_int_equal(medium_link_set_snr(e->m, j, i, snr), 0);
-}
-
-/* Radio i sends a data frame to radio j (j < 0: broadcast, j >= 1000: nobody). */
-static int send_frame(struct env *e, uint64_t now, int i, int j, const struct sendopt *o)
-{
-	static uint8_t frame[2400];
-	struct medium_tx tx = {
-		.client = (uint32_t)i, .frame = frame, .len = o->len, .freq = o->freq,
-		.flags = 1, .cookie = ++e->cookie, .has_src = true, .ac = o->ac,
-	};
-
-	ident(i, tx.radio);
-	addr(i, tx.src);
-	if (j < 0) {
-		memset(tx.dst, 0xff, 6);
-		tx.group = true;
-	} else {
-		addr(j, tx.dst);
-	}
-	tx.no_ack = o->no_ack || tx.group;
-	for (int k = 0; k < 4; k++)
-		tx.rates[k] = (struct medium_rate){ o->idx[k], o->count[k], o->flags[k] };
-	memset(frame, 0, sizeof(frame));
-	frame[0] = 0x08;
-	memcpy(frame + 4, tx.dst, 6);
-	memcpy(frame + 10, tx.src, 6);
-	return medium_tx(e->m, now, &tx);
-}
+#include "medium-env.h"
 
 /* --------------------------------------------------------------- tests */
 
@@ -444,7 +249,7 @@ static uint64_t c_done_while_a_busy(uint32_t c_freq)
 	struct medium_params p = params_snr();
 	struct env *e = env_new(&p);
 	struct sendopt slow = { .freq = 2412, .len = 1500, .idx = { 0, -1, -1, -1 },
-				.count = { 1 }, .ac = MEDIUM_AC_BE };	/* 1 Mbit/s: 12 ms */
+				.count = { 1 } };	/* 1 Mbit/s: 12 ms */
 	struct sendopt o = ofdm6;
 	uint64_t t = 0;
 
@@ -810,7 +615,7 @@ static void test_rates_and_airtime_follow_chain(void **state)
 	struct env *e = env_new(&p);
 	struct sendopt o = {
 		.freq = 5180, .len = 1500, .idx = { 7, 7, 0, -1 }, .count = { 2, 2, 2 },
-		.flags = { PHY_RF_MCS, PHY_RF_MCS, 0 }, .ac = MEDIUM_AC_BE,
+		.flags = { PHY_RF_MCS, PHY_RF_MCS, 0 },
 	};
 
 	(void)state;
