@@ -282,18 +282,13 @@ static void accept_cb(struct loop_watch *w, uint32_t events)
 
 /* ------------------------------------------------------------- observer */
 
-static const char *namer(void *opaque, uint32_t client)
-{
-	return wm_client_name(opaque, client);
-}
-
 static void obs_air(void *opaque, const struct medium_air *a)
 {
 	struct ctl *ctl = opaque;
 
 	for (struct ctl_conn *conn = ctl->conns.next; conn != &ctl->conns; conn = conn->next)
 		if (conn->cap)
-			capture_air(conn->cap, a, namer, ctl->wm);
+			capture_air(conn->cap, a, wm_capture_namer, ctl->wm);
 	ctl_event_air(ctl, a);
 }
 

@@ -608,16 +608,14 @@ static json_t *cmd_subscribe(struct ctl_conn *conn, json_t *req)
 	return json_pack("{s:o}", "events", names);
 }
 
-/* The association-relevant kind of a frame, or NULL. */
-static const char *frame_kind(const uint8_t *frame, uint32_t len)
+/* The association-relevant kind of a frame whose header is h, or NULL. */
+static const char *frame_kind(const struct ieee80211_hdr_info *h, const uint8_t *frame,
+			      uint32_t len)
 {
 	static const uint8_t eapol_snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x8e };
-	struct ieee80211_hdr_info h;
 
-	if (ieee80211_parse(frame, len, &h) < 0)
-		return NULL;
-	if (h.type == IEEE80211_FTYPE_MGMT) {
-		switch (h.subtype) {
+	if (h->type == IEEE80211_FTYPE_MGMT) {
+		switch (h->subtype) {
 		case IEEE80211_STYPE_AUTH:
 			return "auth";
 		case IEEE80211_STYPE_DEAUTH:
@@ -636,8 +634,9 @@ static const char *frame_kind(const uint8_t *frame, uint32_t len)
 			return NULL;
 		}
 	}
-	if (h.type == IEEE80211_FTYPE_DATA && !h.protected && len >= h.hdr_len + sizeof(eapol_snap) &&
-	    !memcmp(frame + h.hdr_len, eapol_snap, sizeof(eapol_snap)))
+	if (h->type == IEEE80211_FTYPE_DATA && !h->protected &&
+	    len >= h->hdr_len + sizeof(eapol_snap) &&
+	    !memcmp(frame + h->hdr_len, eapol_snap, sizeof(eapol_snap)))
 		return "eapol";
 	return NULL;
 }
@@ -672,7 +671,7 @@ void ctl_event_air(struct ctl *ctl, const struct medium_air *a)
 	json_t *heard;
 
 	if (a->kind != MEDIUM_AIR_DATA || !anyone_wants(ctl, CTL_EV_FRAME) ||
-	    !(kind = frame_kind(a->frame, a->len)) || ieee80211_parse(a->frame, a->len, &h) < 0)
+	    ieee80211_parse(a->frame, a->len, &h) < 0 || !(kind = frame_kind(&h, a->frame, a->len)))
 		return;
 	heard = json_array();
 	for (uint32_t i = 0; i < a->nrx; i++)

@@ -86,9 +86,9 @@ const char *wm_client_name(const struct wm *wm, uint32_t id)
 	return c ? c->name : NULL;
 }
 
-static const char *namer(void *opaque, uint32_t client)
+const char *wm_capture_namer(void *wm, uint32_t id)
 {
-	return wm_client_name(opaque, client);
+	return wm_client_name(wm, id);
 }
 
 static void on_air(void *opaque, const struct medium_air *a)
@@ -96,7 +96,7 @@ static void on_air(void *opaque, const struct medium_air *a)
 	struct wm *wm = opaque;
 
 	if (wm->capture)
-		capture_air(capture_file_capture(wm->capture), a, namer, wm);
+		capture_air(capture_file_capture(wm->capture), a, wm_capture_namer, wm);
 	if (wm->obs.air)
 		wm->obs.air(wm->obs.opaque, a);
 }

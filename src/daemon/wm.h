@@ -103,6 +103,8 @@ void wm_sync(struct wm *wm);
 
 /* Name of client id, NULL if none. */
 const char *wm_client_name(const struct wm *wm, uint32_t id);
+/* The same for a capture's comments (a capture_namer): wm is the struct wm. */
+const char *wm_capture_namer(void *wm, uint32_t id);
 
 /*
  * Capture every transmission into the pcapng file at path (replacing a
