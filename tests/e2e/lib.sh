@@ -77,25 +77,19 @@ sta_start() {
 	in_ns "$1" wpa_supplicant -B -i "$2" -c "$3" -P "$W/wpa-$1.pid" -f "$W/wpa-$1.log"
 }
 
-# wait_connected NS IFACE SECONDS
-wait_connected() {
-	_end=$(($(date +%s) + $3))
+# wait_link NS IFACE PATTERN SECONDS: until `iw dev IFACE link` prints a line starting with PATTERN.
+wait_link() {
+	_end=$(($(date +%s) + $4))
 	while [ "$(date +%s)" -lt "$_end" ]; do
-		in_ns "$1" iw dev "$2" link | grep -q '^Connected' && return 0
+		in_ns "$1" iw dev "$2" link | grep -q "^$3" && return 0
 		sleep 0.2
 	done
 	return 1
 }
 
-# wait_disconnected NS IFACE SECONDS
-wait_disconnected() {
-	_end=$(($(date +%s) + $3))
-	while [ "$(date +%s)" -lt "$_end" ]; do
-		in_ns "$1" iw dev "$2" link | grep -q '^Not connected' && return 0
-		sleep 0.2
-	done
-	return 1
-}
+# wait_connected NS IFACE SECONDS / wait_disconnected NS IFACE SECONDS
+wait_connected() { wait_link "$1" "$2" Connected "$3"; }
+wait_disconnected() { wait_link "$1" "$2" "Not connected" "$3"; }
 
 # scan_signal IFACE SSID: the signal (dBm, integer) a fresh scan reports for SSID.
 scan_signal() {
