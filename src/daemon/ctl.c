@@ -148,8 +148,8 @@ void ctl_request(struct ctl_conn *conn, const char *line, size_t len)
 		return;
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req) {
-		reply = json_pack("{s:n, s:b, s:s, s:s+}", "id", "ok", 0, "error", "bad-request",
-				  "message", "not JSON: ", jerr.text);
+		reply = ctl_fail("bad-request", "not JSON: %s", jerr.text);
+		json_object_set_new(reply, "id", json_null());
 	} else {
 		reply = ctl_run(conn, req);
 		json_decref(req);
@@ -166,6 +166,7 @@ static void conn_input(struct ctl_conn *conn, const char *buf, size_t n)
 	while (n && !conn->dead && !conn->cap) {
 		const char *nl = memchr(buf, '\n', n);
 		size_t take = nl ? (size_t)(nl - buf) : n;
+		json_t *reply;
 
 		if (conn->overlong || conn->inlen + take > CTL_LINE_MAX) {
 			conn->overlong = true;
@@ -180,9 +181,10 @@ static void conn_input(struct ctl_conn *conn, const char *buf, size_t n)
 		n -= take + 1;
 		if (conn->overlong) {
 			conn->overlong = false;
-			ctl_send_json(conn, json_pack("{s:n, s:b, s:s, s:s}", "id", "ok", 0, "error",
-						      "bad-request", "message",
-						      "request line longer than 65536 bytes"));
+			reply = ctl_fail("bad-request", "request line longer than %d bytes",
+					 CTL_LINE_MAX);
+			json_object_set_new(reply, "id", json_null());
+			ctl_send_json(conn, reply);
 			continue;
 		}
 		/* A blank line (or a lone CR) asks for nothing. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The control API's commands (docs/control.md): each takes the request
- * object and returns the result object, or an error made by fail().
+ * object and returns the result object, or an error made by ctl_fail().
  * Everything in a request is checked before anything changes.
  */
 #include "ctl_int.h"
@@ -20,8 +20,35 @@
 #define SPEED_LIMIT 1e5		/* metres per second */
 #define LINK_PER_LEN 1500	/* frame length the links' PER is given for */
 
-/* An error reply's body; ctl_run() adds the id. */
-static json_t *__attribute__((format(printf, 2, 3))) fail(const char *code, const char *fmt, ...)
+/*
+ * Make s valid UTF-8 in place: bytes of a malformed or cut sequence become
+ * '?'. Messages quote what a client sent (a parser's excerpt of bad input,
+ * a name cut at the message's length), and jansson refuses a string that
+ * is not UTF-8: the reply would be lost.
+ */
+static void utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 1 :
+			(*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 3 : -1;
+		int k;
+
+		for (k = 1; n > 0 && k <= n && (p[k] & 0xc0) == 0x80; k++)
+			;
+		/* Overlong forms, surrogates and code points past U+10FFFF are malformed too. */
+		if (n < 0 || (n > 0 && k <= n) || (p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] >= 0x90)) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+}
+
+json_t *ctl_fail(const char *code, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -29,8 +56,10 @@ static json_t *__attribute__((format(printf, 2, 3))) fail(const char *code, cons
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_clean(msg);
 	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", code, "message", msg);
 }
+
 
 static bool is_error(json_t *v)
 {
@@ -74,13 +103,13 @@ static json_t *find_radio(struct ctl *ctl, json_t *sel, const char *what, int *s
 	uint8_t mac[6];
 
 	if (!json_is_string(sel))
-		return fail("bad-request", "%s: want a radio's address (a string)", what);
+		return ctl_fail("bad-request", "%s: want a radio's address (a string)", what);
 	if (mac_parse(json_string_value(sel), mac) < 0)
-		return fail("bad-request", "%s: '%s' is not a MAC address", what,
+		return ctl_fail("bad-request", "%s: '%s' is not a MAC address", what,
 			    json_string_value(sel));
 	*slot = radio_by_mac(ctl->wm->medium, mac, ri);
 	if (*slot < 0)
-		return fail("not-found", "%s: no radio answers to %s", what, json_string_value(sel));
+		return ctl_fail("not-found", "%s: no radio answers to %s", what, json_string_value(sel));
 	return NULL;
 }
 
@@ -104,12 +133,12 @@ static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool cr
 		json_int_t i = json_integer_value(sel);
 
 		if (i < 0 || i >= n)
-			return fail("not-found", "%s: no node %lld (there are %d)", what, (long long)i, n);
+			return ctl_fail("not-found", "%s: no node %lld (there are %d)", what, (long long)i, n);
 		*node = (int)i;
 		return NULL;
 	}
 	if (!json_is_string(sel))
-		return fail("bad-request", "%s: want a node index, a name or an address", what);
+		return ctl_fail("bad-request", "%s: want a node index, a name or an address", what);
 	s = json_string_value(sel);
 	is_mac = mac_parse(s, mac) == 0;
 	for (int i = 0; i < n; i++) {
@@ -120,13 +149,13 @@ static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool cr
 		}
 	}
 	if (!is_mac || radio_by_mac(m, mac, &ri) < 0)
-		return fail("not-found", "%s: no node or radio '%s'", what, s);
+		return ctl_fail("not-found", "%s: no node or radio '%s'", what, s);
 	if (ri.node >= 0) {
 		*node = ri.node;
 		return NULL;
 	}
 	if (!create)
-		return fail("not-found", "%s: radio %s is on no node", what, s);
+		return ctl_fail("not-found", "%s: radio %s is on no node", what, s);
 	{
 		struct medium_node_conf nc = {
 			.has_mac = true, .tx_power_dbm = ctl->wm->params.default_tx_power_dbm,
@@ -138,7 +167,7 @@ static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool cr
 		*node = medium_node_add(m, &nc);
 		slot = radio_by_mac(m, mac, &after);
 		if (*node < 0 || slot < 0 || after.node != *node)
-			return fail("failed", "%s: could not give radio %s a node", what, s);
+			return ctl_fail("failed", "%s: could not give radio %s a node", what, s);
 		*created = true;
 	}
 	return NULL;
@@ -150,16 +179,16 @@ static json_t *get_vec(json_t *v, const char *what, double limit, double out[3])
 	size_t n = json_array_size(v);
 
 	if (!json_is_array(v) || n < 2 || n > 3)
-		return fail("bad-request", "%s: want [x, y] or [x, y, z]", what);
+		return ctl_fail("bad-request", "%s: want [x, y] or [x, y, z]", what);
 	out[2] = 0.0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(v, i);
 
 		if (!json_is_number(e))
-			return fail("bad-request", "%s: element %zu is not a number", what, i);
+			return ctl_fail("bad-request", "%s: element %zu is not a number", what, i);
 		out[i] = json_number_value(e);
 		if (!isfinite(out[i]) || fabs(out[i]) > limit)
-			return fail("invalid", "%s: element %zu out of range (|x| <= %g)", what, i, limit);
+			return ctl_fail("invalid", "%s: element %zu out of range (|x| <= %g)", what, i, limit);
 	}
 	return NULL;
 }
@@ -382,12 +411,12 @@ static json_t *cmd_move(struct ctl_conn *conn, json_t *req)
 	int node;
 
 	if (!pos && !vel)
-		return fail("bad-request", "move: give pos, velocity or both");
+		return ctl_fail("bad-request", "move: give pos, velocity or both");
 	if ((pos && (err = get_vec(pos, "pos", POS_LIMIT, p))) ||
 	    (vel && (err = get_vec(vel, "velocity", SPEED_LIMIT, v))))
 		return err;
 	if (!json_object_get(req, "node"))
-		return fail("bad-request", "move: node missing");
+		return ctl_fail("bad-request", "move: node missing");
 	if ((err = find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
 	/* Bring the air up to now: a new velocity starts from here. */
@@ -406,12 +435,12 @@ static json_t *cmd_set_power(struct ctl_conn *conn, json_t *req)
 	int node;
 
 	if (!json_is_number(dbm))
-		return fail("bad-request", "set-power: dbm missing or not a number");
+		return ctl_fail("bad-request", "set-power: dbm missing or not a number");
 	if (!(json_number_value(dbm) >= -50.0 && json_number_value(dbm) <= 60.0))
-		return fail("invalid", "set-power: %g dBm is out of range (-50..60)",
+		return ctl_fail("invalid", "set-power: %g dBm is out of range (-50..60)",
 			    json_number_value(dbm));
 	if (!json_object_get(req, "node"))
-		return fail("bad-request", "set-power: node missing");
+		return ctl_fail("bad-request", "set-power: node missing");
 	if ((err = find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
 	medium_run(conn->ctl->wm->medium, wm_now(conn->ctl->wm));
@@ -430,30 +459,30 @@ static json_t *pin_common(struct ctl_conn *conn, json_t *req, bool pin)
 
 	if (both) {
 		if (!json_is_boolean(both))
-			return fail("bad-request", "%s: both must be true or false", cmd);
+			return ctl_fail("bad-request", "%s: both must be true or false", cmd);
 		two_way = json_is_true(both);
 	}
 	if (pin) {
 		if (!!snr == !!loss)
-			return fail("bad-request", "pin: give exactly one of snr and loss");
+			return ctl_fail("bad-request", "pin: give exactly one of snr and loss");
 		if (snr && !json_is_number(snr))
-			return fail("bad-request", "pin: snr is not a number");
+			return ctl_fail("bad-request", "pin: snr is not a number");
 		if (loss && !json_is_number(loss))
-			return fail("bad-request", "pin: loss is not a number");
+			return ctl_fail("bad-request", "pin: loss is not a number");
 		if (snr && !(fabs(json_number_value(snr)) <= 200.0))
-			return fail("invalid", "pin: snr %g dB out of range (-200..200)",
+			return ctl_fail("invalid", "pin: snr %g dB out of range (-200..200)",
 				    json_number_value(snr));
 		if (loss && !(json_number_value(loss) >= 0.0 && json_number_value(loss) <= 1.0))
-			return fail("invalid", "pin: loss %g is not a probability (0..1)",
+			return ctl_fail("invalid", "pin: loss %g is not a probability (0..1)",
 				    json_number_value(loss));
 	}
 	if (!json_object_get(req, "from") || !json_object_get(req, "to"))
-		return fail("bad-request", "%s: from and to are needed", cmd);
+		return ctl_fail("bad-request", "%s: from and to are needed", cmd);
 	if ((err = find_node(conn->ctl, json_object_get(req, "from"), "from", pin, &a, &created_a)) ||
 	    (err = find_node(conn->ctl, json_object_get(req, "to"), "to", pin, &b, &created_b)))
 		return err;
 	if (a == b)
-		return fail("invalid", "%s: from and to are the same node (%d)", cmd, a);
+		return ctl_fail("invalid", "%s: from and to are the same node (%d)", cmd, a);
 	medium_run(m, wm_now(conn->ctl->wm));
 	for (int dir = 0; dir < (two_way ? 2 : 1); dir++) {
 		int x = dir ? b : a, y = dir ? a : b;
@@ -484,9 +513,9 @@ static json_t *cmd_reload(struct ctl_conn *conn, json_t *req)
 	char err[1024] = "";
 
 	if (!ctl->ops.reload || !ctl->ops.config)
-		return fail("failed", "reload: the daemon runs without a config file (-c)");
+		return ctl_fail("failed", "reload: the daemon runs without a config file (-c)");
 	if (ctl->ops.reload(ctl->ops.opaque, err, sizeof(err)) < 0)
-		return fail("failed", "reload: %s", err);
+		return ctl_fail("failed", "reload: %s", err);
 	return json_pack("{s:i}", "nodes", medium_node_count(ctl->wm->medium));
 }
 
@@ -498,12 +527,12 @@ static json_t *cmd_capture_start(struct ctl_conn *conn, json_t *req)
 	int ret;
 
 	if (!json_is_string(file) || !json_string_length(file))
-		return fail("bad-request", "capture-start: file missing or not a string");
+		return ctl_fail("bad-request", "capture-start: file missing or not a string");
 	if (conn->ctl->ops.no_files)
-		return fail("failed", "capture-start: files are disabled here");
+		return ctl_fail("failed", "capture-start: files are disabled here");
 	ret = wm_capture_start(conn->ctl->wm, json_string_value(file));
 	if (ret < 0)
-		return fail("failed", "capture-start: %s: %s", json_string_value(file),
+		return ctl_fail("failed", "capture-start: %s: %s", json_string_value(file),
 			    strerror(-ret));
 	return json_pack("{s:O}", "file", file);
 }
@@ -515,7 +544,7 @@ static json_t *cmd_capture_stop(struct ctl_conn *conn, json_t *req)
 	json_t *file;
 
 	if (!wm->capture)
-		return fail("not-found", "capture-stop: no capture is running");
+		return ctl_fail("not-found", "capture-stop: no capture is running");
 	file = json_string(capture_file_path(wm->capture));
 	wm_capture_stop(wm, &st);
 	return json_pack("{s:o, s:I, s:I}", "file", file, "records", (json_int_t)st.records,
@@ -534,7 +563,7 @@ static json_t *cmd_capture(struct ctl_conn *conn, json_t *req)
 
 		if (n > CAPTURE_MAX_FREQS) {
 			json_decref(freqs);
-			return fail("invalid", "capture: at most %d frequencies", CAPTURE_MAX_FREQS);
+			return ctl_fail("invalid", "capture: at most %d frequencies", CAPTURE_MAX_FREQS);
 		}
 		for (size_t i = 0; i < n; i++) {
 			json_t *e = list ? json_array_get(list, i) : freq;
@@ -542,7 +571,7 @@ static json_t *cmd_capture(struct ctl_conn *conn, json_t *req)
 			if (!json_is_integer(e) || json_integer_value(e) < 1 ||
 			    json_integer_value(e) > 100000) {
 				json_decref(freqs);
-				return fail("bad-request", "capture: freq wants MHz (an integer 1..100000)");
+				return ctl_fail("bad-request", "capture: freq wants MHz (an integer 1..100000)");
 			}
 			f.freqs[f.nfreqs++] = (uint32_t)json_integer_value(e);
 			json_array_append_new(freqs, json_integer(json_integer_value(e)));
@@ -586,7 +615,7 @@ static json_t *cmd_subscribe(struct ctl_conn *conn, json_t *req)
 		mask = CTL_EV_RADIO | CTL_EV_FRAME | CTL_EV_DROP;
 	} else if (!json_is_array(ev)) {
 		json_decref(names);
-		return fail("bad-request", "subscribe: events wants a list of radio, frame, drop");
+		return ctl_fail("bad-request", "subscribe: events wants a list of radio, frame, drop");
 	}
 	for (size_t i = 0; ev && i < json_array_size(ev); i++) {
 		const char *s = json_string_value(json_array_get(ev, i));
@@ -597,7 +626,7 @@ static json_t *cmd_subscribe(struct ctl_conn *conn, json_t *req)
 				break;
 		if (!s || k == ARRAY_SIZE(event_names)) {
 			json_decref(names);
-			return fail("bad-request", "subscribe: unknown event kind (want radio, frame, drop)");
+			return ctl_fail("bad-request", "subscribe: unknown event kind (want radio, frame, drop)");
 		}
 		mask |= event_names[k].bit;
 	}
@@ -751,16 +780,16 @@ json_t *ctl_run(struct ctl_conn *conn, json_t *req)
 	const char *name;
 
 	if (!json_is_object(req))
-		body = fail("bad-request", "a request is a JSON object");
+		body = ctl_fail("bad-request", "a request is a JSON object");
 	else if (!json_is_string(cmd))
-		body = fail("bad-request", "cmd missing or not a string");
+		body = ctl_fail("bad-request", "cmd missing or not a string");
 	if (!body) {
 		name = json_string_value(cmd);
 		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 			if (!strcmp(name, commands[i].name))
 				body = commands[i].fn(conn, req);
 		if (!body)
-			body = fail("unknown-command", "no command '%.64s'", name);
+			body = ctl_fail("unknown-command", "no command '%.64s'", name);
 	}
 	if (is_error(body)) {
 		reply = body;

@@ -61,6 +61,8 @@ void ctl_broadcast(struct ctl *ctl, unsigned mask, json_t *v);
 /* ctl.c: turn conn into a live capture with filter f: 0, or -1 (conn is cut off). */
 int ctl_start_capture(struct ctl_conn *conn, const struct capture_filter *f);
 
+/* ctl_cmd.c: an error reply's body (ok false, error code, message); ctl_run() adds the id. */
+json_t *ctl_fail(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* ctl_cmd.c: run one decoded request; returns the reply (never NULL). */
 json_t *ctl_run(struct ctl_conn *conn, json_t *req);
 
