@@ -348,19 +348,6 @@ char *ctl_conn_output(struct ctl_conn *conn, size_t *len)
 	return s;
 }
 
-/* Is someone answering on path? */
-static bool socket_alive(const struct sockaddr_un *sa)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool alive;
-
-	if (fd < 0)
-		return false;
-	alive = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
-	close(fd);
-	return alive;
-}
-
 int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct ctl **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -372,16 +359,17 @@ int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct 
 		return -ENAMETOOLONG;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (socket_alive(&sa)) {
-		log_error("control: %s: another daemon answers there", path);
-		return -EADDRINUSE;
+	err = unix_path_claim(path);
+	if (err < 0) {
+		log_error("control: %s: %s", path,
+			  err == -EADDRINUSE ? "another daemon answers there" : "exists and is not a socket");
+		return err;
 	}
 	ctl = ctl_new(wm, ops);
 	ctl->path = xstrdup(path);
 	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ctl->fd < 0)
 		goto fail;
-	unlink(path);
 	if (bind(ctl->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto fail;
 	/* The owner's group may steer the medium; nobody else. */

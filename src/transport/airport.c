@@ -638,16 +638,15 @@ int ap_server_listen(struct ap_server *srv, const char *spec)
 		return -EPERM;
 	}
 	if (kind == AP_UNIX) {
-		struct stat st;
 		const char *path = ((struct sockaddr_un *)&ss)->sun_path;
 
 		/* A socket left by an earlier run is replaced; anything else is not ours. */
-		if (lstat(path, &st) == 0) {
-			if (!S_ISSOCK(st.st_mode)) {
-				log_error("airport %s: exists and is not a socket", spec);
-				return -EEXIST;
-			}
-			unlink(path);
+		ret = unix_path_claim(path);
+		if (ret < 0) {
+			log_error("airport %s: %s", spec,
+				  ret == -EADDRINUSE ? "another daemon answers there"
+						     : "exists and is not a socket");
+			return ret;
 		}
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -509,7 +509,6 @@ int vu_server_open(struct wm *wm, const char *path, struct vu_server **out)
 {
 	struct vu_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
 	int ret;
 
 	srv->wm = wm;
@@ -527,13 +526,12 @@ int vu_server_open(struct wm *wm, const char *path, struct vu_server **out)
 	}
 	strcpy(sa.sun_path, path);
 	/* A socket left by an earlier run is replaced; anything else is not ours to remove. */
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			log_error("vhost-user: %s exists and is not a socket", path);
-			free(srv);
-			return -EEXIST;
-		}
-		unlink(path);
+	ret = unix_path_claim(path);
+	if (ret < 0) {
+		log_error("vhost-user: %s: %s", path,
+			  ret == -EADDRINUSE ? "another daemon answers there" : "exists and is not a socket");
+		free(srv);
+		return ret;
 	}
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->fd < 0 || bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||

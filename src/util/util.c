@@ -4,6 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 static void oom(size_t size)
 {
@@ -83,4 +87,29 @@ int mac_parse(const char *s, uint8_t mac[ETH_ALEN])
 			return -EINVAL;
 	}
 	return *s ? -EINVAL : 0;
+}
+
+int unix_path_claim(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, alive;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* Non-blocking: a listener with a full backlog answers EAGAIN, and is alive. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	alive = connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EAGAIN;
+	close(fd);
+	if (alive)
+		return -EADDRINUSE;
+	unlink(path);
+	return 0;
 }

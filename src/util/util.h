@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers shared by every layer: allocation that cannot fail (it
- * aborts), array sizes, and MAC address formatting.
+ * aborts), array sizes, MAC address formatting, unix socket paths.
  */
 #ifndef WM_UTIL_H
 #define WM_UTIL_H
@@ -26,6 +26,14 @@ char *xstrdup(const char *s);
 char *mac_format(const uint8_t mac[ETH_ALEN], char buf[MAC_STR_LEN]);
 /* 0, or -EINVAL if s is not exactly six colon-separated hex octets. */
 int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
+
+/*
+ * Makes path free for a new unix socket listener: a socket file nobody
+ * accepts on (left by a run that died) is removed. 0; -EADDRINUSE when a
+ * process still accepts there (another daemon: not ours to take over);
+ * -EEXIST when path is not a socket; -ENAMETOOLONG.
+ */
+int unix_path_claim(const char *path);
 
 static inline int mac_equal(const uint8_t *a, const uint8_t *b)
 {

@@ -47,4 +47,23 @@ expect per-table-bad 1 "bad.per:" "$WM" --test-config -c "$SRC/examples/demo.cfg
 if ! grep -q MAC80211_HWSIM /proc/net/genetlink 2>/dev/null && [ ! -d /sys/module/mac80211_hwsim ]; then
 	expect no-hwsim 1 "is mac80211_hwsim loaded" "$WM" -c "$SRC/examples/demo.cfg"
 fi
+# A socket another wifimedium still serves is not taken over; a stale one
+# (its owner gone) is replaced.
+"$WM" -u "$T/vu.sock" --airport "unix:$T/ap.sock" --control "$T/ctl.sock" -l info --log-file "$T/first.log" &
+first=$!
+for _ in $(seq 50); do [ -S "$T/ctl.sock" ] && break; sleep 0.1; done
+expect vhost-user-socket-in-use 1 "vu.sock: another daemon answers there" timeout 5 "$WM" -u "$T/vu.sock"
+expect airport-socket-in-use 1 "ap.sock: another daemon answers there" timeout 5 "$WM" --airport "unix:$T/ap.sock"
+expect control-socket-in-use 1 "ctl.sock: another daemon answers there" timeout 5 "$WM" -u "$T/vu2.sock" --control "$T/ctl.sock"
+expect first-still-serving 0 "" kill -0 "$first"
+kill -9 "$first"
+wait "$first" 2>/dev/null
+"$WM" -u "$T/vu.sock" --airport "unix:$T/ap.sock" -l info --log-file "$T/second.log" &
+second=$!
+for _ in $(seq 50); do grep -q "listening on $T/vu.sock" "$T/second.log" 2>/dev/null && break; sleep 0.1; done
+expect stale-sockets-replaced 0 "listening on $T/vu.sock" cat "$T/second.log"
+kill "$second"
+wait "$second" 2>/dev/null
+: >"$T/plain"
+expect not-a-socket 1 "plain: exists and is not a socket" timeout 5 "$WM" -u "$T/plain"
 [ "$fails" = 0 ]
