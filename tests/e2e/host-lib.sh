@@ -37,9 +37,18 @@ medium_start() {
 	return 1
 }
 
+# medium_stop: SIGTERM, then SIGKILL if wifimedium is not gone in 5 s.
 medium_stop() {
+	[ -n "${WM_PID:-}" ] || return 0
 	kill "$WM_PID" 2>/dev/null
+	for _ in $(seq 1 50); do
+		kill -0 "$WM_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$WM_PID" 2>/dev/null
 	wait "$WM_PID" 2>/dev/null
+	WM_PID=
+	return 0
 }
 
 # vm_start NAME ROLE [VAR=VALUE...]: boot a VM (umid NAME) running roles/ROLE.sh.
