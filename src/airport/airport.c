@@ -25,8 +25,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/log.h"
-#include "daemon/loop.h"
+#include "util/log.h"
+#include "util/loop.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
 #include "tools/hwsim-radio.h"

@@ -8,8 +8,8 @@
 
 #include "daemon/capture.h"
 #include "daemon/ctl.h"
-#include "daemon/log.h"
-#include "daemon/loop.h"
+#include "util/log.h"
+#include "util/loop.h"
 #include "util/outbuf.h"
 
 #define CTL_LINE_MAX 65536

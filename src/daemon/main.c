@@ -14,8 +14,8 @@
 
 #include "daemon/config.h"
 #include "daemon/ctl.h"
-#include "daemon/log.h"
-#include "daemon/loop.h"
+#include "util/log.h"
+#include "util/loop.h"
 #include "daemon/wm.h"
 #include "transport/airport.h"
 #include "transport/netlink.h"

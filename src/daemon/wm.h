@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "core/medium.h"
-#include "daemon/log.h"
-#include "daemon/loop.h"
+#include "util/log.h"
+#include "util/loop.h"
 
 struct wm_config;
 struct wm_client;

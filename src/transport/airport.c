@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/log.h"
+#include "util/log.h"
 #include "daemon/wm.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"

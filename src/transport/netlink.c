@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "daemon/log.h"
+#include "util/log.h"
 #include "daemon/wm.h"
 #include "proto/hwsim.h"
 #include "util/util.h"

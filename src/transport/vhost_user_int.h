@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/log.h"
-#include "daemon/loop.h"
+#include "util/log.h"
+#include "util/loop.h"
 #include "transport/vhost_user.h"
 #include "transport/virtq.h"
 

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/log.h"
+#include "util/log.h"
 #include "daemon/wm.h"
 #include "transport/vhost_user_int.h"
 #include "transport/virtq.h"

@@ -4,8 +4,8 @@
  * errors a peer can trigger go through log_ratelimited() so a hostile peer
  * cannot flood the log.
  */
-#ifndef WM_DAEMON_LOG_H
-#define WM_DAEMON_LOG_H
+#ifndef WM_UTIL_LOG_H
+#define WM_UTIL_LOG_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -9,8 +9,8 @@
  * frees itself from a callback hands the memory to loop_defer_free(), which
  * runs after the round, so no stale event can reach freed memory.
  */
-#ifndef WM_DAEMON_LOOP_H
-#define WM_DAEMON_LOOP_H
+#ifndef WM_UTIL_LOOP_H
+#define WM_UTIL_LOOP_H
 
 #include <stdbool.h>
 #include <stdint.h>
