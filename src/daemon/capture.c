@@ -13,6 +13,7 @@
 
 #include "proto/ieee80211.h"
 #include "proto/pcapng.h"
+#include "util/log.h"
 #include "util/util.h"
 
 #define COMMENT_MAX 2048
@@ -487,4 +488,68 @@ void capture_file_close(struct capture_file *cf, struct capture_stats *s)
 	free(cf->ring);
 	free(cf->path);
 	free(cf);
+}
+
+/* ------------------------------------------------------------ recorder */
+
+static void recorder_air(void *data, const struct medium_air *a)
+{
+	struct capture_recorder *r = data;
+
+	capture_air(capture_file_capture(r->file), a, hub_client_namer, r->hub);
+}
+
+static void recorder_flush(void *data)
+{
+	struct capture_recorder *r = data;
+
+	capture_file_kick(r->file);
+}
+
+static const struct hub_observer recorder_observer = { .air = recorder_air };
+
+void capture_recorder_init(struct capture_recorder *r, struct hub *hub)
+{
+	*r = (struct capture_recorder){ .hub = hub };
+}
+
+int capture_recorder_start(struct capture_recorder *r, const char *path)
+{
+	struct capture_file *cf = capture_file_open(path, r->hub->epoch_us, 0);
+
+	if (!cf)
+		return -errno;
+	capture_recorder_stop(r, NULL);
+	r->file = cf;
+	r->obs_id = hub_observe(r->hub, &recorder_observer, r, NULL);
+	r->flush_id = hub_add_flush(r->hub, recorder_flush, r, NULL);
+	log_notice("capture: writing %s", path);
+	return 0;
+}
+
+int capture_recorder_stop(struct capture_recorder *r, struct capture_stats *s)
+{
+	struct capture_stats st;
+	char *path;
+	int err;
+
+	if (!r->file)
+		return -ENOENT;
+	hub_unobserve(r->hub, r->obs_id);
+	hub_del_flush(r->hub, r->flush_id);
+	path = xstrdup(capture_file_path(r->file));
+	err = capture_file_error(r->file);
+	capture_file_close(r->file, &st);
+	r->file = NULL;
+	if (err)
+		log_error("capture: %s: %s; %llu records written before, %llu dropped", path,
+			  strerror(err), (unsigned long long)st.records,
+			  (unsigned long long)st.dropped);
+	else
+		log_notice("capture: closed %s: %llu records, %llu dropped", path,
+			   (unsigned long long)st.records, (unsigned long long)st.dropped);
+	free(path);
+	if (s)
+		*s = st;
+	return 0;
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/medium.h"
+#include "hub/hub.h"
 
 #define CAPTURE_MAX_FREQS 16
 
@@ -39,7 +40,7 @@ struct capture_stats {
 /* Where a capture's bytes go: 0 if all len bytes were taken, else -ENOBUFS (none taken). */
 typedef int capture_sink(void *opaque, const void *buf, size_t len);
 
-/* Names for comments: a client's name ("vm:ap"), or NULL. */
+/* Names for comments: a client's name ("ap", "kernel"), or NULL. */
 typedef const char *capture_namer(void *opaque, uint32_t client);
 
 struct capture;
@@ -74,5 +75,22 @@ void capture_file_kick(struct capture_file *cf);
 int capture_file_error(struct capture_file *cf);
 /* Write what is buffered, stop the thread, close; stats of the whole capture. */
 void capture_file_close(struct capture_file *cf, struct capture_stats *s);
+
+/*
+ * The daemon's file capture (-p, capture-start): at most one at a time,
+ * an observer of the hub that records every transmission and kicks its
+ * writer once per round.
+ */
+struct capture_recorder {
+	struct hub *hub;
+	struct capture_file *file;	/* NULL: none runs */
+	unsigned obs_id, flush_id;
+};
+
+void capture_recorder_init(struct capture_recorder *r, struct hub *hub);
+/* Record into path, replacing a capture running: 0, or -errno with nothing changed. */
+int capture_recorder_start(struct capture_recorder *r, const char *path);
+/* Stop: 0 with its totals (s may be NULL), or -ENOENT when none runs. */
+int capture_recorder_stop(struct capture_recorder *r, struct capture_stats *s);
 
 #endif

@@ -41,11 +41,11 @@ static void conn_kill(struct ctl_conn *conn, const char *why)
 	if (conn->memory)
 		return;
 	if (conn->fd >= 0) {
-		loop_unwatch(conn->ctl->wm->loop, &conn->w);
+		loop_unwatch(conn->ctl->hub->loop, &conn->w);
 		close(conn->fd);
 		conn->fd = -1;
 	}
-	loop_defer_free(conn->ctl->wm->loop, conn_free, conn);
+	loop_defer_free(conn->ctl->hub->loop, conn_free, conn);
 }
 
 /* Write what the socket takes; watch for room if something is left. */
@@ -66,7 +66,7 @@ static void conn_flush(struct ctl_conn *conn)
 		conn_kill(conn, NULL);
 		return;
 	}
-	loop_rewatch(conn->ctl->wm->loop, &conn->w,
+	loop_rewatch(conn->ctl->hub->loop, &conn->w,
 		     (conn->eof ? 0 : EPOLLIN) | (outbuf_empty(&conn->out) ? 0 : EPOLLOUT));
 }
 
@@ -102,7 +102,7 @@ static int capture_sink_conn(void *opaque, const void *buf, size_t len)
 
 int ctl_start_capture(struct ctl_conn *conn, const struct capture_filter *f)
 {
-	conn->cap = capture_new(f, conn->ctl->wm->epoch_us, capture_sink_conn, conn);
+	conn->cap = capture_new(f, conn->ctl->hub->epoch_us, capture_sink_conn, conn);
 	if (!conn->cap) {
 		conn_kill(conn, "live capture does not fit the connection's buffer");
 		return -1;
@@ -274,7 +274,7 @@ static void accept_cb(struct loop_watch *w, uint32_t events)
 			continue;
 		}
 		conn = conn_new(ctl, fd);
-		if (loop_watch(ctl->wm->loop, &conn->w, fd, EPOLLIN, conn_cb, conn) < 0) {
+		if (loop_watch(ctl->hub->loop, &conn->w, fd, EPOLLIN, conn_cb, conn) < 0) {
 			close(fd);
 			conn->fd = -1;
 			conn_kill(conn, "cannot watch it");
@@ -290,7 +290,7 @@ static void obs_air(void *opaque, const struct medium_air *a)
 
 	for (struct ctl_conn *conn = ctl->conns.next; conn != &ctl->conns; conn = conn->next)
 		if (conn->cap)
-			capture_air(conn->cap, a, wm_capture_namer, ctl->wm);
+			capture_air(conn->cap, a, hub_client_namer, ctl->hub);
 	ctl_event_air(ctl, a);
 }
 
@@ -304,18 +304,19 @@ static void obs_notice(void *opaque, const struct medium_notice *n)
 	ctl_event_notice(opaque, n);
 }
 
-struct ctl *ctl_new(struct wm *wm, const struct ctl_ops *ops)
+static const struct hub_observer ctl_observer = { obs_air, obs_status, obs_notice };
+
+struct ctl *ctl_new(struct hub *hub, const struct ctl_ops *ops)
 {
 	struct ctl *ctl = xcalloc(1, sizeof(*ctl));
 
-	ctl->wm = wm;
+	ctl->hub = hub;
 	ctl->ops = *ops;
 	ctl->fd = -1;
 	ctl->w.fd = -1;
 	ctl->conns.next = ctl->conns.prev = &ctl->conns;
-	wm->obs = (struct wm_observer){ obs_air, obs_status, obs_notice, ctl };
-	if (wm_add_flush(wm, flush_all, ctl) == 0)
-		ctl->flush_added = true;
+	ctl->obs_id = hub_observe(hub, &ctl_observer, ctl, NULL);
+	ctl->flush_id = hub_add_flush(hub, flush_all, ctl, NULL);
 	return ctl;
 }
 
@@ -348,7 +349,7 @@ char *ctl_conn_output(struct ctl_conn *conn, size_t *len)
 	return s;
 }
 
-int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct ctl **out)
+int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struct ctl **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct ctl *ctl;
@@ -365,7 +366,7 @@ int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct 
 			  err == -EADDRINUSE ? "another daemon answers there" : "exists and is not a socket");
 		return err;
 	}
-	ctl = ctl_new(wm, ops);
+	ctl = ctl_new(hub, ops);
 	ctl->path = xstrdup(path);
 	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ctl->fd < 0)
@@ -375,7 +376,7 @@ int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct 
 	/* The owner's group may steer the medium; nobody else. */
 	if (chmod(path, 0660) < 0 || listen(ctl->fd, 16) < 0)
 		goto fail_unlink;
-	if ((err = loop_watch(wm->loop, &ctl->w, ctl->fd, EPOLLIN, accept_cb, ctl)) < 0) {
+	if ((err = loop_watch(hub->loop, &ctl->w, ctl->fd, EPOLLIN, accept_cb, ctl)) < 0) {
 		errno = -err;
 		goto fail_unlink;
 	}
@@ -403,15 +404,13 @@ void ctl_close(struct ctl *ctl)
 	while (ctl->conns.next != &ctl->conns)
 		conn_kill(ctl->conns.next, NULL);
 	if (ctl->fd >= 0) {
-		loop_unwatch(ctl->wm->loop, &ctl->w);
+		loop_unwatch(ctl->hub->loop, &ctl->w);
 		close(ctl->fd);
 	}
 	if (ctl->path)
 		unlink(ctl->path);
-	if (ctl->flush_added)
-		wm_del_flush(ctl->wm, flush_all, ctl);
-	if (ctl->wm->obs.opaque == ctl)
-		memset(&ctl->wm->obs, 0, sizeof(ctl->wm->obs));
+	hub_del_flush(ctl->hub, ctl->flush_id);
+	hub_unobserve(ctl->hub, ctl->obs_id);
 	free(ctl->path);
 	free(ctl);
 }

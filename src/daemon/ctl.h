@@ -12,14 +12,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "daemon/wm.h"
+#include "hub/hub.h"
+
+struct capture_recorder;
 
 struct ctl_ops {
 	/* Reload the config: 0, or -1 with a message in err. NULL: no config to reload. */
 	int (*reload)(void *opaque, char *err, size_t errlen);
 	void *opaque;
 	const char *config;		/* the config file's path, or NULL */
-	bool no_files;			/* refuse capture-start (fuzzing) */
+	/* The daemon's file capture (capture-start/stop); NULL refuses them (fuzzing). */
+	struct capture_recorder *recorder;
 };
 
 struct ctl;
@@ -29,7 +32,7 @@ struct ctl_conn;
  * Listen on path (mode 0660): 0, or -errno after logging why. A stale
  * socket is replaced; one a live daemon answers on is -EADDRINUSE.
  */
-int ctl_open(struct wm *wm, const char *path, const struct ctl_ops *ops, struct ctl **out);
+int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struct ctl **out);
 void ctl_close(struct ctl *ctl);
 
 /*
@@ -39,7 +42,7 @@ void ctl_close(struct ctl *ctl);
  * (and forgets) what conn was sent since, NUL-terminated; *len excludes
  * the NUL.
  */
-struct ctl *ctl_new(struct wm *wm, const struct ctl_ops *ops);
+struct ctl *ctl_new(struct hub *hub, const struct ctl_ops *ops);
 struct ctl_conn *ctl_conn_new_memory(struct ctl *ctl);
 void ctl_request(struct ctl_conn *conn, const char *line, size_t len);
 char *ctl_conn_output(struct ctl_conn *conn, size_t *len);

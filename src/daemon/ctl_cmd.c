@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/capture.h"
 #include "proto/ieee80211.h"
 #include "util/util.h"
 
@@ -107,7 +108,7 @@ static json_t *find_radio(struct ctl *ctl, json_t *sel, const char *what, int *s
 	if (mac_parse(json_string_value(sel), mac) < 0)
 		return ctl_fail("bad-request", "%s: '%s' is not a MAC address", what,
 			    json_string_value(sel));
-	*slot = radio_by_mac(ctl->wm->medium, mac, ri);
+	*slot = radio_by_mac(ctl->hub->medium, mac, ri);
 	if (*slot < 0)
 		return ctl_fail("not-found", "%s: no radio answers to %s", what, json_string_value(sel));
 	return NULL;
@@ -120,7 +121,7 @@ static json_t *find_radio(struct ctl *ctl, json_t *sel, const char *what, int *s
 static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool create, int *node,
 			 bool *created)
 {
-	struct medium *m = ctl->wm->medium;
+	struct medium *m = ctl->hub->medium;
 	int n = medium_node_count(m);
 	struct medium_node_info ni;
 	struct medium_radio_info ri;
@@ -158,7 +159,7 @@ static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool cr
 		return ctl_fail("not-found", "%s: radio %s is on no node", what, s);
 	{
 		struct medium_node_conf nc = {
-			.has_mac = true, .tx_power_dbm = ctl->wm->params.default_tx_power_dbm,
+			.has_mac = true, .tx_power_dbm = ctl->hub->params.default_tx_power_dbm,
 		};
 		struct medium_radio_info after;
 		int slot;
@@ -210,19 +211,19 @@ static const char *model_name(enum medium_link_model model)
 
 static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 {
-	struct wm *wm = conn->ctl->wm;
-	struct medium *m = wm->medium;
+	struct hub *hub = conn->ctl->hub;
+	struct medium *m = hub->medium;
 	struct medium_counters c;
 	struct medium_channel ch[64];
 	struct medium_radio_info ri;
-	uint64_t now = wm_now(wm);
+	uint64_t now = hub_now(hub);
 	uint32_t nch, clients = 0, radios = 0;
 	json_t *chans = json_array(), *cap = json_null();
 
 	medium_run(m, now);
 	medium_get_counters(m, &c);
-	for (uint32_t i = 0; i < wm->nclients_cap; i++)
-		clients += wm->clients[i] != NULL;
+	for (uint32_t i = 0; i < hub->nclients_cap; i++)
+		clients += hub->clients[i] != NULL;
 	for (uint32_t s = 0; s < medium_radio_slots(m); s++)
 		radios += medium_radio_info(m, s, &ri) == 0;
 	nch = medium_channels(m, ch, ARRAY_SIZE(ch));
@@ -232,17 +233,18 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 						       (json_int_t)ch[i].frames, "airtime_us",
 						       (json_int_t)ch[i].airtime_us, "busy",
 						       now ? (double)ch[i].airtime_us / (double)now : 0.0));
-	if (wm->capture) {
+	if (conn->ctl->ops.recorder && conn->ctl->ops.recorder->file) {
+		struct capture_file *cf = conn->ctl->ops.recorder->file;
 		struct capture_stats st;
 
-		capture_get_stats(capture_file_capture(wm->capture), &st);
-		cap = json_pack("{s:s, s:I, s:I}", "file", capture_file_path(wm->capture), "records",
+		capture_get_stats(capture_file_capture(cf), &st);
+		cap = json_pack("{s:s, s:I, s:I}", "file", capture_file_path(cf), "records",
 				(json_int_t)st.records, "dropped", (json_int_t)st.dropped);
 	}
 	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 			 "version", WM_VERSION, "time_us", (json_int_t)now, "config",
 			 conn->ctl->ops.config ? json_string(conn->ctl->ops.config) : json_null(),
-			 "model", model_name(wm->params.link_model), "clients", (json_int_t)clients,
+			 "model", model_name(hub->params.link_model), "clients", (json_int_t)clients,
 			 "radios", (json_int_t)radios, "nodes", (json_int_t)medium_node_count(m),
 			 "counters", "tx_frames", (json_int_t)c.tx_frames, "tx_attempts",
 			 (json_int_t)c.tx_attempts, "tx_acked", (json_int_t)c.tx_acked, "tx_failed",
@@ -255,13 +257,13 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 {
 	const struct medium_radio_counters *c = &ri->c;
-	const char *client = wm_client_name(ctl->wm, ri->client);
+	const char *client = hub_client_name(ctl->hub, ri->client);
 	struct medium_node_info ni;
 	json_t *addrs = json_array(), *node = json_null(), *node_name = json_null();
 
 	for (unsigned i = 0; i < ri->naddrs; i++)
 		json_array_append_new(addrs, json_mac(ri->addrs[i]));
-	if (ri->node >= 0 && medium_node_info(ctl->wm->medium, ri->node, &ni) == 0) {
+	if (ri->node >= 0 && medium_node_info(ctl->hub->medium, ri->node, &ni) == 0) {
 		node = json_integer(ri->node);
 		if (ni.name)
 			node_name = json_string(ni.name);
@@ -284,11 +286,11 @@ static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 
 static json_t *cmd_radios(struct ctl_conn *conn, json_t *req)
 {
-	struct medium *m = conn->ctl->wm->medium;
+	struct medium *m = conn->ctl->hub->medium;
 	struct medium_radio_info ri;
 	json_t *list = json_array();
 
-	medium_run(m, wm_now(conn->ctl->wm));
+	medium_run(m, hub_now(conn->ctl->hub));
 	for (uint32_t s = 0; s < medium_radio_slots(m); s++)
 		if (medium_radio_info(m, s, &ri) == 0)
 			json_array_append_new(list, radio_json(conn->ctl, &ri));
@@ -299,7 +301,7 @@ static json_t *node_json(struct ctl *ctl, int node, bool created)
 {
 	struct medium_node_info ni;
 
-	medium_node_info(ctl->wm->medium, node, &ni);
+	medium_node_info(ctl->hub->medium, node, &ni);
 	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:f, s:f, s:i, s:i, s:b}", "index", node,
 			 "name", ni.name ? json_string(ni.name) : json_null(), "mac",
 			 ni.has_mac ? json_mac(ni.mac) : json_null(), "pos", json_vec3(ni.pos),
@@ -310,10 +312,10 @@ static json_t *node_json(struct ctl *ctl, int node, bool created)
 
 static json_t *cmd_nodes(struct ctl_conn *conn, json_t *req)
 {
-	struct medium *m = conn->ctl->wm->medium;
+	struct medium *m = conn->ctl->hub->medium;
 	json_t *list = json_array();
 
-	medium_run(m, wm_now(conn->ctl->wm));
+	medium_run(m, hub_now(conn->ctl->hub));
 	for (int i = 0; i < medium_node_count(m); i++) {
 		json_t *n = node_json(conn->ctl, i, false);
 
@@ -337,7 +339,7 @@ static json_t *rate_json(const struct phy_rate *r)
 static json_t *link_json(struct ctl *ctl, uint32_t a, uint32_t b,
 			 const struct medium_radio_info *ra, const struct medium_radio_info *rb)
 {
-	struct medium *m = ctl->wm->medium;
+	struct medium *m = ctl->hub->medium;
 	uint32_t freq = ra->last_freq ? ra->last_freq : 2412;
 	struct medium_link_counters lc;
 	struct phy_rate rate;
@@ -366,7 +368,7 @@ static json_t *link_json(struct ctl *ctl, uint32_t a, uint32_t b,
 
 static json_t *cmd_links(struct ctl_conn *conn, json_t *req)
 {
-	struct medium *m = conn->ctl->wm->medium;
+	struct medium *m = conn->ctl->hub->medium;
 	uint32_t n = medium_radio_slots(m);
 	struct medium_radio_info *ri = xcalloc(n ? n : 1, sizeof(*ri));
 	bool *used = xcalloc(n ? n : 1, sizeof(*used));
@@ -382,7 +384,7 @@ static json_t *cmd_links(struct ctl_conn *conn, json_t *req)
 			return err;
 		}
 	}
-	medium_run(m, wm_now(conn->ctl->wm));
+	medium_run(m, hub_now(conn->ctl->hub));
 	list = json_array();
 	for (uint32_t s = 0; s < n; s++)
 		used[s] = medium_radio_info(m, s, &ri[s]) == 0;
@@ -404,7 +406,7 @@ static json_t *cmd_links(struct ctl_conn *conn, json_t *req)
 
 static json_t *cmd_move(struct ctl_conn *conn, json_t *req)
 {
-	struct medium *m = conn->ctl->wm->medium;
+	struct medium *m = conn->ctl->hub->medium;
 	json_t *pos = json_object_get(req, "pos"), *vel = json_object_get(req, "velocity"), *err;
 	double p[3], v[3];
 	bool created;
@@ -420,7 +422,7 @@ static json_t *cmd_move(struct ctl_conn *conn, json_t *req)
 	if ((err = find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
 	/* Bring the air up to now: a new velocity starts from here. */
-	medium_run(m, wm_now(conn->ctl->wm));
+	medium_run(m, hub_now(conn->ctl->hub));
 	if (pos)
 		medium_node_set_pos(m, node, p);
 	if (vel)
@@ -443,14 +445,14 @@ static json_t *cmd_set_power(struct ctl_conn *conn, json_t *req)
 		return ctl_fail("bad-request", "set-power: node missing");
 	if ((err = find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
-	medium_run(conn->ctl->wm->medium, wm_now(conn->ctl->wm));
-	medium_node_set_tx_power(conn->ctl->wm->medium, node, json_number_value(dbm));
+	medium_run(conn->ctl->hub->medium, hub_now(conn->ctl->hub));
+	medium_node_set_tx_power(conn->ctl->hub->medium, node, json_number_value(dbm));
 	return node_json(conn->ctl, node, created);
 }
 
 static json_t *pin_common(struct ctl_conn *conn, json_t *req, bool pin)
 {
-	struct medium *m = conn->ctl->wm->medium;
+	struct medium *m = conn->ctl->hub->medium;
 	json_t *snr = json_object_get(req, "snr"), *loss = json_object_get(req, "loss");
 	json_t *both = json_object_get(req, "both"), *err;
 	const char *cmd = pin ? "pin" : "unpin";
@@ -483,7 +485,7 @@ static json_t *pin_common(struct ctl_conn *conn, json_t *req, bool pin)
 		return err;
 	if (a == b)
 		return ctl_fail("invalid", "%s: from and to are the same node (%d)", cmd, a);
-	medium_run(m, wm_now(conn->ctl->wm));
+	medium_run(m, hub_now(conn->ctl->hub));
 	for (int dir = 0; dir < (two_way ? 2 : 1); dir++) {
 		int x = dir ? b : a, y = dir ? a : b;
 
@@ -516,7 +518,7 @@ static json_t *cmd_reload(struct ctl_conn *conn, json_t *req)
 		return ctl_fail("failed", "reload: the daemon runs without a config file (-c)");
 	if (ctl->ops.reload(ctl->ops.opaque, err, sizeof(err)) < 0)
 		return ctl_fail("failed", "reload: %s", err);
-	return json_pack("{s:i}", "nodes", medium_node_count(ctl->wm->medium));
+	return json_pack("{s:i}", "nodes", medium_node_count(ctl->hub->medium));
 }
 
 /* ------------------------------------------------------------- captures */
@@ -528,9 +530,9 @@ static json_t *cmd_capture_start(struct ctl_conn *conn, json_t *req)
 
 	if (!json_is_string(file) || !json_string_length(file))
 		return ctl_fail("bad-request", "capture-start: file missing or not a string");
-	if (conn->ctl->ops.no_files)
+	if (!conn->ctl->ops.recorder)
 		return ctl_fail("failed", "capture-start: files are disabled here");
-	ret = wm_capture_start(conn->ctl->wm, json_string_value(file));
+	ret = capture_recorder_start(conn->ctl->ops.recorder, json_string_value(file));
 	if (ret < 0)
 		return ctl_fail("failed", "capture-start: %s: %s", json_string_value(file),
 			    strerror(-ret));
@@ -539,14 +541,14 @@ static json_t *cmd_capture_start(struct ctl_conn *conn, json_t *req)
 
 static json_t *cmd_capture_stop(struct ctl_conn *conn, json_t *req)
 {
-	struct wm *wm = conn->ctl->wm;
+	struct capture_recorder *r = conn->ctl->ops.recorder;
 	struct capture_stats st;
 	json_t *file;
 
-	if (!wm->capture)
+	if (!r || !r->file)
 		return ctl_fail("not-found", "capture-stop: no capture is running");
-	file = json_string(capture_file_path(wm->capture));
-	wm_capture_stop(wm, &st);
+	file = json_string(capture_file_path(r->file));
+	capture_recorder_stop(r, &st);
 	return json_pack("{s:o, s:I, s:I}", "file", file, "records", (json_int_t)st.records,
 			 "dropped", (json_int_t)st.dropped);
 }
@@ -727,7 +729,7 @@ void ctl_event_status(struct ctl *ctl, const struct medium_status *st)
 
 	if (st->drop == MEDIUM_DROP_NONE || !anyone_wants(ctl, CTL_EV_DROP))
 		return;
-	client = wm_client_name(ctl->wm, st->client);
+	client = hub_client_name(ctl->hub, st->client);
 	ctl_broadcast(ctl, CTL_EV_DROP,
 		      json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:I}", "event", "drop",
 				"time_us", (json_int_t)st->time_us, "reason", reasons[st->drop],
@@ -743,11 +745,11 @@ void ctl_event_notice(struct ctl *ctl, const struct medium_notice *n)
 	if ((n->kind != MEDIUM_NOTICE_RADIO_NEW && n->kind != MEDIUM_NOTICE_RADIO_GONE) ||
 	    !anyone_wants(ctl, CTL_EV_RADIO))
 		return;
-	client = wm_client_name(ctl->wm, n->client);
+	client = hub_client_name(ctl->hub, n->client);
 	ctl_broadcast(ctl, CTL_EV_RADIO,
 		      json_pack("{s:s, s:I, s:s, s:o}", "event",
 				n->kind == MEDIUM_NOTICE_RADIO_NEW ? "radio-up" : "radio-down",
-				"time_us", (json_int_t)wm_now(ctl->wm), "client",
+				"time_us", (json_int_t)hub_now(ctl->hub), "client",
 				client ? client : "?", "radio", json_mac(n->radio)));
 }
 

@@ -43,7 +43,7 @@ struct ctl_conn {
 };
 
 struct ctl {
-	struct wm *wm;
+	struct hub *hub;
 	struct ctl_ops ops;
 	char *path;
 	int fd;
@@ -51,7 +51,7 @@ struct ctl {
 	struct ctl_conn conns;		/* list head */
 	int nconns;
 	struct log_limit lim;
-	bool flush_added;
+	unsigned obs_id, flush_id;	/* its hooks in the hub */
 };
 
 /* ctl.c: queue a JSON value as one line to conn; steals v. */

@@ -12,14 +12,16 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "daemon/capture.h"
 #include "daemon/config.h"
+#include "daemon/config_apply.h"
 #include "daemon/ctl.h"
-#include "util/log.h"
-#include "util/loop.h"
-#include "daemon/wm.h"
+#include "hub/hub.h"
 #include "transport/airport.h"
 #include "transport/netlink.h"
 #include "transport/vhost_user.h"
+#include "util/log.h"
+#include "util/loop.h"
 #include "util/util.h"
 
 #ifndef WM_VERSION
@@ -46,7 +48,8 @@ struct options {
 struct daemon {
 	struct options o;
 	struct loop *loop;
-	struct wm wm;
+	struct hub hub;
+	struct capture_recorder recorder;	/* -p, capture-start */
 	struct medium_params base;	/* parameters before any config */
 	struct nl_medium *nl;
 	struct vu_server *vu;
@@ -228,7 +231,7 @@ static int load_config(const char *path, struct wm_config *cfg, FILE *f, char *e
 	return ret;
 }
 
-static int load_per_file(struct wm *wm, const char *path)
+static int load_per_file(struct hub *hub, const char *path)
 {
 	char err[256];
 	char *text;
@@ -247,7 +250,7 @@ static int load_per_file(struct wm *wm, const char *path)
 			text = xrealloc(text, cap *= 2);
 	}
 	fclose(f);
-	ret = medium_load_per_table(wm->medium, text, len, err, sizeof(err));
+	ret = medium_load_per_table(hub->medium, text, len, err, sizeof(err));
 	if (ret < 0)
 		fprintf(stderr, "%s:%s\n", path, err);
 	free(text);
@@ -301,7 +304,7 @@ static int test_config(struct daemon *d, const struct wm_config *cfg)
 					printf(" %9s", "-");
 					continue;
 				}
-				medium_node_link(d->wm.medium, (int)b, (int)a, freqs[fi], &snr, &loss);
+				medium_node_link(d->hub.medium, (int)b, (int)a, freqs[fi], &snr, &loss);
 				if (snr < -200)
 					printf(" %9s", "apart");
 				else if (loss > 0)
@@ -329,8 +332,8 @@ static int reload(struct daemon *d, const char *why, char *err, size_t errlen)
 		log_error("%s: %s has errors (above); keeping the config in use", why, d->o.config);
 		return -1;
 	}
-	medium_run(d->wm.medium, wm_now(&d->wm));
-	wm_apply_config(&d->wm, &cfg, &d->base);
+	medium_run(d->hub.medium, hub_now(&d->hub));
+	config_apply(&d->hub, &cfg, &d->base);
 	log_notice("%s: reloaded %s (%zu radios, %zu nodes)", why, d->o.config, cfg.n_radios,
 		   cfg.n_nodes);
 	config_free(&cfg);
@@ -363,7 +366,7 @@ static void log_totals(struct daemon *d)
 	struct rusage ru;
 	double cpu;
 
-	medium_get_counters(d->wm.medium, &c);
+	medium_get_counters(d->hub.medium, &c);
 	getrusage(RUSAGE_SELF, &ru);
 	cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
 	      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
@@ -422,7 +425,7 @@ static int open_airport(struct daemon *d)
 			return -1;
 		o.secret = secret;
 	}
-	d->ap = ap_server_new(&d->wm, &o);
+	d->ap = ap_server_new(&d->hub, &o);
 	memset(secret, 0, sizeof(secret));
 	for (unsigned int i = 0; i < d->o.nairport; i++)
 		if (ap_server_listen(d->ap, d->o.airport[i]) < 0)
@@ -434,7 +437,7 @@ static void before_wait(void *opaque)
 {
 	struct daemon *d = opaque;
 
-	wm_sync(&d->wm);
+	hub_sync(&d->hub);
 }
 
 int main(int argc, char **argv)
@@ -485,10 +488,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wifimedium: cannot create the event loop: %s\n", strerror(errno));
 		goto free_cfg;
 	}
-	wm_init(&d.wm, d.loop, &d.base);
+	hub_init(&d.hub, d.loop, &d.base);
+	capture_recorder_init(&d.recorder, &d.hub);
 	if (have_cfg)
-		wm_apply_config(&d.wm, &cfg, &d.base);
-	if (d.o.per_file && load_per_file(&d.wm, d.o.per_file) < 0)
+		config_apply(&d.hub, &cfg, &d.base);
+	if (d.o.per_file && load_per_file(&d.hub, d.o.per_file) < 0)
 		goto deinit;
 
 	if (d.o.test_config) {
@@ -506,14 +510,14 @@ int main(int argc, char **argv)
 		log_error("cannot handle signals: %s", strerror(errno));
 		goto deinit;
 	}
-	if (d.o.vhost_user && vu_server_open(&d.wm, d.o.vhost_user, &d.vu) < 0)
+	if (d.o.vhost_user && vu_server_open(&d.hub, d.o.vhost_user, &d.vu) < 0)
 		goto deinit;
 	if (d.o.nairport && open_airport(&d) < 0)
 		goto close_vu;
-	if (d.o.netlink && nl_medium_open(&d.wm, &d.nl) < 0)
+	if (d.o.netlink && nl_medium_open(&d.hub, &d.nl) < 0)
 		goto close_vu;
 	if (d.o.capture) {
-		int err = wm_capture_start(&d.wm, d.o.capture);
+		int err = capture_recorder_start(&d.recorder, d.o.capture);
 
 		if (err < 0) {
 			log_error("capture: cannot create %s: %s", d.o.capture, strerror(-err));
@@ -521,9 +525,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (d.o.control) {
-		struct ctl_ops ops = { .reload = ctl_reload, .opaque = &d, .config = d.o.config };
+		struct ctl_ops ops = {
+			.reload = ctl_reload, .opaque = &d, .config = d.o.config, .recorder = &d.recorder,
+		};
 
-		if (ctl_open(&d.wm, d.o.control, &ops, &d.ctl) < 0)
+		if (ctl_open(&d.hub, d.o.control, &ops, &d.ctl) < 0)
 			goto close_nl;
 	}
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
@@ -534,13 +540,13 @@ int main(int argc, char **argv)
 
 close_nl:
 	ctl_close(d.ctl);
-	wm_capture_stop(&d.wm, NULL);
+	capture_recorder_stop(&d.recorder, NULL);
 	nl_medium_close(d.nl);
 close_vu:
 	ap_server_free(d.ap);
 	vu_server_close(d.vu);
 deinit:
-	wm_deinit(&d.wm);
+	hub_deinit(&d.hub);
 	loop_free(d.loop);
 free_cfg:
 	if (have_cfg)

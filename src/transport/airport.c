@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
-#include "daemon/wm.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
 #include "util/outbuf.h"
@@ -70,7 +70,7 @@ struct ap_peer {
 	enum ap_state state;
 	uint8_t challenge[STREAM_CHALLENGE_LEN];
 	bool have_challenge;
-	struct wm_client *client;
+	struct hub_client *client;
 	uint64_t opened, last_rx, last_tx;	/* CLOCK_MONOTONIC us */
 	uint8_t *in;
 	size_t have;
@@ -79,7 +79,7 @@ struct ap_peer {
 };
 
 struct ap_server {
-	struct wm *wm;
+	struct hub *hub;
 	struct ap_options o;
 	uint8_t *secret;
 	struct ap_listener *listeners;
@@ -98,7 +98,7 @@ static void peer_drop(struct ap_peer *p, const char *why);
 
 static void update_events(struct ap_peer *p)
 {
-	loop_rewatch(p->srv->wm->loop, &p->watch, EPOLLIN | (outbuf_empty(&p->out) ? 0 : EPOLLOUT));
+	loop_rewatch(p->srv->hub->loop, &p->watch, EPOLLIN | (outbuf_empty(&p->out) ? 0 : EPOLLOUT));
 }
 
 /* Write what is queued; false if the peer is gone. */
@@ -139,7 +139,7 @@ static void send_msg(struct ap_peer *p, const void *msg, ssize_t len)
 		flush_out(p);
 }
 
-static int ap_send(struct wm_client *c, const void *msg, size_t len)
+static int ap_send(struct hub_client *c, const void *msg, size_t len)
 {
 	struct ap_peer *p = c->priv;
 	uint8_t hdr[STREAM_HDR_LEN];
@@ -162,14 +162,14 @@ static int ap_send(struct wm_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct wm_client_ops ap_client_ops = { .send = ap_send };
+static const struct hub_client_ops ap_client_ops = { .send = ap_send };
 
 /* ---------------------------------------------------------- sessions */
 
 static void session_end(struct ap_peer *p)
 {
 	if (p->client) {
-		wm_client_free(p->srv->wm, p->client);
+		hub_client_free(p->srv->hub, p->client);
 		p->client = NULL;
 	}
 	p->state = AP_WAITING;
@@ -246,7 +246,7 @@ static void on_hello(struct ap_peer *p, const struct stream_hello *h)
 		return;
 	}
 	unique_name(srv, h->name, name);
-	p->client = wm_client_new(srv->wm, name, 0, &ap_client_ops, p);
+	p->client = hub_client_new(srv->hub, name, 0, &ap_client_ops, p);
 	p->state = AP_ESTABLISHED;
 	srv->c.sessions++;
 	log_notice("airport %s: guest %s with %u radios", p->peer, name, h->radios);
@@ -284,7 +284,7 @@ static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
 				memcpy(p->srv->scratch, msg, m->hwsim.len);
 				msg = p->srv->scratch;
 			}
-			wm_client_input(p->srv->wm, p->client, msg, m->hwsim.len);
+			hub_client_input(p->srv->hub, p->client, msg, m->hwsim.len);
 		}
 		else if (m->type == STREAM_PING)
 			send_msg(p, buf, stream_encode_pong(buf, sizeof(buf), m->token));
@@ -354,7 +354,7 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 	}
 	if (!p->dead) {
 		flush_out(p);
-		wm_sync(p->srv->wm);
+		hub_sync(p->srv->hub);
 	}
 }
 
@@ -364,7 +364,7 @@ static void peer_free(void *ptr)
 	struct ap_peer *p = ptr;
 
 	if (p->client)
-		wm_client_free(p->srv->wm, p->client);
+		hub_client_free(p->srv->hub, p->client);
 	free(p->in);
 	outbuf_free(&p->out);
 	free(p);
@@ -386,12 +386,12 @@ static void peer_drop(struct ap_peer *p, const char *why)
 			*pp = p->next;
 			break;
 		}
-	loop_unwatch(srv->wm->loop, &p->watch);
+	loop_unwatch(srv->hub->loop, &p->watch);
 	close(p->fd);
 	/* Nothing more reaches its radios; the client itself goes after the round. */
 	if (p->client)
-		medium_client_gone(srv->wm->medium, p->client->id);
-	loop_defer_free(srv->wm->loop, peer_free, p);
+		hub_client_silence(srv->hub, p->client);
+	loop_defer_free(srv->hub->loop, peer_free, p);
 }
 
 /*
@@ -435,7 +435,7 @@ int ap_server_adopt(struct ap_server *srv, int fd, const char *peer, int resync)
 	p->in = xmalloc(STREAM_MSG_MAX);
 	p->opened = p->last_rx = p->last_tx = loop_now_us();
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	ret = loop_watch(srv->wm->loop, &p->watch, fd, EPOLLIN, peer_readable, p);
+	ret = loop_watch(srv->hub->loop, &p->watch, fd, EPOLLIN, peer_readable, p);
 	if (ret < 0) {
 		close(fd);
 		free(p->in);
@@ -518,12 +518,12 @@ static void tick(struct loop_watch *w, uint32_t events)
 	}
 }
 
-struct ap_server *ap_server_new(struct wm *wm, const struct ap_options *o)
+struct ap_server *ap_server_new(struct hub *hub, const struct ap_options *o)
 {
 	struct ap_server *srv = xcalloc(1, sizeof(*srv));
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
 
-	srv->wm = wm;
+	srv->hub = hub;
 	srv->o = *o;
 	if (!srv->o.keepalive_ms)
 		srv->o.keepalive_ms = DEFAULT_KEEPALIVE_MS;
@@ -542,7 +542,7 @@ struct ap_server *ap_server_new(struct wm *wm, const struct ap_options *o)
 				0, (long)srv->o.keepalive_ms * 500000L };
 		}
 		timerfd_settime(srv->tick_fd, 0, &its, NULL);
-		loop_watch(wm->loop, &srv->tick, srv->tick_fd, EPOLLIN, tick, srv);
+		loop_watch(hub->loop, &srv->tick, srv->tick_fd, EPOLLIN, tick, srv);
 	}
 	return srv;
 }
@@ -666,7 +666,7 @@ int ap_server_listen(struct ap_server *srv, const char *spec)
 	snprintf(l->spec, sizeof(l->spec), "%s", spec);
 	if (kind == AP_UNIX)
 		l->path = xstrdup(((struct sockaddr_un *)&ss)->sun_path);
-	ret = loop_watch(srv->wm->loop, &l->watch, fd, EPOLLIN, accept_ready, l);
+	ret = loop_watch(srv->hub->loop, &l->watch, fd, EPOLLIN, accept_ready, l);
 	if (ret < 0) {
 		close(fd);
 		free(l->path);
@@ -702,7 +702,7 @@ void ap_server_free(struct ap_server *srv)
 		struct ap_listener *l = srv->listeners;
 
 		srv->listeners = l->next;
-		loop_unwatch(srv->wm->loop, &l->watch);
+		loop_unwatch(srv->hub->loop, &l->watch);
 		close(l->fd);
 		if (l->path)
 			unlink(l->path);
@@ -710,7 +710,7 @@ void ap_server_free(struct ap_server *srv)
 		free(l);
 	}
 	if (srv->tick_fd >= 0) {
-		loop_unwatch(srv->wm->loop, &srv->tick);
+		loop_unwatch(srv->hub->loop, &srv->tick);
 		close(srv->tick_fd);
 	}
 	free(srv->secret);

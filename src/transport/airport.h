@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct wm;
+struct hub;
 struct ap_server;
 
 struct ap_options {
@@ -31,7 +31,7 @@ struct ap_counters {
 };
 
 /* A server with no listener yet. */
-struct ap_server *ap_server_new(struct wm *wm, const struct ap_options *o);
+struct ap_server *ap_server_new(struct hub *hub, const struct ap_options *o);
 void ap_server_free(struct ap_server *srv);
 
 /*

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "util/log.h"
-#include "daemon/wm.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "util/util.h"
 
@@ -27,7 +27,7 @@
 #define NL_SNDBUF (4 << 20)
 
 struct nl_medium {
-	struct wm *wm;
+	struct hub *hub;
 	struct mnl_socket *nl;
 	uint16_t family;
 	uint32_t config_group;		/* hwsim's "config" multicast group, 0 if none */
@@ -39,7 +39,7 @@ struct nl_medium {
 	uint32_t portid;
 	uint32_t seq;
 	struct loop_watch watch;
-	struct wm_client *client;
+	struct hub_client *client;
 	struct nl_medium_counters c;
 	struct log_limit lim;
 	uint8_t buf[65536];		/* one datagram: larger than any hwsim message batch */
@@ -135,7 +135,7 @@ static int resolve_family(struct nl_medium *nm)
 	return 0;
 }
 
-static int nl_send(struct wm_client *c, const void *msg, size_t len)
+static int nl_send(struct hub_client *c, const void *msg, size_t len)
 {
 	struct nl_medium *nm = c->priv;
 
@@ -146,7 +146,7 @@ static int nl_send(struct wm_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct wm_client_ops nl_ops = { .send = nl_send };
+static const struct hub_client_ops nl_ops = { .send = nl_send };
 
 /*
  * hwsim's identity (addresses[1]) of the radio it numbers id: the second
@@ -212,7 +212,7 @@ static bool nl_radio_event(struct nl_medium *nm, const struct nlmsghdr *nlh)
 		for (size_t k = 0; k < nm->nknown; k++) {
 			if (nm->known[k].id != msg.radio_id)
 				continue;
-			medium_radio_del(nm->wm->medium, nm->client->id, nm->known[k].identity);
+			hub_client_radio_del(nm->hub, nm->client, nm->known[k].identity);
 			nm->known[k] = nm->known[--nm->nknown];
 			break;
 		}
@@ -226,7 +226,7 @@ static bool nl_radio_event(struct nl_medium *nm, const struct nlmsghdr *nlh)
 	}
 	nm->known[nm->nknown].id = msg.radio_id;
 	memcpy(nm->known[nm->nknown++].identity, id, 6);
-	medium_radio_add(nm->wm->medium, nm->client->id, id);
+	hub_client_radio_add(nm->hub, nm->client, id);
 	return true;
 }
 
@@ -250,7 +250,7 @@ static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len)
 					  strerror(-err->error));
 			}
 		} else if (nlh->nlmsg_type == nm->family && !nl_radio_event(nm, nlh)) {
-			wm_client_input(nm->wm, nm->client, nlh, nlh->nlmsg_len);
+			hub_client_input(nm->hub, nm->client, nlh, nlh->nlmsg_len);
 		}
 		nlh = mnl_nlmsg_next(nlh, &left);
 	}
@@ -281,10 +281,10 @@ static void nl_readable(struct loop_watch *w, uint32_t events)
 		}
 		nl_handle(nm, nm->buf, (size_t)n);
 	}
-	wm_sync(nm->wm);
+	hub_sync(nm->hub);
 }
 
-int nl_medium_open(struct wm *wm, struct nl_medium **out)
+int nl_medium_open(struct hub *hub, struct nl_medium **out)
 {
 	struct nl_medium *nm = xcalloc(1, sizeof(*nm));
 	int rcv = NL_RCVBUF, snd = NL_SNDBUF, fd, ret;
@@ -292,7 +292,7 @@ int nl_medium_open(struct wm *wm, struct nl_medium **out)
 	int32_t err = 0;
 	ssize_t len;
 
-	nm->wm = wm;
+	nm->hub = hub;
 	nm->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!nm->nl) {
 		ret = -errno;
@@ -354,8 +354,8 @@ int nl_medium_open(struct wm *wm, struct nl_medium **out)
 		ret = -errno;
 		goto close_sock;
 	}
-	nm->client = wm_client_new(wm, "kernel", nm->family, &nl_ops, nm);
-	ret = loop_watch(wm->loop, &nm->watch, fd, EPOLLIN, nl_readable, nm);
+	nm->client = hub_client_new(hub, "kernel", nm->family, &nl_ops, nm);
+	ret = loop_watch(hub->loop, &nm->watch, fd, EPOLLIN, nl_readable, nm);
 	if (ret < 0) {
 		log_error("netlink: cannot watch the socket: %s", strerror(-ret));
 		goto free_client;
@@ -372,7 +372,7 @@ int nl_medium_open(struct wm *wm, struct nl_medium **out)
 	return 0;
 
 free_client:
-	wm_client_free(wm, nm->client);
+	hub_client_free(hub, nm->client);
 close_sock:
 	mnl_socket_close(nm->nl);
 free_nm:
@@ -384,8 +384,8 @@ void nl_medium_close(struct nl_medium *nm)
 {
 	if (!nm)
 		return;
-	loop_unwatch(nm->wm->loop, &nm->watch);
-	wm_client_free(nm->wm, nm->client);
+	loop_unwatch(nm->hub->loop, &nm->watch);
+	hub_client_free(nm->hub, nm->client);
 	/* Closing the socket hands the radios back to the kernel's own medium. */
 	mnl_socket_close(nm->nl);
 	free(nm->known);

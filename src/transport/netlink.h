@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-struct wm;
+struct hub;
 struct nl_medium;
 
 struct nl_medium_counters {
@@ -20,7 +20,7 @@ struct nl_medium_counters {
 };
 
 /* Register with the kernel; 0 or -errno (with a logged reason). */
-int nl_medium_open(struct wm *wm, struct nl_medium **out);
+int nl_medium_open(struct hub *hub, struct nl_medium **out);
 void nl_medium_close(struct nl_medium *nm);
 void nl_medium_get_counters(const struct nl_medium *nm, struct nl_medium_counters *c);
 

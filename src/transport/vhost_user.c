@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
-#include "daemon/wm.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "transport/vhost_user_int.h"
 #include "transport/virtq.h"
@@ -34,7 +34,7 @@ static void conn_close(struct vu_conn *conn, const char *why);
 
 /*
  * Owe the guest a signal for queue q. Signals are sent once per loop round
- * (vu_flush, from wm_sync): a round often puts a delivery and a status in
+ * (vu_flush, from hub_sync): a round often puts a delivery and a status in
  * one guest's ring, and every signal wakes a VM.
  */
 static void notify(struct vu_conn *conn, unsigned int q)
@@ -128,7 +128,7 @@ void vu_rx_flush(struct vu_conn *conn)
 		notify(conn, Q_RX);
 }
 
-static int vu_send(struct wm_client *c, const void *msg, size_t len)
+static int vu_send(struct hub_client *c, const void *msg, size_t len)
 {
 	struct vu_conn *conn = c->priv;
 	struct pending *p;
@@ -166,7 +166,7 @@ static int vu_send(struct wm_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct wm_client_ops vu_client_ops = { .send = vu_send };
+static const struct hub_client_ops vu_client_ops = { .send = vu_send };
 
 /* The guest transmitted: every chain on queue 0 is one hwsim message. */
 void vu_tx_process(struct vu_conn *conn)
@@ -181,7 +181,7 @@ void vu_tx_process(struct vu_conn *conn)
 
 		virtq_push(vq, &elem, 0);
 		any = true;
-		wm_client_input(conn->srv->wm, conn->client, conn->tx, len);
+		hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
 	}
 	if (any && !conn->dead)
 		notify(conn, Q_TX);
@@ -209,12 +209,12 @@ void vu_kicked(struct loop_watch *w, uint32_t events)
 		vu_tx_process(conn);
 	else
 		vu_rx_flush(conn);
-	wm_sync(conn->srv->wm);
+	hub_sync(conn->srv->hub);
 }
 
 void vu_queue_stop(struct vu_conn *conn, unsigned int q)
 {
-	loop_unwatch(conn->srv->wm->loop, &conn->kick_watch[q].w);
+	loop_unwatch(conn->srv->hub->loop, &conn->kick_watch[q].w);
 	if (conn->kick[q] >= 0)
 		close(conn->kick[q]);
 	conn->kick[q] = -1;
@@ -336,7 +336,7 @@ static void conn_readable(struct loop_watch *w, uint32_t events)
 		}
 	}
 	if (!conn->dead)
-		wm_sync(conn->srv->wm);
+		hub_sync(conn->srv->hub);
 }
 
 /*
@@ -349,7 +349,7 @@ static void conn_free(void *p)
 	struct vu_conn *conn = p;
 
 	if (conn->client)
-		wm_client_free(conn->srv->wm, conn->client);
+		hub_client_free(conn->srv->hub, conn->client);
 	for (unsigned int i = 0; i < conn->pend_n; i++)
 		free(conn->pend[(conn->pend_head + i) % PENDING_MAX].buf);
 	free(conn->pend);
@@ -383,7 +383,7 @@ static void conn_close(struct vu_conn *conn, const char *why)
 			*pp = conn->next;
 			break;
 		}
-	loop_unwatch(srv->wm->loop, &conn->watch);
+	loop_unwatch(srv->hub->loop, &conn->watch);
 	for (unsigned int q = 0; q < NQUEUES; q++) {
 		vu_queue_stop(conn, q);
 		vu_replace_fd(&conn->call[q], -1);
@@ -393,7 +393,7 @@ static void conn_close(struct vu_conn *conn, const char *why)
 	close_fds(conn->fds, &conn->nfds);
 	close(conn->fd);
 	vu_mem_unmap(&conn->mem);
-	loop_defer_free(srv->wm->loop, conn_free, conn);
+	loop_defer_free(srv->hub->loop, conn_free, conn);
 }
 
 /* Two VMs may not share a name: configs place radios by it. */
@@ -427,13 +427,13 @@ int vu_server_adopt(struct vu_server *srv, int fd, const char *name)
 	conn->pend = xcalloc(PENDING_MAX, sizeof(*conn->pend));
 	unique_name(srv, name, conn->name);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	ret = loop_watch(srv->wm->loop, &conn->watch, fd, EPOLLIN, conn_readable, conn);
+	ret = loop_watch(srv->hub->loop, &conn->watch, fd, EPOLLIN, conn_readable, conn);
 	if (ret < 0) {
 		close(fd);
 		conn_free(conn);
 		return ret;
 	}
-	conn->client = wm_client_new(srv->wm, conn->name, 0, &vu_client_ops, conn);
+	conn->client = hub_client_new(srv->hub, conn->name, 0, &vu_client_ops, conn);
 	conn->next = srv->conns;
 	srv->conns = conn;
 	srv->c.connections++;
@@ -505,17 +505,17 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 	}
 }
 
-int vu_server_open(struct wm *wm, const char *path, struct vu_server **out)
+int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 {
 	struct vu_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int ret;
 
-	srv->wm = wm;
+	srv->hub = hub;
 	srv->fd = -1;
 	srv->watch.fd = -1;
 	if (!path) {
-		wm_add_flush(wm, vu_flush, srv);
+		srv->flush_id = hub_add_flush(hub, vu_flush, srv, NULL);
 		*out = srv;
 		return 0;
 	}
@@ -540,12 +540,12 @@ int vu_server_open(struct wm *wm, const char *path, struct vu_server **out)
 		log_error("vhost-user: cannot listen on %s: %s", path, strerror(-ret));
 		goto fail;
 	}
-	ret = loop_watch(wm->loop, &srv->watch, srv->fd, EPOLLIN, accept_ready, srv);
+	ret = loop_watch(hub->loop, &srv->watch, srv->fd, EPOLLIN, accept_ready, srv);
 	if (ret < 0)
 		goto fail;
 	srv->path = xstrdup(path);
 	log_notice("vhost-user: listening on %s for virtio device 29 (mac80211_hwsim)", path);
-	wm_add_flush(wm, vu_flush, srv);
+	srv->flush_id = hub_add_flush(hub, vu_flush, srv, NULL);
 	*out = srv;
 	return 0;
 fail:
@@ -561,9 +561,9 @@ void vu_server_close(struct vu_server *srv)
 		return;
 	while (srv->conns)
 		conn_close(srv->conns, "the medium is stopping");
-	wm_del_flush(srv->wm, vu_flush, srv);
+	hub_del_flush(srv->hub, srv->flush_id);
 	if (srv->fd >= 0) {
-		loop_unwatch(srv->wm->loop, &srv->watch);
+		loop_unwatch(srv->hub->loop, &srv->watch);
 		close(srv->fd);
 		unlink(srv->path);
 	}

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-struct wm;
+struct hub;
 struct vu_server;
 
 struct vu_counters {
@@ -21,7 +21,7 @@ struct vu_counters {
 };
 
 /* Listen on path (a stale socket there is replaced). 0 or -errno, logged. */
-int vu_server_open(struct wm *wm, const char *path, struct vu_server **out);
+int vu_server_open(struct hub *hub, const char *path, struct vu_server **out);
 void vu_server_close(struct vu_server *srv);
 void vu_server_get_counters(const struct vu_server *srv, struct vu_counters *c);
 

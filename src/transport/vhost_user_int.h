@@ -50,7 +50,7 @@ struct vu_conn {
 	struct vu_server *srv;
 	int fd;
 	struct loop_watch watch;
-	struct wm_client *client;
+	struct hub_client *client;
 	char name[64];
 	bool dead;
 
@@ -78,12 +78,13 @@ struct vu_conn {
 };
 
 struct vu_server {
-	struct wm *wm;
+	struct hub *hub;
 	char *path;
 	int fd;
 	struct loop_watch watch;
 	struct vu_conn *conns;
 	struct vu_conn *dirty;		/* connections with guest signals owed this round */
+	unsigned flush_id;		/* the hub's flush hook: vu_flush() */
 	struct vu_counters c;
 	unsigned int next_anon;
 };

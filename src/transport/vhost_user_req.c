@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
-#include "daemon/wm.h"
+#include "hub/hub.h"
 #include "transport/vhost_user_int.h"
 #include "transport/virtq.h"
 #include "util/util.h"
@@ -295,7 +295,7 @@ static int h_set_vring_fd(struct vu_conn *conn, struct vu_msg *m)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		conn->kick_watch[q].conn = conn;
 		conn->kick_watch[q].q = q;
-		if (loop_watch(conn->srv->wm->loop, &conn->kick_watch[q].w, fd, EPOLLIN, vu_kicked,
+		if (loop_watch(conn->srv->hub->loop, &conn->kick_watch[q].w, fd, EPOLLIN, vu_kicked,
 			       &conn->kick_watch[q]) < 0)
 			return -EINVAL;
 		if (!(conn->features & F_PROTOCOL_FEATURES))

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "daemon/ctl_int.h"
-#include "daemon/wm.h"
+#include "hub/hub.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,12 +23,12 @@ static void check(bool ok)
 		abort();
 }
 
-static void add_radio(struct wm *wm, uint32_t client, uint8_t last)
+static void add_radio(struct hub *hub, uint32_t client, uint8_t last)
 {
 	uint8_t id[6] = { 0x42, 0, 0, 0, last, 0 }, a[6] = { 0x02, 0, 0, 0, last, 0 };
 
-	medium_radio_add(wm->medium, client, id);
-	medium_addr_add(wm->medium, client, id, a);
+	medium_radio_add(hub->medium, client, id);
+	medium_addr_add(hub->medium, client, id, a);
 }
 
 /* One reply line per request, each an object with a boolean ok and an id. */
@@ -49,7 +49,7 @@ static void check_reply(const char *out, size_t len)
 }
 
 /* The daemon is made once (the medium's error tables take a while); nodes are reset per input. */
-static struct wm wm;
+static struct hub hub;
 
 static void setup(void)
 {
@@ -61,27 +61,27 @@ static void setup(void)
 	done = true;
 	medium_params_init(&p);
 	p.link_model = MEDIUM_LINK_PATH_LOSS;
-	wm_init(&wm, loop_new(), &p);
-	add_radio(&wm, 0, 0);
-	add_radio(&wm, 1, 1);
-	add_radio(&wm, 1, 2);
+	hub_init(&hub, loop_new(), &p);
+	add_radio(&hub, 0, 0);
+	add_radio(&hub, 1, 1);
+	add_radio(&hub, 1, 2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ctl_ops ops = { .no_files = true, .config = NULL };
+	struct ctl_ops ops = { .config = NULL };	/* no recorder: no files */
 	struct medium_node_conf nc = { .name = "ap", .tx_power_dbm = 20 };
 	struct ctl *ctl;
 	struct ctl_conn *conn;
 	unsigned lines = 0;
 
 	setup();
-	medium_nodes_clear(wm.medium);
-	medium_node_add(wm.medium, &nc);
+	medium_nodes_clear(hub.medium);
+	medium_node_add(hub.medium, &nc);
 	nc.name = "sta";
 	nc.pos[0] = 10;
-	medium_node_add(wm.medium, &nc);
-	ctl = ctl_new(&wm, &ops);
+	medium_node_add(hub.medium, &nc);
+	ctl = ctl_new(&hub, &ops);
 	conn = ctl_conn_new_memory(ctl);
 
 	while (size && lines++ < MAX_LINES && !ctl_conn_dead(conn) && !conn->cap) {

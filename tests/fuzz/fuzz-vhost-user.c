@@ -28,9 +28,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemon/log.h"
-#include "daemon/loop.h"
-#include "daemon/wm.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "hub/hub.h"
 #include "transport/vhost_user.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -117,7 +117,7 @@ static void drain(int fd, struct replies *r)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct loop *loop;
-	static struct wm wm;
+	static struct hub hub;
 	struct replies r = { .have = 0 };
 	struct vu_counters c;
 	struct vu_server *srv;
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		medium_params_init(&p);
 		loop = loop_new();
 		check(loop != NULL);
-		check(wm_init(&wm, loop, &p) == 0);
+		hub_init(&hub, loop, &p);
 	}
 	if (!size)
 		return 0;
@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 
 	fds_before = count_fds();
-	check(vu_server_open(&wm, NULL, &srv) == 0);
+	check(vu_server_open(&hub, NULL, &srv) == 0);
 	check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
 	check(vu_server_adopt(srv, sv[0], "fuzz") == 0);
 
@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;	/* the back-end hung up: fine, it may */
 		if (w > 0)
 			off += (size_t)w;
-		wm_sync(&wm);
+		hub_sync(&hub);
 		loop_run_once(loop, 0);
 		drain(sv[1], &r);
 	}

@@ -19,16 +19,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemon/log.h"
-#include "daemon/loop.h"
-#include "daemon/wm.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
 #include "transport/airport.h"
 
 struct fixture {
 	struct loop *loop;
-	struct wm wm;
+	struct hub hub;
 	struct ap_server *srv;
 };
 
@@ -50,8 +50,8 @@ static int setup_with(void **state, const struct ap_options *o)
 	medium_params_init(&p);
 	p.link_model = MEDIUM_LINK_SNR;
 	f->loop = loop_new();
-	wm_init(&f->wm, f->loop, &p);
-	f->srv = ap_server_new(&f->wm, o);
+	hub_init(&f->hub, f->loop, &p);
+	f->srv = ap_server_new(&f->hub, o);
 	*state = f;
 	return 0;
 }
@@ -68,7 +68,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	ap_server_free(f->srv);
-	wm_deinit(&f->wm);
+	hub_deinit(&f->hub);
 	loop_run_once(f->loop, 0);
 	loop_free(f->loop);
 	free(f);
@@ -80,7 +80,7 @@ static void spin(struct fixture *f, int ms)
 {
 	for (int i = 0; i < ms; i++) {
 		loop_run_once(f->loop, 1);
-		wm_sync(&f->wm);
+		hub_sync(&f->hub);
 	}
 }
 

@@ -504,7 +504,7 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 static void test_file(void **state)
 {
-	char dir[] = "/tmp/wm-capture-XXXXXX", path[128], link[128], missing[160];
+	char dir[] = "/tmp/hub-capture-XXXXXX", path[128], link[128], missing[160];
 	struct capture_file *cf;
 	struct capture_stats st;
 	struct medium_air a = data_air(2412, MEDIUM_NEXT_DONE, 1, NULL, 0);
@@ -614,7 +614,7 @@ static void *drain_thread(void *opaque)
 
 static void test_slow_reader_never_blocks(void **state)
 {
-	char dir[] = "/tmp/wm-capture-XXXXXX", path[128];
+	char dir[] = "/tmp/hub-capture-XXXXXX", path[128];
 	const unsigned offered = 20000;
 	struct medium_air a = data_air(2412, MEDIUM_NEXT_DONE, 1, NULL, 0);
 	struct drain d = { .fd = -1 };

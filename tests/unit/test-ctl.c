@@ -6,7 +6,7 @@
  * that stop reading — they lose capture records and events, or are cut
  * off; the medium never waits for them.
  *
- * Simulated time is the hub's clock (CLOCK_MONOTONIC - wm.t0); moving t0
+ * Simulated time is the hub's clock (CLOCK_MONOTONIC - hub.t0); moving t0
  * back lets thousands of frames' worth of air pass without the test
  * sleeping through it.
  */
@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 #include "daemon/ctl_int.h"
-#include "daemon/log.h"
-#include "daemon/loop.h"
-#include "daemon/wm.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 
 #define NL 0x1d
@@ -37,11 +37,11 @@
 
 /* A synthetic transport: counts what the hub sends it. */
 struct peer {
-	struct wm_client *c;
+	struct hub_client *c;
 	unsigned statuses, acked, frames;
 };
 
-static int peer_send(struct wm_client *c, const void *msg, size_t len)
+static int peer_send(struct hub_client *c, const void *msg, size_t len)
 {
 	static uint8_t copy[HWSIM_MSG_MAX] __attribute__((aligned(8)));
 	struct peer *p = c->priv;
@@ -60,12 +60,12 @@ static int peer_send(struct wm_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct wm_client_ops peer_ops = { .send = peer_send };
+static const struct hub_client_ops peer_ops = { .send = peer_send };
 
 struct fixture {
 	char dir[64], path[128];
 	struct loop *loop;
-	struct wm wm;
+	struct hub hub;
 	struct ctl *ctl;
 	struct ctl_conn *mem;		/* a memory connection, freed by teardown */
 	struct peer a, b;
@@ -86,12 +86,12 @@ static int setup(void **state)
 	p.link_model = MEDIUM_LINK_SNR;
 	f->loop = loop_new();
 	assert_non_null(f->loop);
-	assert_int_equal(wm_init(&f->wm, f->loop, &p), 0);
-	strcpy(f->dir, "/tmp/wm-ctl-XXXXXX");
+	hub_init(&f->hub, f->loop, &p);
+	strcpy(f->dir, "/tmp/hub-ctl-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/ctl.sock", f->dir);
-	f->a.c = wm_client_new(&f->wm, "vm:a", NL, &peer_ops, &f->a);
-	f->b.c = wm_client_new(&f->wm, "vm:b", NL, &peer_ops, &f->b);
+	f->a.c = hub_client_new(&f->hub, "vm:a", NL, &peer_ops, &f->a);
+	f->b.c = hub_client_new(&f->hub, "vm:b", NL, &peer_ops, &f->b);
 	*state = f;
 	return 0;
 }
@@ -102,7 +102,7 @@ static int teardown(void **state)
 
 	ctl_conn_free_memory(f->mem);
 	ctl_close(f->ctl);
-	wm_deinit(&f->wm);
+	hub_deinit(&f->hub);
 	loop_free(f->loop);
 	unlink(f->path);
 	rmdir(f->dir);
@@ -114,14 +114,14 @@ static void open_ctl(struct fixture *f)
 {
 	const struct ctl_ops ops = { .reload = NULL };
 
-	assert_int_equal(ctl_open(&f->wm, f->path, &ops, &f->ctl), 0);
+	assert_int_equal(ctl_open(&f->hub, f->path, &ops, &f->ctl), 0);
 }
 
 /* One loop round without waiting, and the hub's end of round. */
 static void pump(struct fixture *f)
 {
 	assert_true(loop_run_once(f->loop, 0) >= 0);
-	wm_sync(&f->wm);
+	hub_sync(&f->hub);
 }
 
 static void input(struct fixture *f, struct peer *p, const void *msg, ssize_t len)
@@ -130,7 +130,7 @@ static void input(struct fixture *f, struct peer *p, const void *msg, ssize_t le
 
 	assert_true(len > 0 && (size_t)len <= sizeof(copy));
 	memcpy(copy, msg, (size_t)len);
-	assert_int_equal(wm_client_input(&f->wm, p->c, copy, (size_t)len), 0);
+	assert_int_equal(hub_client_input(&f->hub, p->c, copy, (size_t)len), 0);
 }
 
 static void announce(struct fixture *f, struct peer *p, const uint8_t id[6], const uint8_t a[6])
@@ -166,8 +166,8 @@ static void send_frame(struct fixture *f, struct peer *p, const uint8_t id[6],
 static void run_until_statuses(struct fixture *f, struct peer *p, unsigned want)
 {
 	for (int i = 0; i < 100000 && p->statuses < want; i++) {
-		assert_true(f->wm.t0 > 2000);	/* simulated time stays below the monotonic clock */
-		f->wm.t0 -= 2000;
+		assert_true(f->hub.t0 > 2000);	/* simulated time stays below the monotonic clock */
+		f->hub.t0 -= 2000;
 		pump(f);
 	}
 	assert_int_equal(p->statuses, want);
@@ -251,7 +251,7 @@ static void wait_line(struct fixture *f, int fd, struct buf *b)
 {
 	for (int i = 0; i < 1000 && (!b->len || !memchr(b->p, '\n', b->len)); i++) {
 		assert_true(loop_run_once(f->loop, 10) >= 0);
-		wm_sync(&f->wm);
+		hub_sync(&f->hub);
 		assert_true(slurp(fd, b) >= 0);
 	}
 	assert_non_null(b->len ? memchr(b->p, '\n', b->len) : NULL);
@@ -314,7 +314,7 @@ static void test_socket(void **state)
 	assert_int_equal(st.st_mode & 07777, 0660);
 
 	/* A live one is left alone. */
-	assert_int_equal(ctl_open(&f->wm, f->path, &ops, &second), -EADDRINUSE);
+	assert_int_equal(ctl_open(&f->hub, f->path, &ops, &second), -EADDRINUSE);
 	assert_null(second);
 	assert_int_equal(stat(f->path, &st), 0);
 
@@ -498,7 +498,7 @@ static void test_subscriber_stalls(void **state)
 		json_decref(v);
 	}
 	/* Every transmission is an event delivered or one counted as dropped. */
-	medium_get_counters(f->wm.medium, &mc);
+	medium_get_counters(f->hub.medium, &mc);
 	assert_int_equal(frames + noted, mc.tx_attempts);
 	/*
 	 * The last note came once the reader was back, with what was dropped
@@ -535,7 +535,7 @@ static void test_nonreader_cut_off(void **state)
 	say(fd, req);
 	for (int i = 0; i < 1000 && r == 0; i++) {
 		assert_true(loop_run_once(f->loop, 10) >= 0);
-		wm_sync(&f->wm);
+		hub_sync(&f->hub);
 		r = slurp(fd, &b);
 	}
 	/* Hung up on: EOF, or a reset if it still had unread requests. */
@@ -572,7 +572,7 @@ static void test_half_close(void **state)
 	assert_int_equal(shutdown(fd, SHUT_WR), 0);
 	for (int i = 0; i < 1000 && r == 0; i++) {
 		assert_true(loop_run_once(f->loop, 10) >= 0);
-		wm_sync(&f->wm);
+		hub_sync(&f->hub);
 		r = slurp(fd, &b);
 	}
 	assert_int_equal(r, 1);
@@ -633,7 +633,7 @@ static void test_events(void **state)
 	send_frame(f, &f->a, id_a, addr_a, nobody, true, 30);
 	run_until_statuses(f, &f->a, 2);
 	assert_int_equal(f->a.acked, 1);
-	wm_client_free(&f->wm, f->a.c);
+	hub_client_free(&f->hub, f->a.c);
 	f->a.c = NULL;
 	for (int i = 0; i < 10; i++)
 		pump(f);
@@ -714,7 +714,7 @@ static void test_overflow_note_needs_room(void **state)
 	char *out;
 	size_t len;
 
-	f->ctl = ctl_new(&f->wm, &ops);
+	f->ctl = ctl_new(&f->hub, &ops);
 	mc = f->mem = ctl_conn_new_memory(f->ctl);
 	static const char sub[] = "{\"cmd\":\"subscribe\",\"events\":[\"frame\"]}";
 

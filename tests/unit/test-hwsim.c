@@ -289,7 +289,7 @@ static void test_new_radio(void **state)
 	radio.channels = 1;
 	memcpy(radio.reg_alpha2, "DE", 2);
 	radio.reg_custom_reg = 1;
-	radio.radio_name = "wm-phy7";
+	radio.radio_name = "hub-phy7";
 	radio.radio_name_len = 7;
 	memcpy(radio.perm_addr, mac_b, 6);
 	radio.iftype_support = 0x1fe;
@@ -306,7 +306,7 @@ static void test_new_radio(void **state)
 	assert_memory_equal(m.reg_alpha2, "DE", 2);
 	assert_int_equal(m.reg_custom_reg, 1);
 	assert_int_equal(m.radio_name_len, 7);
-	assert_memory_equal(m.radio_name, "wm-phy7", 7);
+	assert_memory_equal(m.radio_name, "hub-phy7", 7);
 	assert_memory_equal(m.perm_addr, mac_b, 6);
 	assert_int_equal(m.iftype_support, 0x1fe);
 	assert_int_equal(m.cipher_support_len, 8);
@@ -387,11 +387,11 @@ static void test_del_get_radio(void **state)
 	assert_int_equal(m.cmd, HWSIM_CMD_DEL_RADIO);
 	assert_int_equal(m.radio_id, 4);
 
-	n = hwsim_encode_del_radio(buf, sizeof(buf), FAMILY, 1, -1, "wm-phy7");
+	n = hwsim_encode_del_radio(buf, sizeof(buf), FAMILY, 1, -1, "hub-phy7");
 	assert_guest_ok(buf, n);
 	assert_decodes(buf, (size_t)n, &m);
 	assert_false(hwsim_has(&m, HWSIM_ATTR_RADIO_ID));
-	assert_memory_equal(m.radio_name, "wm-phy7", 7);
+	assert_memory_equal(m.radio_name, "hub-phy7", 7);
 	assert_int_equal(hwsim_encode_del_radio(buf, sizeof(buf), FAMILY, 1, -1, NULL), -EINVAL);
 	assert_int_equal(hwsim_encode_del_radio(buf, sizeof(buf), FAMILY, 1, -1, ""), -EINVAL);
 	ASSERT_NOSPC(28, hwsim_encode_del_radio(buf, size, FAMILY, 1, 4, NULL));

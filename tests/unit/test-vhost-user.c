@@ -11,8 +11,8 @@
  * connection and costs the honest ones nothing.
  *
  * The daemon runs in this thread: a front-end sends, then runs the loop as
- * main.c does (wm_sync() as before_wait, then one round) until the answer
- * is there. Time passes in real time, as in test-wm.c's wait_msgs().
+ * main.c does (hub_sync() as before_wait, then one round) until the answer
+ * is there. Time passes in real time, as in test-hub.c's wait_msgs().
  *
  * With --attack PATH the same malicious VMs connect instead to a running
  * wifimedium's socket (tests/e2e/vhost/05-malicious.sh), one connection
@@ -40,9 +40,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/log.h"
-#include "daemon/loop.h"
-#include "daemon/wm.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "transport/vhost_user.h"
 
@@ -133,7 +133,7 @@ struct bad_case;
 
 struct fixture {
 	struct loop *loop;
-	struct wm wm;
+	struct hub hub;
 	struct vu_server *srv;
 	struct vm *vms[8];
 	struct vm *a, *b;
@@ -315,7 +315,7 @@ static void pause_ms(double ms);
 static void pump(struct fixture *f)
 {
 	if (f->loop) {
-		wm_sync(&f->wm);
+		hub_sync(&f->hub);
 		loop_run_once(f->loop, 0);
 	} else {
 		pause_ms(1);	/* --attack: the daemon runs elsewhere */
@@ -733,8 +733,8 @@ static int setup(void **state)
 	p.link_model = MEDIUM_LINK_SNR;	/* what the daemon runs without a config */
 	f->loop = loop_new();
 	assert_non_null(f->loop);
-	assert_int_equal(wm_init(&f->wm, f->loop, &p), 0);
-	assert_int_equal(vu_server_open(&f->wm, NULL, &f->srv), 0);
+	hub_init(&f->hub, f->loop, &p);
+	assert_int_equal(vu_server_open(&f->hub, NULL, &f->srv), 0);
 	f->a = vm_new(f, VM_UML, addr_a, "uml-a");
 	vm_start(f, f->a);
 	f->b = vm_new(f, VM_PIPELINED, addr_b, "qemu-b");
@@ -756,7 +756,7 @@ static int teardown(void **state)
 		pump(f);
 	fds = count_fds();
 	vu_server_close(f->srv);
-	wm_deinit(&f->wm);
+	hub_deinit(&f->hub);
 	loop_free(f->loop);
 	assert_int_equal(fds, f->fds_at_start + 2);	/* the loop's epoll fd and timerfd */
 	assert_int_equal(count_fds(), f->fds_at_start);

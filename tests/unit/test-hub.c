@@ -15,22 +15,22 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/log.h"
-#include "daemon/loop.h"
-#include "daemon/wm.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "hub/hub.h"
 #include "proto/hwsim.h"
 
 #define MAXMSG 64
 
 struct peer {
-	struct wm_client *c;
+	struct hub_client *c;
 	unsigned n;
 	uint8_t msgs[MAXMSG][HWSIM_MSG_MAX] __attribute__((aligned(4)));
 	size_t lens[MAXMSG];
 	int fail_sends;			/* make send() fail */
 };
 
-static int peer_send(struct wm_client *c, const void *msg, size_t len)
+static int peer_send(struct hub_client *c, const void *msg, size_t len)
 {
 	struct peer *p = c->priv;
 
@@ -44,11 +44,11 @@ static int peer_send(struct wm_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct wm_client_ops peer_ops = { .send = peer_send };
+static const struct hub_client_ops peer_ops = { .send = peer_send };
 
 struct fixture {
 	struct loop *loop;
-	struct wm wm;
+	struct hub hub;
 	struct peer a, b;
 };
 
@@ -65,9 +65,9 @@ static int setup(void **state)
 	p.link_model = MEDIUM_LINK_SNR;
 	f->loop = loop_new();
 	assert_non_null(f->loop);
-	wm_init(&f->wm, f->loop, &p);
-	f->a.c = wm_client_new(&f->wm, "vm:a", 0x1d, &peer_ops, &f->a);
-	f->b.c = wm_client_new(&f->wm, "vm:b", 0x1d, &peer_ops, &f->b);
+	hub_init(&f->hub, f->loop, &p);
+	f->a.c = hub_client_new(&f->hub, "vm:a", 0x1d, &peer_ops, &f->a);
+	f->b.c = hub_client_new(&f->hub, "vm:b", 0x1d, &peer_ops, &f->b);
 	*state = f;
 	return 0;
 }
@@ -76,7 +76,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	wm_deinit(&f->wm);
+	hub_deinit(&f->hub);
 	loop_free(f->loop);
 	free(f);
 	return 0;
@@ -88,7 +88,7 @@ static void input(struct fixture *f, struct peer *p, const void *msg, ssize_t le
 
 	assert_true(len > 0 && (size_t)len <= sizeof(copy));
 	memcpy(copy, msg, (size_t)len);
-	assert_int_equal(wm_client_input(&f->wm, p->c, copy, (size_t)len), expect);
+	assert_int_equal(hub_client_input(&f->hub, p->c, copy, (size_t)len), expect);
 }
 
 static void announce(struct fixture *f, struct peer *p, const uint8_t id[6], const uint8_t a[6])
@@ -121,7 +121,7 @@ static void wait_msgs(struct fixture *f, struct peer *p, unsigned want)
 		struct timespec ts = { 0, 1000000 };
 
 		nanosleep(&ts, NULL);
-		wm_sync(&f->wm);
+		hub_sync(&f->hub);
 	}
 }
 
@@ -170,11 +170,11 @@ static void test_garbage_costs_only_its_sender(void **state)
 	announce(f, &f->a, id_a, addr_a);
 	announce(f, &f->b, id_b, addr_b);
 	memset(junk, 0xa5, sizeof(junk));
-	assert_true(wm_client_input(&f->wm, f->a.c, junk, sizeof(junk)) < 0);
+	assert_true(hub_client_input(&f->hub, f->a.c, junk, sizeof(junk)) < 0);
 	/* Truncated in the middle of an attribute. */
 	len = frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 1, 0);
 	((struct { uint32_t len; } *)buf)->len = (uint32_t)len;
-	assert_true(wm_client_input(&f->wm, f->a.c, buf, (size_t)len - 7) < 0);
+	assert_true(hub_client_input(&f->hub, f->a.c, buf, (size_t)len - 7) < 0);
 	assert_int_equal(f->a.c->c.bad_msgs, 2);
 	assert_int_equal(f->b.c->c.bad_msgs, 0);
 
@@ -231,7 +231,7 @@ static void test_client_leaves_mid_frame(void **state)
 
 	/* B goes away while A's next frame is on the air: no status or delivery for B. */
 	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 2, 0), 0);
-	wm_client_free(&f->wm, f->b.c);
+	hub_client_free(&f->hub, f->b.c);
 	f->b.c = NULL;
 	wait_msgs(f, &f->a, 2);
 	assert_int_equal(f->a.n, 2);
@@ -245,6 +245,112 @@ static void test_client_leaves_mid_frame(void **state)
 	}
 }
 
+/* An observer or flush hook that counts, and may remove hooks from inside. */
+struct watcher {
+	struct hub *hub;
+	unsigned air, status, notice, flushes, destroyed;
+	unsigned remove_on_air;		/* hook id to remove from inside air(), 0: none */
+	unsigned add_on_air;		/* add one more observer from inside air() */
+	struct watcher *added;
+};
+
+static const struct hub_observer watcher_obs;
+
+static void w_air(void *data, const struct medium_air *a)
+{
+	struct watcher *w = data;
+
+	(void)a;
+	w->air++;
+	if (w->remove_on_air) {
+		hub_unobserve(w->hub, w->remove_on_air);
+		w->remove_on_air = 0;
+	}
+	if (w->add_on_air && w->added) {
+		hub_observe(w->hub, &watcher_obs, w->added, NULL);
+		w->add_on_air = 0;
+	}
+}
+
+static void w_status(void *data, const struct medium_status *st)
+{
+	(void)st;
+	((struct watcher *)data)->status++;
+}
+
+static void w_notice(void *data, const struct medium_notice *n)
+{
+	(void)n;
+	((struct watcher *)data)->notice++;
+}
+
+static void w_flush(void *data)
+{
+	((struct watcher *)data)->flushes++;
+}
+
+static void w_destroy(void *data)
+{
+	((struct watcher *)data)->destroyed++;
+}
+
+static const struct hub_observer watcher_obs = { w_air, w_status, w_notice };
+static const struct hub_observer air_only = { .air = w_air };
+
+static void test_observers(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(4)));
+	struct watcher w1 = { .hub = &f->hub }, w2 = { .hub = &f->hub }, w3 = { .hub = &f->hub };
+	unsigned id1, id2, fl;
+
+	id1 = hub_observe(&f->hub, &watcher_obs, &w1, w_destroy);
+	id2 = hub_observe(&f->hub, &air_only, &w2, w_destroy);
+	fl = hub_add_flush(&f->hub, w_flush, &w1, NULL);
+	assert_true(id1 && id2 && fl && id1 != id2 && id2 != fl);
+
+	announce(f, &f->a, id_a, addr_a);
+	announce(f, &f->b, id_b, addr_b);
+	assert_int_equal(w1.notice, 2);		/* two radios appeared */
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 1, 0), 0);
+	wait_msgs(f, &f->a, 1);
+	assert_int_equal(w1.air, 2);		/* the frame and its ACK */
+	assert_int_equal(w2.air, 2);
+	assert_int_equal(w1.status, 1);
+	assert_int_equal(w2.status, 0);		/* it wants only the air */
+	assert_true(w1.flushes >= 1);
+
+	/*
+	 * w1 removes w2 from inside its callback: w2 sees nothing more, and is
+	 * destroyed once the dispatch is over. w1 also adds w3, which sees
+	 * events from the next one on.
+	 */
+	w1.remove_on_air = id2;
+	w1.add_on_air = 1;
+	w1.added = &w3;
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 2, 0), 0);
+	wait_msgs(f, &f->a, 2);
+	assert_int_equal(w2.destroyed, 1);
+	assert_int_equal(w2.air, 2);		/* nothing after its removal */
+	assert_int_equal(w1.air, 4);
+	assert_int_equal(w3.air, 1);		/* the ACK, not the frame it was added during */
+
+	/* Removed flush hooks stop; hub_deinit destroys what is left. */
+	fl = w1.flushes;
+	hub_del_flush(&f->hub, hub_add_flush(&f->hub, w_flush, &w1, NULL));
+	hub_sync(&f->hub);
+	assert_int_equal(w1.flushes, fl + 1);
+	hub_unobserve(&f->hub, 12345);		/* unknown ids are ignored */
+	assert_int_equal(w1.destroyed, 0);
+	{
+		struct medium_params p = f->hub.params;
+
+		hub_deinit(&f->hub);
+		assert_int_equal(w1.destroyed, 1);
+		hub_init(&f->hub, f->loop, &p);	/* for teardown */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unsimulatable_frame_still_answered, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_client_leaves_mid_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_observers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
