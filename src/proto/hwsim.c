@@ -650,6 +650,83 @@ ssize_t hwsim_encode_get_radio(void *buf, size_t size, uint16_t nl_type, uint32_
 	return enc_end(&e);
 }
 
+ssize_t hwsim_encode_get_family(void *buf, size_t size, uint32_t seq)
+{
+	static const char name[] = "MAC80211_HWSIM";
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	if (!buf || ((uintptr_t)buf & 3))
+		return -EINVAL;
+	if (size < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*g)) + MNL_ATTR_HDRLEN + MNL_ALIGN(sizeof(name)))
+		return -ENOSPC;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	return nlh->nlmsg_len;
+}
+
+static int family_group_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if ((type == CTRL_ATTR_MCAST_GRP_NAME && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) ||
+	    (type == CTRL_ATTR_MCAST_GRP_ID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0))
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int family_attr(const struct nlattr *attr, void *data)
+{
+	struct hwsim_family *f = data;
+	const struct nlattr *grp;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+			f->id = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			break;
+		mnl_attr_for_each_nested(grp, attr) {
+			const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+
+			if (mnl_attr_parse_nested(grp, family_group_attr, tb) < 0)
+				continue;
+			if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+			    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), "config"))
+				f->config_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		}
+		break;
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int hwsim_decode_family(const void *buf, size_t len, struct hwsim_family *f)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	*f = (struct hwsim_family){ 0 };
+	if (!buf || ((uintptr_t)buf & 3) || len < MNL_NLMSG_HDRLEN)
+		return -EBADMSG;
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return -ENOMSG;
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr) || nlh->nlmsg_len > len)
+		return -EBADMSG;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr, f) < 0 || !f->id)
+		return -EBADMSG;
+	return 0;
+}
+
 ssize_t hwsim_encode(void *buf, size_t size, uint16_t nl_type, uint32_t seq,
 		     const struct hwsim_msg *msg)
 {

@@ -254,6 +254,22 @@ ssize_t hwsim_encode(void *buf, size_t size, uint16_t nl_type, uint32_t seq,
 		     const struct hwsim_msg *msg);
 
 /*
+ * Finding the family: CTRL_CMD_GETFAMILY for "MAC80211_HWSIM" to the
+ * generic netlink controller (GENL_ID_CTRL), with NLM_F_ACK; and its
+ * answer, a GENL_ID_CTRL message before the ACK: the family's id and the
+ * id of its "config" multicast group (radios created and deleted), 0 if it
+ * has none. Decoding returns 0, -ENOMSG for another message type, or
+ * -EBADMSG when the message is truncated or carries no family id.
+ */
+struct hwsim_family {
+	uint16_t id;
+	uint32_t config_group;
+};
+
+ssize_t hwsim_encode_get_family(void *buf, size_t size, uint32_t seq);
+int hwsim_decode_family(const void *buf, size_t len, struct hwsim_family *f);
+
+/*
  * An NLMSG_ERROR answer: *seq of the request and *error (0 for an ACK, -errno,
  * or NEW_RADIO's radio id). Returns 0, -EBADMSG if truncated, -ENOMSG if buf
  * is not an NLMSG_ERROR.

@@ -40,16 +40,6 @@ struct hr_nl {
 
 /* ---------------------------------------------------------------- netlink */
 
-static int hr_family_attr(const struct nlattr *attr, void *data)
-{
-	uint16_t *id = data;
-
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
-		*id = mnl_attr_get_u16(attr);
-	return MNL_CB_OK;
-}
-
 /* The kernel's extended-ack message (NLMSGERR_ATTR_MSG), if it sent one. */
 static void hr_ext_msg(struct hr_nl *nl, const struct nlmsghdr *nlh)
 {
@@ -138,11 +128,11 @@ static int hr_transact(struct hr_nl *nl, size_t len,
 static int hr_family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct hr_nl *nl = data;
-	uint16_t id = 0;
+	struct hwsim_family f;
 
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), hr_family_attr, &id) < 0 || !id)
+	if (hwsim_decode_family(nlh, nlh->nlmsg_len, &f) < 0)
 		return -EBADMSG;
-	nl->family = id;
+	nl->family = f.id;
 	return 0;
 }
 
@@ -169,9 +159,8 @@ uint16_t hr_nl_family(const struct hr_nl *nl)
 int hr_nl_open(struct hr_nl **out)
 {
 	struct hr_nl *nl = xcalloc(1, sizeof(*nl));
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
 	int32_t status = 0;
+	ssize_t len;
 	int ret;
 
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -191,17 +180,10 @@ int hr_nl_open(struct hr_nl **out)
 	setsockopt(mnl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_EXT_ACK, &(int){ 1 },
 		   sizeof(int));
 
-	nlh = mnl_nlmsg_put_header(nl->buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "MAC80211_HWSIM");
+	len = hwsim_encode_get_family(nl->buf, sizeof(nl->buf), ++nl->seq);
 	/* Until resolved, nl->family is the control family, whose answer we want. */
 	nl->family = GENL_ID_CTRL;
-	ret = hr_transact(nl, nlh->nlmsg_len, hr_family_cb, nl, &status);
+	ret = len < 0 ? (int)len : hr_transact(nl, (size_t)len, hr_family_cb, nl, &status);
 	if (ret == 0 && status < 0)
 		ret = status;
 	if (ret == 0 && nl->family == GENL_ID_CTRL)

@@ -45,52 +45,11 @@ struct nl_medium {
 	uint8_t buf[65536];		/* one datagram: larger than any hwsim message batch */
 };
 
-struct family_info {
-	uint16_t id;
-	uint32_t config_group;
-};
-
-static int group_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
-
-	if (type == CTRL_ATTR_MCAST_GRP_NAME && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-		tb[type] = attr;
-	else if (type == CTRL_ATTR_MCAST_GRP_ID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-		tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct family_info *fi = data;
-	const struct nlattr *grp;
-
-	switch (mnl_attr_get_type(attr)) {
-	case CTRL_ATTR_FAMILY_ID:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
-			fi->id = mnl_attr_get_u16(attr);
-		break;
-	case CTRL_ATTR_MCAST_GROUPS:
-		mnl_attr_for_each_nested(grp, attr) {
-			const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
-
-			mnl_attr_parse_nested(grp, group_attr_cb, tb);
-			if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-			    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), "config"))
-				fi->config_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-		}
-		break;
-	default:
-		break;
-	}
-	return MNL_CB_OK;
-}
-
+/* The controller's answer to GETFAMILY (a callback of nl_request); no id: -ENOENT after. */
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+	hwsim_decode_family(nlh, nlh->nlmsg_len, data);
+	return MNL_CB_OK;
 }
 
 /* One request, answered synchronously (only at start-up, before the loop runs). */
@@ -113,25 +72,19 @@ static int nl_request(struct nl_medium *nm, struct nlmsghdr *nlh, mnl_cb_t cb, v
 
 static int resolve_family(struct nl_medium *nm)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nm->buf);
-	struct genlmsghdr *g;
-	struct family_info fi = { 0 };
+	struct hwsim_family f = { 0 };
+	ssize_t len = hwsim_encode_get_family(nm->buf, sizeof(nm->buf), ++nm->seq);
 	int ret;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++nm->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "MAC80211_HWSIM");
-	ret = nl_request(nm, nlh, family_cb, &fi);
+	if (len < 0)
+		return (int)len;
+	ret = nl_request(nm, (struct nlmsghdr *)nm->buf, family_cb, &f);
 	if (ret < 0)
 		return ret;
-	if (!fi.id)
+	if (!f.id)
 		return -ENOENT;
-	nm->family = fi.id;
-	nm->config_group = fi.config_group;
+	nm->family = f.id;
+	nm->config_group = f.config_group;
 	return 0;
 }
 

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
 
 #include "proto/hwsim.h"
@@ -934,6 +936,61 @@ static void test_msg_max(void **state)
 	assert_int_equal(hwsim_encode(big, sizeof(big) - 1, FAMILY, 0, &m), -ENOSPC);
 }
 
+/*
+ * The generic netlink controller's answer to GETFAMILY for hwsim, as a
+ * 6.1 kernel sends it (trimmed to the attributes we read and one we do
+ * not): FAMILY_NAME, FAMILY_ID 0x1d, MCAST_GROUPS { 1: { ID 3, "config" } }.
+ */
+static void test_family(void **state)
+{
+	_Alignas(4) uint8_t fb[256];
+	struct hwsim_family f;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct nlattr *groups, *grp;
+	ssize_t len;
+
+	(void)state;
+	len = hwsim_encode_get_family(fb, sizeof(fb), 7);
+	assert_true(len > 0);
+	nlh = (struct nlmsghdr *)fb;
+	assert_int_equal(nlh->nlmsg_type, GENL_ID_CTRL);
+	assert_int_equal(nlh->nlmsg_seq, 7);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	g = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(g->cmd, CTRL_CMD_GETFAMILY);
+	assert_string_equal(mnl_attr_get_str(mnl_nlmsg_get_payload_offset(nlh, sizeof(*g))),
+			    "MAC80211_HWSIM");
+	assert_int_equal(hwsim_encode_get_family(fb, 20, 7), -ENOSPC);
+
+	memset(fb, 0, sizeof(fb));
+	nlh = mnl_nlmsg_put_header(fb);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_NEWFAMILY;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "MAC80211_HWSIM");
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1d);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 2);
+	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	grp = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 3);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, "config");
+	mnl_attr_nest_end(nlh, grp);
+	mnl_attr_nest_end(nlh, groups);
+	assert_int_equal(hwsim_decode_family(fb, nlh->nlmsg_len, &f), 0);
+	assert_int_equal(f.id, 0x1d);
+	assert_int_equal(f.config_group, 3);
+
+	/* Truncated, not the controller's, or without an id: refused, nothing read. */
+	assert_int_equal(hwsim_decode_family(fb, nlh->nlmsg_len - 4, &f), -EBADMSG);
+	nlh->nlmsg_type = 0x1d;
+	assert_int_equal(hwsim_decode_family(fb, nlh->nlmsg_len, &f), -ENOMSG);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*g));
+	assert_int_equal(hwsim_decode_family(fb, nlh->nlmsg_len, &f), -EBADMSG);
+	assert_int_equal(f.id, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -955,6 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_encode_rx),
 		cmocka_unit_test(test_encode_status),
 		cmocka_unit_test(test_msg_max),
+		cmocka_unit_test(test_family),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
