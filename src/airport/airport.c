@@ -29,7 +29,7 @@
 #include "util/loop.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
-#include "tools/hwsim-radio.h"
+#include "guest/hwsim_nl.h"
 #include "util/outbuf.h"
 #include "util/util.h"
 
@@ -64,7 +64,7 @@ struct agent {
 	size_t secret_len;
 	uint16_t radios;
 
-	struct hr_nl *nl;
+	struct hwsim_nl *nl;
 	uint16_t family;
 	struct loop_watch nl_watch;
 
@@ -105,7 +105,7 @@ static void kernel_send(struct agent *a, void *msg, ssize_t len)
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	nlh->nlmsg_seq = 0;
 	nlh->nlmsg_pid = 0;
-	if (send(hr_nl_fd(a->nl), msg, (size_t)len, 0) < 0)
+	if (send(hwsim_nl_fd(a->nl), msg, (size_t)len, 0) < 0)
 		log_debug("kernel: a message was refused: %s", strerror(errno));
 }
 
@@ -590,7 +590,7 @@ static int make_radios(struct agent *a, unsigned int n, const uint8_t prefix[3])
 		r.perm_addr[2] = prefix[2];
 		r.perm_addr[4] = (uint8_t)i;
 		r.attrs = HWSIM_BIT(HWSIM_ATTR_PERM_ADDR);
-		ret = hr_new_radio(a->nl, &r, &id);
+		ret = hwsim_nl_new_radio(a->nl, &r, &id);
 		if (ret < 0) {
 			log_error("cannot create radio %u: %s", i, strerror(-ret));
 			return ret;
@@ -704,9 +704,19 @@ int main(int argc, char **argv)
 		if (a.secret_len && a.secret[a.secret_len - 1] == '\n')
 			a.secret_len--;
 	}
-	if (hr_nl_open(&a.nl) < 0)
-		return 1;
-	a.family = hr_nl_family(a.nl);
+	{
+		const char *why = NULL;
+		int err = hwsim_nl_open(&a.nl, &why);
+
+		if (err < 0) {
+			if (err == -ENOENT)
+				log_error("%s", why);
+			else
+				log_error("%s: %s", why, strerror(-err));
+			return 1;
+		}
+	}
+	a.family = hwsim_nl_family(a.nl);
 	if (!have_prefix)
 		default_prefix(a.name, prefix);
 	if (radios && make_radios(&a, (unsigned int)radios, prefix) < 0)
@@ -718,17 +728,17 @@ int main(int argc, char **argv)
 		uint8_t buf[64] __attribute__((aligned(4)));
 		ssize_t len = hwsim_encode_register(buf, sizeof(buf), a.family, 1);
 
-		if (len < 0 || send(hr_nl_fd(a.nl), buf, (size_t)len, 0) < 0) {
+		if (len < 0 || send(hwsim_nl_fd(a.nl), buf, (size_t)len, 0) < 0) {
 			log_error("cannot register as the hwsim medium: %s", strerror(errno));
 			return 1;
 		}
 	}
-	fcntl(hr_nl_fd(a.nl), F_SETFL, fcntl(hr_nl_fd(a.nl), F_GETFL) | O_NONBLOCK);
+	fcntl(hwsim_nl_fd(a.nl), F_SETFL, fcntl(hwsim_nl_fd(a.nl), F_GETFL) | O_NONBLOCK);
 	a.loop = loop_new();
 	a.pend = xcalloc(PENDING_MAX, sizeof(*a.pend));
 	a.tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (!a.loop || a.tick_fd < 0 ||
-	    loop_watch(a.loop, &a.nl_watch, hr_nl_fd(a.nl), EPOLLIN, kernel_event, &a) < 0 ||
+	    loop_watch(a.loop, &a.nl_watch, hwsim_nl_fd(a.nl), EPOLLIN, kernel_event, &a) < 0 ||
 	    loop_watch(a.loop, &a.tick, a.tick_fd, EPOLLIN, tick, &a) < 0 ||
 	    loop_signals(a.loop, signals, 2, on_signal, &a) < 0) {
 		log_error("cannot set up: %s", strerror(errno));
@@ -746,6 +756,6 @@ int main(int argc, char **argv)
 	}
 	log_notice("airport: stopping (%lu frames failed while the medium was away)",
 		   (unsigned long)a.failed_offline);
-	hr_nl_close(a.nl);
+	hwsim_nl_close(a.nl);
 	return 0;
 }

@@ -15,7 +15,6 @@
  * was mounted in: run the tool where the radios are (`ip netns exec`
  * remounts /sys). See docs/hwsim-radio.md.
  */
-#include "hwsim-radio.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,6 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "guest/hwsim_nl.h"
+#include "guest/sysfs.h"
+#include "util/util.h"
+
+#define HR_PROG "hwsim-radio"
+#define HR_NAME_MAX HWSIM_RADIO_NAME_MAX	/* a phy name, without its NUL */
 
 #define HR_CHANNELS_MAX 255	/* our bound: hwsim takes any u32 >= 1 */
 #define HR_INDEX_MAX 0xffff	/* --mac-prefix puts a 16-bit index in octets 4 and 5 */
@@ -36,7 +42,20 @@ enum {
 
 /* ----------------------------------------------------------------- output */
 
-static const char *hr_flags(const struct hr_radio *r, char *buf, size_t size)
+/* The kernel's hwsim family: 0, or -errno after saying why. */
+static int hr_open(struct hwsim_nl **nl)
+{
+	const char *why = NULL;
+	int ret = hwsim_nl_open(nl, &why);
+
+	if (ret == -ENOENT)
+		fprintf(stderr, HR_PROG ": %s\n", why);
+	else if (ret < 0)
+		fprintf(stderr, HR_PROG ": %s: %s\n", why, strerror(-ret));
+	return ret;
+}
+
+static const char *hr_flags(const struct hwsim_nl_radio *r, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s%s%s%s%s", r->p2p ? "p2p," : "", r->chanctx ? "chanctx," : "",
 		 r->strict_reg ? "strict-reg," : "", r->alpha2[0] ? "reg=" : "",
@@ -55,17 +74,17 @@ static void hr_print_header(void)
 }
 
 /* One radio: the columns of `list`, also what `add` prints. */
-static void hr_print_radio(const struct hr_radio *r)
+static void hr_print_radio(const struct hwsim_nl_radio *r)
 {
 	uint8_t perm[ETH_ALEN], ident[ETH_ALEN];
 	char a[MAC_STR_LEN] = "-", b[MAC_STR_LEN] = "-", nd[HR_NETDEVS_MAX], fl[64];
-	int n = r->phy[0] ? hr_phy_addrs(r->phy, perm, ident) : -ENOENT;
+	int n = r->phy[0] ? sysfs_phy_addrs(r->phy, perm, ident) : -ENOENT;
 
 	if (n >= 1)
 		mac_format(perm, a);
 	if (n == 2)
 		mac_format(ident, b);
-	hr_phy_netdevs(r->phy, nd, sizeof(nd));
+	sysfs_phy_netdevs(r->phy, nd, sizeof(nd));
 	printf("%-5u %-12s %-17s %-17s %-12s %-3u %s\n", r->id, r->phy[0] ? r->phy : "-", a, b,
 	       nd, r->channels, hr_flags(r, fl, sizeof(fl)));
 }
@@ -86,10 +105,10 @@ static const char *hr_hint(int err)
 }
 
 /* "what: strerror (kernel text; hint)" on one line. */
-static void hr_report(const struct hr_nl *nl, const char *what, int err)
+static void hr_report(const struct hwsim_nl *nl, const char *what, int err)
 {
 	const char *hint = hr_hint(err);
-	const char *ext = hr_nl_ext_msg(nl);
+	const char *ext = hwsim_nl_ext_msg(nl);
 
 	fprintf(stderr, HR_PROG ": %s: %s%s%s%s%s%s\n", what, strerror(-err),
 		ext || hint ? " (" : "", ext ? ext : "", ext && hint ? "; " : "", hint ? hint : "",
@@ -251,11 +270,11 @@ static void hr_add_name(const struct hr_add *a, unsigned long i, char *name, siz
  * Create one radio; on success *r describes it. 0, or -errno after
  * printing why.
  */
-static int hr_add_one(struct hr_nl *nl, const struct hr_add *a, unsigned long i,
-		      struct hr_radio *r)
+static int hr_add_one(struct hwsim_nl *nl, const struct hr_add *a, unsigned long i,
+		      struct hwsim_nl_radio *r)
 {
 	struct hwsim_msg msg = { 0 };
-	struct hr_radios got = { 0 };
+	struct hwsim_nl_radios got = { 0 };
 	char name[HR_NAME_MAX + 1], what[HR_NAME_MAX + 64], mac[MAC_STR_LEN], phy[HR_NAME_MAX + 1];
 	uint32_t id;
 	int ret;
@@ -272,7 +291,7 @@ static int hr_add_one(struct hr_nl *nl, const struct hr_add *a, unsigned long i,
 		 * frames. So we refuse what a phy of this namespace has, as
 		 * address or identity; other namespaces' phys are out of sight.
 		 */
-		if (hr_phy_by_addr(msg.perm_addr, phy) == 0) {
+		if (sysfs_phy_by_addr(msg.perm_addr, phy) == 0) {
 			fprintf(stderr, HR_PROG ": %s: %s (%s in this namespace has it)\n", what,
 				strerror(EEXIST), phy);
 			return -EEXIST;
@@ -294,18 +313,18 @@ static int hr_add_one(struct hr_nl *nl, const struct hr_add *a, unsigned long i,
 	if (a->p2p)
 		msg.attrs |= HWSIM_BIT(HWSIM_ATTR_SUPPORT_P2P_DEVICE);
 
-	ret = hr_new_radio(nl, &msg, &id);
+	ret = hwsim_nl_new_radio(nl, &msg, &id);
 	if (ret < 0) {
 		hr_report(nl, what, ret);
 		return ret;
 	}
 	/* The phy's name (the kernel's choice, or ours) comes from GET_RADIO. */
-	ret = hr_get_radios(nl, id, &got);
+	ret = hwsim_nl_get_radios(nl, id, &got);
 	if (ret == 0 && got.n != 1)
 		ret = -ENODEV;
 	if (ret < 0) {
 		hr_report(nl, "added a radio but cannot read it back", ret);
-		hr_del(nl, id, NULL);
+		hwsim_nl_del_radio(nl, id, NULL);
 		free(got.v);
 		return ret;
 	}
@@ -318,7 +337,7 @@ static int hr_add_one(struct hr_nl *nl, const struct hr_add *a, unsigned long i,
 	if (name[0] && strcmp(name, r->phy)) {
 		fprintf(stderr, HR_PROG ": cannot add a radio named `%s': the name is taken, or is "
 			"phyN with another number (the kernel named it %s; removed)\n", name, r->phy);
-		hr_del(nl, r->id, NULL);
+		hwsim_nl_del_radio(nl, r->id, NULL);
 		return -EEXIST;
 	}
 	return 0;
@@ -340,10 +359,10 @@ static int hr_cmd_add(const struct hr_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hr_add a = { .count = 1 };
-	struct hr_radio *made;
+	struct hwsim_nl_radio *made;
 	unsigned long n = 0;
 	bool have_first = false;
-	struct hr_nl *nl;
+	struct hwsim_nl *nl;
 	int c, ret = 0;
 
 	while ((c = hr_getopt(cmd, argc, argv, ":h", opts)) != -1) {
@@ -429,7 +448,7 @@ static int hr_cmd_add(const struct hr_cmd *cmd, int argc, char **argv)
 			return HR_EXIT_USAGE;
 	}
 
-	if (hr_nl_open(&nl) < 0)
+	if (hr_open(&nl) < 0)
 		return HR_EXIT_FAIL;
 	made = xreallocarray(NULL, a.count, sizeof(*made));
 	for (; n < a.count; n++) {
@@ -440,7 +459,7 @@ static int hr_cmd_add(const struct hr_cmd *cmd, int argc, char **argv)
 	if (ret < 0) {
 		/* All or nothing: a half-made set of radios is harder to clean up than none. */
 		for (unsigned long i = 0; i < n; i++)
-			if (hr_del(nl, made[i].id, NULL) < 0)
+			if (hwsim_nl_del_radio(nl, made[i].id, NULL) < 0)
 				fprintf(stderr, HR_PROG ": could not remove radio %u again\n",
 					made[i].id);
 	} else {
@@ -448,7 +467,7 @@ static int hr_cmd_add(const struct hr_cmd *cmd, int argc, char **argv)
 			hr_print_radio(&made[i]);
 	}
 	free(made);
-	hr_nl_close(nl);
+	hwsim_nl_close(nl);
 	return ret < 0 ? HR_EXIT_FAIL : HR_EXIT_OK;
 }
 
@@ -492,7 +511,7 @@ static int hr_cmd_del(const struct hr_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hr_target *t;
-	struct hr_nl *nl;
+	struct hwsim_nl *nl;
 	int c, n, fails = 0;
 
 	while ((c = hr_getopt(cmd, argc, argv, ":h", opts)) != -1) {
@@ -514,7 +533,7 @@ static int hr_cmd_del(const struct hr_cmd *cmd, int argc, char **argv)
 			return HR_EXIT_USAGE;
 		}
 	}
-	if (hr_nl_open(&nl) < 0) {
+	if (hr_open(&nl) < 0) {
 		free(t);
 		return HR_EXIT_FAIL;
 	}
@@ -523,19 +542,19 @@ static int hr_cmd_del(const struct hr_cmd *cmd, int argc, char **argv)
 		int ret;
 
 		snprintf(what, sizeof(what), "cannot delete radio %s", t[i].arg);
-		if (t[i].by_addr && hr_phy_by_addr(t[i].mac, phy) < 0) {
+		if (t[i].by_addr && sysfs_phy_by_addr(t[i].mac, phy) < 0) {
 			fprintf(stderr, HR_PROG ": %s: no phy in this network namespace has that "
 				"address\n", what);
 			fails++;
 			continue;
 		}
-		ret = hr_del(nl, t[i].id, t[i].by_addr ? phy : t[i].arg);
+		ret = hwsim_nl_del_radio(nl, t[i].id, t[i].by_addr ? phy : t[i].arg);
 		if (ret < 0) {
 			hr_report(nl, what, ret);
 			fails++;
 		}
 	}
-	hr_nl_close(nl);
+	hwsim_nl_close(nl);
 	free(t);
 	return fails ? HR_EXIT_FAIL : HR_EXIT_OK;
 }
@@ -548,8 +567,8 @@ static int hr_cmd_list(const struct hr_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hr_radios list = { 0 };
-	struct hr_nl *nl;
+	struct hwsim_nl_radios list = { 0 };
+	struct hwsim_nl *nl;
 	int c, ret;
 
 	while ((c = hr_getopt(cmd, argc, argv, ":h", opts)) != -1) {
@@ -562,9 +581,9 @@ static int hr_cmd_list(const struct hr_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, HR_PROG " list: unexpected argument: `%s'\n", argv[optind]);
 		return HR_EXIT_USAGE;
 	}
-	if (hr_nl_open(&nl) < 0)
+	if (hr_open(&nl) < 0)
 		return HR_EXIT_FAIL;
-	ret = hr_get_radios(nl, -1, &list);
+	ret = hwsim_nl_get_radios(nl, -1, &list);
 	if (ret < 0) {
 		hr_report(nl, "cannot list the radios", ret);
 	} else {
@@ -573,7 +592,7 @@ static int hr_cmd_list(const struct hr_cmd *cmd, int argc, char **argv)
 			hr_print_radio(&list.v[i]);
 	}
 	free(list.v);
-	hr_nl_close(nl);
+	hwsim_nl_close(nl);
 	return ret < 0 ? HR_EXIT_FAIL : HR_EXIT_OK;
 }
 

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hwsim-radio's netlink and sysfs side (see hwsim-radio.h). One request at a
- * time, answered synchronously: a command-line tool has nothing else to do.
+ * The local kernel's hwsim radios over generic netlink (see hwsim_nl.h).
+ * One request at a time, answered synchronously: its users (hwsim-radio,
+ * airport at start-up) have nothing else to do meanwhile.
  */
-#include "hwsim-radio.h"
+#include "hwsim_nl.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
-#include <limits.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "util/util.h"
 
 #ifndef NLM_F_CAPPED
 #define NLM_F_CAPPED 0x100
@@ -27,21 +28,20 @@
 #define NETLINK_EXT_ACK 11
 #endif
 
-#define HR_SYSFS "/sys/class/ieee80211"
-#define HR_BUF_SIZE 65536	/* a dump datagram is at most 32 KiB; larger never truncates */
+#define HWSIM_NL_BUF_SIZE 65536	/* a dump datagram is at most 32 KiB; larger never truncates */
 
-struct hr_nl {
+struct hwsim_nl {
 	struct mnl_socket *sock;
 	uint16_t family;
 	uint32_t seq;
 	char ext_msg[128];	/* the kernel's extended-ack text for the last answer, or "" */
-	_Alignas(4) uint8_t buf[HR_BUF_SIZE];	/* hwsim_decode() needs 4-byte alignment */
+	_Alignas(4) uint8_t buf[HWSIM_NL_BUF_SIZE];	/* hwsim_decode() needs 4-byte alignment */
 };
 
 /* ---------------------------------------------------------------- netlink */
 
 /* The kernel's extended-ack message (NLMSGERR_ATTR_MSG), if it sent one. */
-static void hr_ext_msg(struct hr_nl *nl, const struct nlmsghdr *nlh)
+static void ext_msg_of(struct hwsim_nl *nl, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
@@ -75,7 +75,7 @@ static void hr_ext_msg(struct hr_nl *nl, const struct nlmsghdr *nlh)
  * fails, -EBADMSG for an answer that does not parse, -EINTR when the radio
  * list changed during a dump (ask again), or cb's error.
  */
-static int hr_transact(struct hr_nl *nl, size_t len,
+static int transact(struct hwsim_nl *nl, size_t len,
 		       int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 		       int32_t *status)
 {
@@ -102,7 +102,7 @@ static int hr_transact(struct hr_nl *nl, size_t len,
 
 				if (hwsim_decode_ack(nlh, nlh->nlmsg_len, &seq, status) < 0)
 					return -EBADMSG;
-				hr_ext_msg(nl, nlh);
+				ext_msg_of(nl, nlh);
 				return 0;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -125,9 +125,9 @@ static int hr_transact(struct hr_nl *nl, size_t len,
 }
 
 /* The control family's answer to CTRL_CMD_GETFAMILY, before its ACK. */
-static int hr_family_cb(const struct nlmsghdr *nlh, void *data)
+static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct hr_nl *nl = data;
+	struct hwsim_nl *nl = data;
 	struct hwsim_family f;
 
 	if (hwsim_decode_family(nlh, nlh->nlmsg_len, &f) < 0)
@@ -136,7 +136,7 @@ static int hr_family_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-void hr_nl_close(struct hr_nl *nl)
+void hwsim_nl_close(struct hwsim_nl *nl)
 {
 	if (!nl)
 		return;
@@ -146,19 +146,19 @@ void hr_nl_close(struct hr_nl *nl)
 }
 
 /* As transport/netlink.c does it. */
-int hr_nl_fd(const struct hr_nl *nl)
+int hwsim_nl_fd(const struct hwsim_nl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);
 }
 
-uint16_t hr_nl_family(const struct hr_nl *nl)
+uint16_t hwsim_nl_family(const struct hwsim_nl *nl)
 {
 	return nl->family;
 }
 
-int hr_nl_open(struct hr_nl **out)
+int hwsim_nl_open(struct hwsim_nl **out, const char **why)
 {
-	struct hr_nl *nl = xcalloc(1, sizeof(*nl));
+	struct hwsim_nl *nl = xcalloc(1, sizeof(*nl));
 	int32_t status = 0;
 	ssize_t len;
 	int ret;
@@ -166,8 +166,7 @@ int hr_nl_open(struct hr_nl **out)
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
-		fprintf(stderr, HR_PROG ": cannot open a generic netlink socket: %s\n",
-			strerror(-ret));
+		*why = "cannot open a generic netlink socket";
 		goto close_nl;
 	}
 	/*
@@ -183,119 +182,32 @@ int hr_nl_open(struct hr_nl **out)
 	len = hwsim_encode_get_family(nl->buf, sizeof(nl->buf), ++nl->seq);
 	/* Until resolved, nl->family is the control family, whose answer we want. */
 	nl->family = GENL_ID_CTRL;
-	ret = len < 0 ? (int)len : hr_transact(nl, (size_t)len, hr_family_cb, nl, &status);
+	ret = len < 0 ? (int)len : transact(nl, (size_t)len, family_cb, nl, &status);
 	if (ret == 0 && status < 0)
 		ret = status;
 	if (ret == 0 && nl->family == GENL_ID_CTRL)
 		ret = -ENOENT;	/* acknowledged without an answer: treat as no family */
 	if (ret < 0) {
-		if (ret == -ENOENT)
-			fprintf(stderr, HR_PROG ": mac80211_hwsim not loaded (no MAC80211_HWSIM "
-				"generic netlink family): modprobe mac80211_hwsim radios=0\n");
-		else
-			fprintf(stderr, HR_PROG ": cannot resolve the MAC80211_HWSIM family: %s\n",
-				strerror(-ret));
+		*why = ret == -ENOENT ? "mac80211_hwsim not loaded (no MAC80211_HWSIM generic "
+					"netlink family): modprobe mac80211_hwsim radios=0"
+				      : "cannot resolve the MAC80211_HWSIM family";
 		goto close_nl;
 	}
 	*out = nl;
 	return 0;
 
 close_nl:
-	hr_nl_close(nl);
-	return ret;
-}
-
-/* ------------------------------------------------------------------ sysfs */
-
-/* A phy name we may put in a sysfs path: no '/', not "." or "..". */
-static bool hr_phy_name_ok(const char *phy)
-{
-	return phy[0] && !strchr(phy, '/') && strcmp(phy, ".") && strcmp(phy, "..");
-}
-
-int hr_phy_addrs(const char *phy, uint8_t perm[ETH_ALEN], uint8_t ident[ETH_ALEN])
-{
-	char path[PATH_MAX], line[64];
-	int n = 0;
-	FILE *f;
-
-	if (!hr_phy_name_ok(phy))
-		return -EINVAL;
-	snprintf(path, sizeof(path), HR_SYSFS "/%s/addresses", phy);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (n < 2 && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (mac_parse(line, n == 0 ? perm : ident) < 0)
-			break;
-		n++;
-	}
-	fclose(f);
-	return n ? n : -EBADMSG;
-}
-
-void hr_phy_netdevs(const char *phy, char *out, size_t size)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	size_t used = 0;
-	DIR *d;
-
-	snprintf(out, size, "-");
-	if (!hr_phy_name_ok(phy))
-		return;
-	snprintf(path, sizeof(path), HR_SYSFS "/%s/device/net", phy);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int w;
-
-		if (de->d_name[0] == '.')
-			continue;
-		w = snprintf(out + used, size - used, "%s%s", used ? "," : "", de->d_name);
-		if (w < 0 || (size_t)w >= size - used)
-			break;
-		used += (size_t)w;
-	}
-	closedir(d);
-	if (!used)
-		snprintf(out, size, "-");
-}
-
-int hr_phy_by_addr(const uint8_t mac[ETH_ALEN], char *phy)
-{
-	struct dirent *de;
-	int ret = -ENOENT;
-	DIR *d = opendir(HR_SYSFS);
-
-	if (!d)
-		return -ENOENT;
-	while ((de = readdir(d))) {
-		uint8_t perm[ETH_ALEN], ident[ETH_ALEN];
-		int n;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) > HR_NAME_MAX)
-			continue;
-		n = hr_phy_addrs(de->d_name, perm, ident);
-		if ((n >= 1 && mac_equal(perm, mac)) || (n == 2 && mac_equal(ident, mac))) {
-			strcpy(phy, de->d_name);
-			ret = 0;
-			break;
-		}
-	}
-	closedir(d);
+	hwsim_nl_close(nl);
 	return ret;
 }
 
 /* ----------------------------------------------------------------- radios */
 
-static int hr_radio_cb(const struct nlmsghdr *nlh, void *data)
+static int radio_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct hr_radios *list = data;
+	struct hwsim_nl_radios *list = data;
 	struct hwsim_msg msg;
-	struct hr_radio *r;
+	struct hwsim_nl_radio *r;
 
 	if (hwsim_decode(nlh, nlh->nlmsg_len, &msg, NULL) < 0)
 		return -EBADMSG;
@@ -307,7 +219,7 @@ static int hr_radio_cb(const struct nlmsghdr *nlh, void *data)
 	memset(r, 0, sizeof(*r));
 	r->id = msg.radio_id;
 	if (hwsim_has(&msg, HWSIM_ATTR_RADIO_NAME)) {
-		size_t n = msg.radio_name_len < HR_NAME_MAX ? msg.radio_name_len : HR_NAME_MAX;
+		size_t n = msg.radio_name_len < HWSIM_RADIO_NAME_MAX ? msg.radio_name_len : HWSIM_RADIO_NAME_MAX;
 
 		memcpy(r->phy, msg.radio_name, n);
 		r->phy[n] = '\0';
@@ -322,7 +234,7 @@ static int hr_radio_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int hr_get_radios(struct hr_nl *nl, int64_t id, struct hr_radios *list)
+int hwsim_nl_get_radios(struct hwsim_nl *nl, int64_t id, struct hwsim_nl_radios *list)
 {
 	/* A dump restarts when radios come and go under it; give up eventually. */
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -334,7 +246,7 @@ int hr_get_radios(struct hr_nl *nl, int64_t id, struct hr_radios *list)
 		if (len < 0)
 			return (int)len;
 		list->n = 0;
-		ret = hr_transact(nl, (size_t)len, hr_radio_cb, list, &status);
+		ret = transact(nl, (size_t)len, radio_cb, list, &status);
 		if (ret == -EINTR)
 			continue;
 		return ret < 0 ? ret : status < 0 ? status : 0;
@@ -342,7 +254,7 @@ int hr_get_radios(struct hr_nl *nl, int64_t id, struct hr_radios *list)
 	return -EINTR;
 }
 
-int hr_del(struct hr_nl *nl, int64_t id, const char *name)
+int hwsim_nl_del_radio(struct hwsim_nl *nl, int64_t id, const char *name)
 {
 	int32_t status = 0;
 	ssize_t len = hwsim_encode_del_radio(nl->buf, sizeof(nl->buf), nl->family, ++nl->seq,
@@ -351,11 +263,11 @@ int hr_del(struct hr_nl *nl, int64_t id, const char *name)
 
 	if (len < 0)
 		return (int)len;
-	ret = hr_transact(nl, (size_t)len, NULL, NULL, &status);
+	ret = transact(nl, (size_t)len, NULL, NULL, &status);
 	return ret < 0 ? ret : status;
 }
 
-int hr_new_radio(struct hr_nl *nl, const struct hwsim_msg *radio, uint32_t *id)
+int hwsim_nl_new_radio(struct hwsim_nl *nl, const struct hwsim_msg *radio, uint32_t *id)
 {
 	int32_t status = 0;
 	ssize_t len = hwsim_encode_new_radio(nl->buf, sizeof(nl->buf), nl->family, ++nl->seq,
@@ -366,7 +278,7 @@ int hr_new_radio(struct hr_nl *nl, const struct hwsim_msg *radio, uint32_t *id)
 	if (len < 0)
 		return (int)len;
 	/* The answer to NEW_RADIO is an NLMSG_ERROR whose error is the radio id. */
-	ret = hr_transact(nl, (size_t)len, NULL, NULL, &status);
+	ret = transact(nl, (size_t)len, NULL, NULL, &status);
 	if (ret < 0)
 		return ret;
 	if (status < 0)
@@ -375,7 +287,7 @@ int hr_new_radio(struct hr_nl *nl, const struct hwsim_msg *radio, uint32_t *id)
 	return 0;
 }
 
-const char *hr_nl_ext_msg(const struct hr_nl *nl)
+const char *hwsim_nl_ext_msg(const struct hwsim_nl *nl)
 {
 	return nl && nl->ext_msg[0] ? nl->ext_msg : NULL;
 }
