@@ -71,11 +71,10 @@ struct agent {
 	int fd;
 	struct loop_watch watch;
 	enum link_state state;
-	bool vport, resyncing;
+	bool vport;
 	uint64_t keepalive_us, last_rx, last_tx, retry_at;
 	unsigned int backoff_ms;
-	uint8_t in[STREAM_MSG_MAX] __attribute__((aligned(8)));
-	size_t have;
+	struct stream_rx in;
 	struct outbuf out;
 
 	int tick_fd;
@@ -147,23 +146,20 @@ static void addr_note(struct agent *a, const struct hwsim_msg *m, bool add)
 
 /* ----------------------------------------------------------- medium */
 
-static void update_events(struct agent *a)
-{
-	if (a->fd >= 0 && a->state != LINK_CONNECTING)
-		loop_rewatch(a->loop, &a->watch, EPOLLIN | (outbuf_empty(&a->out) ? 0 : EPOLLOUT));
-}
-
+/* Write what is queued (once connected); false if the link went down. */
 static bool flush_out(struct agent *a)
 {
-	ssize_t n = outbuf_write(&a->out, a->fd);
+	ssize_t n;
 
+	if (a->fd < 0 || a->state == LINK_CONNECTING)
+		return a->fd >= 0;
+	n = outbuf_flush(&a->out, a->loop, &a->watch);
 	if (n < 0) {
 		link_down(a, strerror((int)-n));
 		return false;
 	}
 	if (n > 0)
 		a->last_tx = loop_now_us();
-	update_events(a);
 	return true;
 }
 
@@ -207,7 +203,7 @@ static void link_down(struct agent *a, const char *why)
 	close(a->fd);
 	a->fd = -1;
 	a->state = LINK_DOWN;
-	a->have = 0;
+	stream_rx_reset(&a->in, false);
 	outbuf_clear(&a->out);
 	for (size_t i = 0; i < a->npend; i++)
 		fail_frame(a, a->pend[i].radio, a->pend[i].cookie, a->pend[i].flags);
@@ -306,6 +302,14 @@ static void on_stream_msg(struct agent *a, const struct stream_msg *m)
 	link_down(a, "the medium broke the protocol");
 }
 
+static bool agent_msg(void *data, const struct stream_msg *m)
+{
+	struct agent *a = data;
+
+	on_stream_msg(a, m);
+	return a->fd >= 0;
+}
+
 static void stream_event(struct loop_watch *w, uint32_t events)
 {
 	struct agent *a = w->opaque;
@@ -320,7 +324,7 @@ static void stream_event(struct loop_watch *w, uint32_t events)
 			return;
 		}
 		a->state = LINK_HELLO;
-		update_events(a);
+		loop_rewatch(a->loop, &a->watch, EPOLLIN);
 		send_hello(a, NULL);
 		return;
 	}
@@ -329,8 +333,10 @@ static void stream_event(struct loop_watch *w, uint32_t events)
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	for (int rounds = 0; rounds < 16 && a->fd >= 0; rounds++) {
-		ssize_t n = read(a->fd, a->in + a->have, sizeof(a->in) - a->have);
-		size_t off = 0;
+		size_t room;
+		uint8_t *space = stream_rx_space(&a->in, &room);
+		ssize_t n = read(a->fd, space, room);
+		const char *why = "?";
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
@@ -338,40 +344,11 @@ static void stream_event(struct loop_watch *w, uint32_t events)
 			link_down(a, n ? strerror(errno) : "closed");
 			return;
 		}
-		a->have += (size_t)n;
 		a->last_rx = loop_now_us();
-		while (a->fd >= 0 && off < a->have) {
-			struct stream_msg m;
-			size_t used = 0;
-			const char *why = "?";
-			int ret;
-
-			if (a->resyncing) {
-				off += stream_resync(a->in + off, a->have - off,
-						     STREAM_BIT(STREAM_CHALLENGE) | STREAM_BIT(STREAM_WELCOME) |
-						     STREAM_BIT(STREAM_REFUSE) | STREAM_BIT(STREAM_BYE));
-				if (off >= a->have)
-					break;
-			}
-			ret = stream_parse(a->in + off, a->have - off, &m, &used, &why);
-			if (ret == 0)
-				break;
-			if (ret < 0) {
-				if (a->resyncing) {
-					off++;
-					continue;
-				}
-				link_down(a, why);
-				return;
-			}
-			a->resyncing = false;
-			off += used;
-			on_stream_msg(a, &m);
-		}
-		if (a->fd < 0)
+		if (stream_rx_take(&a->in, (size_t)n, agent_msg, a, &why) < 0) {
+			link_down(a, why);
 			return;
-		memmove(a->in, a->in + off, a->have - off);
-		a->have -= off;
+		}
 	}
 }
 
@@ -435,8 +412,7 @@ static int link_open(struct agent *a)
 		}
 	}
 	a->fd = fd;
-	a->have = 0;
-	a->resyncing = a->vport;
+	stream_rx_reset(&a->in, a->vport);
 	a->last_rx = a->last_tx = loop_now_us();
 	a->state = a->vport ? LINK_HELLO : LINK_CONNECTING;
 	ret = loop_watch(a->loop, &a->watch, fd, a->vport ? EPOLLIN : EPOLLOUT, stream_event, a);
@@ -623,6 +599,8 @@ int main(int argc, char **argv)
 	int c;
 
 	a.fd = -1;
+	stream_rx_init(&a.in, STREAM_BIT(STREAM_CHALLENGE) | STREAM_BIT(STREAM_WELCOME) |
+				      STREAM_BIT(STREAM_REFUSE) | STREAM_BIT(STREAM_BYE));
 	a.backoff_ms = BACKOFF_MIN_MS;
 	while ((c = getopt_long(argc, argv, "c:N:s:r:m:l:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -757,5 +735,7 @@ int main(int argc, char **argv)
 	log_notice("airport: stopping (%lu frames failed while the medium was away)",
 		   (unsigned long)a.failed_offline);
 	hwsim_nl_close(a.nl);
+	stream_rx_deinit(&a.in);
+	outbuf_free(&a.out);
 	return 0;
 }

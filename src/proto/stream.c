@@ -3,11 +3,14 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include "util/util.h"
 
 _Static_assert(STREAM_TYPE_MAX < 32, "STREAM_BIT() is a 32-bit mask");
 _Static_assert(STREAM_HELLO_FIXED + STREAM_MAC_LEN + STREAM_NAME_MAX <= UINT8_MAX,
@@ -570,4 +573,87 @@ bool stream_auth_check(const void *secret, size_t secret_len,
 	ok = CRYPTO_memcmp(want, mac, STREAM_MAC_LEN) == 0;
 	OPENSSL_cleanse(want, sizeof(want));
 	return ok;
+}
+
+/* ------------------------------------------------------------- receiving */
+
+void stream_rx_init(struct stream_rx *rx, uint32_t resync_types)
+{
+	*rx = (struct stream_rx){ .buf = xmalloc(STREAM_MSG_MAX), .resync_types = resync_types };
+}
+
+void stream_rx_deinit(struct stream_rx *rx)
+{
+	free(rx->buf);
+	rx->buf = NULL;
+}
+
+uint8_t *stream_rx_space(struct stream_rx *rx, size_t *room)
+{
+	*room = STREAM_MSG_MAX - rx->have;
+	return rx->buf + rx->have;
+}
+
+void stream_rx_reset(struct stream_rx *rx, bool resync)
+{
+	rx->have = 0;
+	rx->resyncing = resync;
+	rx->resets++;
+}
+
+void stream_rx_resync(struct stream_rx *rx)
+{
+	rx->resyncing = true;
+}
+
+/* Drop the first off bytes, which were consumed. */
+static void rx_consume(struct stream_rx *rx, size_t off)
+{
+	memmove(rx->buf, rx->buf + off, rx->have - off);
+	rx->have -= off;
+}
+
+int stream_rx_take(struct stream_rx *rx, size_t n, stream_rx_cb *cb, void *data, const char **why)
+{
+	unsigned resets = rx->resets;
+	size_t off = 0;
+
+	rx->have += n;
+	while (off < rx->have) {
+		struct stream_msg m;
+		size_t used = 0;
+		const char *w = NULL;
+		int ret;
+
+		if (rx->resyncing) {
+			off += stream_resync(rx->buf + off, rx->have - off, rx->resync_types);
+			if (off >= rx->have)
+				break;
+		}
+		ret = stream_parse(rx->buf + off, rx->have - off, &m, &used, &w);
+		if (ret == 0)
+			break;
+		if (ret < 0) {
+			if (rx->resyncing) {
+				off++;	/* a false match: look further */
+				continue;
+			}
+			rx_consume(rx, off);	/* a resync starts at the bad bytes */
+			if (why)
+				*why = w;
+			return -EPROTO;
+		}
+		rx->resyncing = false;
+		off += used;
+		/* m points into buf: the rest moves only after cb is done with it. */
+		if (!cb(data, &m)) {
+			if (rx->resets == resets)
+				rx_consume(rx, off);
+			return 1;
+		}
+		if (rx->resets != resets)
+			return 0;	/* cb started over: what was buffered is gone */
+	}
+	rx_consume(rx, off);
+	return 0;
 }

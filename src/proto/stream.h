@@ -145,6 +145,40 @@ int stream_parse(const uint8_t *buf, size_t len, struct stream_msg *out, size_t 
 size_t stream_resync(const uint8_t *buf, size_t len, uint32_t types);
 
 /*
+ * One direction of a stream, as both ends read it: bytes in, whole
+ * messages out, resynchronising where the stream may have been joined in
+ * the middle. No I/O: the owner reads into stream_rx_space() and hands
+ * the count to stream_rx_take().
+ */
+struct stream_rx {
+	uint8_t *buf;			/* STREAM_MSG_MAX bytes: any message fits */
+	size_t have;
+	uint32_t resync_types;		/* STREAM_BIT()s a resync may land on */
+	bool resyncing;
+	unsigned resets;		/* stream_rx_reset() calls, to notice one inside a callback */
+};
+
+/* Returns false to stop taking messages (its owner is closing the stream). */
+typedef bool stream_rx_cb(void *data, const struct stream_msg *m);
+
+void stream_rx_init(struct stream_rx *rx, uint32_t resync_types);
+void stream_rx_deinit(struct stream_rx *rx);
+/* Where to read next and how much fits: never 0 bytes. */
+uint8_t *stream_rx_space(struct stream_rx *rx, size_t *room);
+/*
+ * n bytes were read into the space: every whole message goes to cb, in
+ * order, and the rest waits for more bytes. Returns 0; 1 when cb returned
+ * false (the messages it saw are consumed, unless it reset rx); -EPROTO
+ * with *why for bytes that are not the protocol while not resyncing (the
+ * stream is broken: end it, or reset it to resync).
+ */
+int stream_rx_take(struct stream_rx *rx, size_t n, stream_rx_cb *cb, void *data, const char **why);
+/* Forget what is buffered; with resync, look for the next message of resync_types first. */
+void stream_rx_reset(struct stream_rx *rx, bool resync);
+/* Keep what is buffered, but find the next message of resync_types in it (a session ended). */
+void stream_rx_resync(struct stream_rx *rx);
+
+/*
  * Encoders. Each writes one whole message (header + payload) into
  * buf[0..size) and returns its length, or -EINVAL for an argument the
  * receiver's stream_parse() would reject (a bad name or text, a version

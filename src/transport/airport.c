@@ -65,15 +65,13 @@ struct ap_peer {
 	char peer[96];
 	bool need_secret;		/* TCP with a secret configured */
 	bool resync;			/* a virtio-serial port: never closed, resynced */
-	bool resyncing;
 	bool dead;
 	enum ap_state state;
 	uint8_t challenge[STREAM_CHALLENGE_LEN];
 	bool have_challenge;
 	struct hub_client *client;
 	uint64_t opened, last_rx, last_tx;	/* CLOCK_MONOTONIC us */
-	uint8_t *in;
-	size_t have;
+	struct stream_rx in;
 	struct outbuf out;
 	struct log_limit lim;
 };
@@ -96,15 +94,10 @@ static void peer_drop(struct ap_peer *p, const char *why);
 
 /* ------------------------------------------------------------ output */
 
-static void update_events(struct ap_peer *p)
-{
-	loop_rewatch(p->srv->hub->loop, &p->watch, EPOLLIN | (outbuf_empty(&p->out) ? 0 : EPOLLOUT));
-}
-
 /* Write what is queued; false if the peer is gone. */
 static bool flush_out(struct ap_peer *p)
 {
-	ssize_t n = outbuf_write(&p->out, p->fd);
+	ssize_t n = outbuf_flush(&p->out, p->srv->hub->loop, &p->watch);
 
 	if (n < 0) {
 		peer_drop(p, strerror((int)-n));
@@ -112,7 +105,6 @@ static bool flush_out(struct ap_peer *p)
 	}
 	if (n > 0)
 		p->last_tx = loop_now_us();
-	update_events(p);
 	return true;
 }
 
@@ -158,7 +150,7 @@ static int ap_send(struct hub_client *c, const void *msg, size_t len)
 	if (ret < 0)
 		return ret;
 	/* Several messages per round are common: write once the round is over. */
-	update_events(p);
+	loop_rewatch(p->srv->hub->loop, &p->watch, EPOLLIN | EPOLLOUT);
 	return 0;
 }
 
@@ -299,6 +291,13 @@ static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
 	return false;
 }
 
+static bool peer_msg(void *data, const struct stream_msg *m)
+{
+	struct ap_peer *p = data;
+
+	return on_msg(p, m) && !p->dead;
+}
+
 static void peer_readable(struct loop_watch *w, uint32_t events)
 {
 	struct ap_peer *p = w->opaque;
@@ -308,8 +307,10 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	for (int rounds = 0; rounds < 16 && !p->dead; rounds++) {
-		ssize_t n = recv(p->fd, p->in + p->have, STREAM_MSG_MAX - p->have, MSG_DONTWAIT);
-		size_t off = 0;
+		size_t room;
+		uint8_t *space = stream_rx_space(&p->in, &room);
+		ssize_t n = recv(p->fd, space, room, MSG_DONTWAIT);
+		const char *why = NULL;
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
@@ -317,40 +318,11 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 			peer_drop(p, n ? strerror(errno) : "closed");
 			return;
 		}
-		p->have += (size_t)n;
 		p->last_rx = loop_now_us();
-		while (!p->dead && off < p->have) {
-			struct stream_msg m;
-			size_t used = 0;
-			const char *why = NULL;
-			int ret;
-
-			if (p->resyncing) {
-				off += stream_resync(p->in + off, p->have - off,
-						     STREAM_BIT(STREAM_HELLO) | STREAM_BIT(STREAM_BYE));
-				if (off >= p->have)
-					break;
-			}
-			ret = stream_parse(p->in + off, p->have - off, &m, &used, &why);
-			if (ret == 0)
-				break;
-			if (ret < 0) {
-				if (p->resyncing) {
-					off++;	/* a false match: look further */
-					continue;
-				}
-				peer_close(p, STREAM_REASON_PROTOCOL, why);
-				return;
-			}
-			p->resyncing = false;
-			off += used;
-			if (!on_msg(p, &m))
-				break;
-		}
-		if (p->dead)
+		if (stream_rx_take(&p->in, (size_t)n, peer_msg, p, &why) < 0) {
+			peer_close(p, STREAM_REASON_PROTOCOL, why);
 			return;
-		memmove(p->in, p->in + off, p->have - off);
-		p->have -= off;
+		}
 	}
 	if (!p->dead) {
 		flush_out(p);
@@ -365,7 +337,7 @@ static void peer_free(void *ptr)
 
 	if (p->client)
 		hub_client_free(p->srv->hub, p->client);
-	free(p->in);
+	stream_rx_deinit(&p->in);
 	outbuf_free(&p->out);
 	free(p);
 }
@@ -416,7 +388,7 @@ static void peer_close(struct ap_peer *p, uint32_t reason, const char *why)
 	}
 	if (p->resync) {
 		session_end(p);
-		p->resyncing = true;
+		stream_rx_resync(&p->in);
 		return;
 	}
 	peer_drop(p, NULL);
@@ -430,15 +402,15 @@ int ap_server_adopt(struct ap_server *srv, int fd, const char *peer, int resync)
 	p->srv = srv;
 	p->fd = fd;
 	p->resync = resync;
-	p->resyncing = resync;
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
-	p->in = xmalloc(STREAM_MSG_MAX);
+	stream_rx_init(&p->in, STREAM_BIT(STREAM_HELLO) | STREAM_BIT(STREAM_BYE));
+	stream_rx_reset(&p->in, resync);
 	p->opened = p->last_rx = p->last_tx = loop_now_us();
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	ret = loop_watch(srv->hub->loop, &p->watch, fd, EPOLLIN, peer_readable, p);
 	if (ret < 0) {
 		close(fd);
-		free(p->in);
+		stream_rx_deinit(&p->in);
 		free(p);
 		return ret;
 	}

@@ -55,6 +55,15 @@ ssize_t outbuf_write(struct outbuf *o, int fd)
 	return (ssize_t)done;
 }
 
+ssize_t outbuf_flush(struct outbuf *o, struct loop *l, struct loop_watch *w)
+{
+	ssize_t n = outbuf_write(o, w->fd);
+
+	if (n >= 0)
+		loop_rewatch(l, w, EPOLLIN | (outbuf_empty(o) ? 0 : EPOLLOUT));
+	return n;
+}
+
 void outbuf_clear(struct outbuf *o)
 {
 	o->off = o->len = 0;

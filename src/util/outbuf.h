@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include "util/loop.h"
 
 struct outbuf {
 	uint8_t *buf;
@@ -34,6 +37,11 @@ int outbuf_append(struct outbuf *o, const void *head, size_t hlen, const void *b
  * block), or -errno for a connection that is gone.
  */
 ssize_t outbuf_write(struct outbuf *o, int fd);
+/*
+ * outbuf_write() to w's fd, then have the loop wake for EPOLLOUT exactly
+ * while bytes wait (EPOLLIN always): what outbuf_write() returned.
+ */
+ssize_t outbuf_flush(struct outbuf *o, struct loop *l, struct loop_watch *w);
 void outbuf_clear(struct outbuf *o);
 void outbuf_free(struct outbuf *o);
 

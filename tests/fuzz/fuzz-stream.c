@@ -5,7 +5,8 @@
  * port). Every parsed message must re-encode to exactly the bytes it came
  * from and parse back the same; every prefix of it must ask for more bytes;
  * the same input cut into chunks must give the same messages and the same
- * first error. Invariant failures abort.
+ * first error, also through stream_rx (the reader both ends use).
+ * Invariant failures abort.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -227,6 +228,64 @@ static void chunked(const uint8_t *in, size_t size, const struct event *ev, size
 	check(seen == count || (count == MAX_EVENTS));
 }
 
+struct rx_seen {
+	const struct event *ev;
+	size_t count, seen;
+};
+
+static bool rx_msg(void *data, const struct stream_msg *m)
+{
+	struct rx_seen *s = data;
+
+	if (s->seen < s->count)
+		check(s->ev[s->seen].r == 1 && s->ev[s->seen].type == m->type);
+	s->seen++;
+	return true;
+}
+
+/*
+ * The same bytes in chunks through stream_rx, the reader both ends of
+ * airport use: the whole pass's messages, then its first error.
+ */
+static void via_rx(const uint8_t *in, size_t size, const struct event *ev, size_t count,
+		   unsigned int seed)
+{
+	struct rx_seen s = { ev, count, 0 };
+	struct stream_rx rx;
+	size_t fed = 0;
+	bool errored = false;
+
+	stream_rx_init(&rx, 0);
+	while (fed < size) {
+		const char *why = NULL;
+		size_t room, chunk;
+		uint8_t *space = stream_rx_space(&rx, &room);
+		int r;
+
+		check(room > 0);
+		seed = seed * 1103515245u + 12345u;
+		chunk = 1 + (seed >> 16) % 211;
+		if (chunk > size - fed)
+			chunk = size - fed;
+		if (chunk > room)
+			chunk = room;
+		memcpy(space, in + fed, chunk);
+		fed += chunk;
+		r = stream_rx_take(&rx, chunk, rx_msg, &s, &why);
+		if (r < 0) {
+			check(r == -EPROTO && why);
+			if (s.seen < count)
+				check(ev[s.seen].r == -EPROTO && !strcmp(why, ev[s.seen].why));
+			errored = true;
+			break;
+		}
+		check(r == 0);
+	}
+	/* The whole pass recorded exactly these messages (and this error), unless it ran out of room. */
+	check(count == MAX_EVENTS || s.seen + errored == count);
+	stream_rx_deinit(&rx);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct event ev[MAX_EVENTS];
@@ -245,6 +304,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	count = whole(in, size, ev, mask);
 	chunked(in, size, ev, count, size ? in[0] : 0);
+	via_rx(in, size, ev, count, size ? in[size / 2] : 0);
 	free(in);
 	return 0;
 }
