@@ -115,6 +115,25 @@ const char *hub_client_name(const struct hub *hub, uint32_t id)
 	return c ? c->name : NULL;
 }
 
+static bool name_taken(const struct hub *hub, const char *name)
+{
+	for (uint32_t i = 0; i < hub->nclients_cap; i++)
+		if (hub->clients[i] && !strcmp(hub->clients[i]->name, name))
+			return true;
+	return false;
+}
+
+void hub_unique_name(const struct hub *hub, const char *want, char *out, size_t size)
+{
+	snprintf(out, size, "%s", want);
+	for (unsigned int k = 2; name_taken(hub, out); k++) {
+		char suffix[16];
+		int n = snprintf(suffix, sizeof(suffix), "-%u", k);
+
+		snprintf(out, size, "%.*s%s", (int)(size - 1 - (size_t)n), want, suffix);
+	}
+}
+
 const char *hub_client_namer(void *hub, uint32_t id)
 {
 	return hub_client_name(hub, id);

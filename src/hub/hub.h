@@ -123,6 +123,13 @@ void hub_client_silence(struct hub *hub, struct hub_client *c);
  */
 void hub_sync(struct hub *hub);
 
+/*
+ * want, or want-2, want-3, ... (want shortened to fit size): a name no
+ * client has. Configs place radios by their client's name, so two guests
+ * may not share one, whatever transport brought them.
+ */
+void hub_unique_name(const struct hub *hub, const char *want, char *out, size_t size);
+
 /* Name of client id, NULL if none. */
 const char *hub_client_name(const struct hub *hub, uint32_t id);
 /* The same with an untyped hub, for callbacks (a capture_namer). */

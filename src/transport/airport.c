@@ -179,20 +179,6 @@ static void refuse(struct ap_peer *p, uint32_t reason, const char *text)
 }
 
 /* A name no live session uses: NAME, NAME-2, ... */
-static void unique_name(struct ap_server *srv, const char *want, char out[STREAM_NAME_MAX + 1])
-{
-	snprintf(out, STREAM_NAME_MAX + 1, "%s", want);
-	for (unsigned int k = 2;; k++) {
-		bool taken = false;
-
-		for (struct ap_peer *q = srv->peers; q; q = q->next)
-			taken |= q->client && !strcmp(q->client->name, out);
-		if (!taken)
-			return;
-		snprintf(out, STREAM_NAME_MAX + 1, "%.56s-%u", want, k);
-	}
-}
-
 static void on_hello(struct ap_peer *p, const struct stream_hello *h)
 {
 	struct ap_server *srv = p->srv;
@@ -237,7 +223,7 @@ static void on_hello(struct ap_peer *p, const struct stream_hello *h)
 		refuse(p, STREAM_REASON_RADIOS, "more than 1024 radios");
 		return;
 	}
-	unique_name(srv, h->name, name);
+	hub_unique_name(srv->hub, h->name, name, sizeof(name));
 	p->client = hub_client_new(srv->hub, name, 0, &ap_client_ops, p);
 	p->state = AP_ESTABLISHED;
 	srv->c.sessions++;

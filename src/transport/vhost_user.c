@@ -396,21 +396,6 @@ static void conn_close(struct vu_conn *conn, const char *why)
 	loop_defer_free(srv->hub->loop, conn_free, conn);
 }
 
-/* Two VMs may not share a name: configs place radios by it. */
-static void unique_name(struct vu_server *srv, const char *want, char out[64])
-{
-	snprintf(out, 64, "%s", want);
-	for (unsigned int k = 2;; k++) {
-		bool taken = false;
-
-		for (struct vu_conn *c = srv->conns; c; c = c->next)
-			taken |= !strcmp(c->name, out);
-		if (!taken)
-			return;
-		snprintf(out, 64, "%.56s-%u", want, k);
-	}
-}
-
 int vu_server_adopt(struct vu_server *srv, int fd, const char *name)
 {
 	struct vu_conn *conn = xcalloc(1, sizeof(*conn));
@@ -425,7 +410,7 @@ int vu_server_adopt(struct vu_server *srv, int fd, const char *name)
 	}
 	conn->backend_req = -1;
 	conn->pend = xcalloc(PENDING_MAX, sizeof(*conn->pend));
-	unique_name(srv, name, conn->name);
+	hub_unique_name(srv->hub, name, conn->name, sizeof(conn->name));
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	ret = loop_watch(srv->hub->loop, &conn->watch, fd, EPOLLIN, conn_readable, conn);
 	if (ret < 0) {

@@ -351,6 +351,29 @@ static void test_observers(void **state)
 	}
 }
 
+static void test_unique_names(void **state)
+{
+	struct fixture *f = *state;
+	char name[64], shortbuf[8];
+	struct hub_client *c;
+
+	hub_unique_name(&f->hub, "vm:c", name, sizeof(name));
+	assert_string_equal(name, "vm:c");
+	hub_unique_name(&f->hub, "vm:a", name, sizeof(name));
+	assert_string_equal(name, "vm:a-2");
+	c = hub_client_new(&f->hub, name, 0x1d, &peer_ops, &f->a);
+	hub_unique_name(&f->hub, "vm:a", name, sizeof(name));
+	assert_string_equal(name, "vm:a-3");
+	/* The name is shortened to make room for the suffix, which is never cut off. */
+	hub_unique_name(&f->hub, "vm:a", shortbuf, sizeof(shortbuf));
+	assert_string_equal(shortbuf, "vm:a-3");
+	hub_client_free(&f->hub, f->a.c);
+	f->a.c = hub_client_new(&f->hub, "vm:abcd", 0x1d, &peer_ops, &f->a);
+	hub_unique_name(&f->hub, "vm:abcdefgh", shortbuf, sizeof(shortbuf));
+	assert_string_equal(shortbuf, "vm:ab-2");
+	hub_client_free(&f->hub, c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +383,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_client_leaves_mid_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unique_names, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
