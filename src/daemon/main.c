@@ -53,7 +53,7 @@ struct daemon {
 	struct medium_params base;	/* parameters before any config */
 	struct nl_medium *nl;
 	struct vu_server *vu;
-	struct ap_server *ap;
+	struct airport_server *airport;
 	struct ctl *ctl;
 };
 
@@ -375,10 +375,10 @@ static void log_totals(struct daemon *d)
 		   " queue drops; %.3f s CPU, %.1f us per frame",
 		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.rx_frames, c.collisions,
 		   c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
-	if (d->ap) {
-		struct ap_counters a;
+	if (d->airport) {
+		struct airport_counters a;
 
-		ap_server_get_counters(d->ap, &a);
+		airport_server_get_counters(d->airport, &a);
 		log_notice("airport: %" PRIu64 " sessions, %" PRIu64 " refused, %" PRIu64
 			   " dropped for faults or silence, %" PRIu64 " messages dropped for slow peers",
 			   a.sessions, a.refused, a.broken, a.dropped);
@@ -418,17 +418,17 @@ static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
 static int open_airport(struct daemon *d)
 {
 	uint8_t secret[256];
-	struct ap_options o = { 0 };
+	struct airport_options o = { 0 };
 
 	if (d->o.secret_file) {
 		if (read_secret(d->o.secret_file, secret, sizeof(secret), &o.secret_len) < 0)
 			return -1;
 		o.secret = secret;
 	}
-	d->ap = ap_server_new(&d->hub, &o);
+	d->airport = airport_server_new(&d->hub, &o);
 	memset(secret, 0, sizeof(secret));
 	for (unsigned int i = 0; i < d->o.nairport; i++)
-		if (ap_server_listen(d->ap, d->o.airport[i]) < 0)
+		if (airport_server_listen(d->airport, d->o.airport[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -543,7 +543,7 @@ close_nl:
 	capture_recorder_stop(&d.recorder, NULL);
 	nl_medium_close(d.nl);
 close_vu:
-	ap_server_free(d.ap);
+	airport_server_free(d.airport);
 	vu_server_close(d.vu);
 deinit:
 	hub_deinit(&d.hub);

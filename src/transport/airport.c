@@ -35,38 +35,38 @@
 #define HELLO_TIMEOUT_US (30u * 1000000u)	/* a connection that never says HELLO */
 #define MAX_RADIOS 1024
 
-enum ap_kind {
-	AP_UNIX,
-	AP_TCP,
-	AP_VSOCK,
+enum airport_kind {
+	AIRPORT_KIND_UNIX,
+	AIRPORT_KIND_TCP,
+	AIRPORT_KIND_VSOCK,
 };
 
-enum ap_state {
-	AP_WAITING,
-	AP_CHALLENGED,
-	AP_ESTABLISHED,
+enum airport_state {
+	AIRPORT_STATE_WAITING,
+	AIRPORT_STATE_CHALLENGED,
+	AIRPORT_STATE_ESTABLISHED,
 };
 
-struct ap_listener {
-	struct ap_listener *next;
-	struct ap_server *srv;
-	enum ap_kind kind;
+struct airport_listener {
+	struct airport_listener *next;
+	struct airport_server *srv;
+	enum airport_kind kind;
 	int fd;
 	struct loop_watch watch;
 	char *path;			/* unix: to unlink */
 	char spec[128];
 };
 
-struct ap_peer {
-	struct ap_peer *next;
-	struct ap_server *srv;
+struct airport_peer {
+	struct airport_peer *next;
+	struct airport_server *srv;
 	int fd;
 	struct loop_watch watch;
 	char peer[96];
 	bool need_secret;		/* TCP with a secret configured */
 	bool resync;			/* a virtio-serial port: never closed, resynced */
 	bool dead;
-	enum ap_state state;
+	enum airport_state state;
 	uint8_t challenge[STREAM_CHALLENGE_LEN];
 	bool have_challenge;
 	struct hub_client *client;
@@ -76,26 +76,26 @@ struct ap_peer {
 	struct log_limit lim;
 };
 
-struct ap_server {
+struct airport_server {
 	struct hub *hub;
-	struct ap_options o;
+	struct airport_options o;
 	uint8_t *secret;
-	struct ap_listener *listeners;
-	struct ap_peer *peers;
+	struct airport_listener *listeners;
+	struct airport_peer *peers;
 	int tick_fd;
 	struct loop_watch tick;
-	struct ap_counters c;
+	struct airport_counters c;
 	unsigned int nconn;		/* connections accepted, to tell unix peers apart */
 	uint8_t scratch[STREAM_PAYLOAD_MAX] __attribute__((aligned(8)));
 };
 
-static void peer_close(struct ap_peer *p, uint32_t reason, const char *why);
-static void peer_drop(struct ap_peer *p, const char *why);
+static void peer_close(struct airport_peer *p, uint32_t reason, const char *why);
+static void peer_drop(struct airport_peer *p, const char *why);
 
 /* ------------------------------------------------------------ output */
 
 /* Write what is queued; false if the peer is gone. */
-static bool flush_out(struct ap_peer *p)
+static bool flush_out(struct airport_peer *p)
 {
 	ssize_t n = outbuf_flush(&p->out, p->srv->hub->loop, &p->watch);
 
@@ -113,7 +113,7 @@ static bool flush_out(struct ap_peer *p)
  * past the limit its deliveries are dropped (counted), TX statuses get
  * twice the room (a guest stalls without them).
  */
-static int queue_out(struct ap_peer *p, const void *hdr, size_t hlen, const void *body,
+static int queue_out(struct airport_peer *p, const void *hdr, size_t hlen, const void *body,
 		     size_t blen, size_t limit)
 {
 	int ret = outbuf_append(&p->out, hdr, hlen, body, blen, limit);
@@ -123,7 +123,7 @@ static int queue_out(struct ap_peer *p, const void *hdr, size_t hlen, const void
 	return ret;
 }
 
-static void send_msg(struct ap_peer *p, const void *msg, ssize_t len)
+static void send_msg(struct airport_peer *p, const void *msg, ssize_t len)
 {
 	if (len <= 0 || p->dead)
 		return;
@@ -131,15 +131,15 @@ static void send_msg(struct ap_peer *p, const void *msg, ssize_t len)
 		flush_out(p);
 }
 
-static int ap_send(struct hub_client *c, const void *msg, size_t len)
+static int airport_send(struct hub_client *c, const void *msg, size_t len)
 {
-	struct ap_peer *p = c->priv;
+	struct airport_peer *p = c->priv;
 	uint8_t hdr[STREAM_HDR_LEN];
 	ssize_t h;
 	bool status;
 	int ret;
 
-	if (p->dead || p->state != AP_ESTABLISHED)
+	if (p->dead || p->state != AIRPORT_STATE_ESTABLISHED)
 		return -ENOTCONN;
 	h = stream_encode_hwsim_header(hdr, sizeof(hdr), msg, len);
 	if (h < 0)
@@ -154,21 +154,21 @@ static int ap_send(struct hub_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct hub_client_ops ap_client_ops = { .send = ap_send };
+static const struct hub_client_ops airport_client_ops = { .send = airport_send };
 
 /* ---------------------------------------------------------- sessions */
 
-static void session_end(struct ap_peer *p)
+static void session_end(struct airport_peer *p)
 {
 	if (p->client) {
 		hub_client_free(p->srv->hub, p->client);
 		p->client = NULL;
 	}
-	p->state = AP_WAITING;
+	p->state = AIRPORT_STATE_WAITING;
 	p->have_challenge = false;
 }
 
-static void refuse(struct ap_peer *p, uint32_t reason, const char *text)
+static void refuse(struct airport_peer *p, uint32_t reason, const char *text)
 {
 	uint8_t buf[STREAM_HDR_LEN + 4 + STREAM_TEXT_MAX];
 
@@ -179,13 +179,13 @@ static void refuse(struct ap_peer *p, uint32_t reason, const char *text)
 }
 
 /* A name no live session uses: NAME, NAME-2, ... */
-static void on_hello(struct ap_peer *p, const struct stream_hello *h)
+static void on_hello(struct airport_peer *p, const struct stream_hello *h)
 {
-	struct ap_server *srv = p->srv;
+	struct airport_server *srv = p->srv;
 	uint8_t buf[STREAM_HDR_LEN + STREAM_WELCOME_FIXED + STREAM_NAME_MAX];
 	char name[STREAM_NAME_MAX + 1];
 
-	if (p->state == AP_ESTABLISHED) {
+	if (p->state == AIRPORT_STATE_ESTABLISHED) {
 		log_notice("airport %s: %s restarted its session", p->peer, p->client->name);
 		session_end(p);
 	}
@@ -203,7 +203,7 @@ static void on_hello(struct ap_peer *p, const struct stream_hello *h)
 				}
 				p->have_challenge = true;
 			}
-			p->state = AP_CHALLENGED;
+			p->state = AIRPORT_STATE_CHALLENGED;
 			send_msg(p, buf, stream_encode_challenge(buf, sizeof(buf), p->challenge));
 			return;
 		}
@@ -224,8 +224,8 @@ static void on_hello(struct ap_peer *p, const struct stream_hello *h)
 		return;
 	}
 	hub_unique_name(srv->hub, h->name, name, sizeof(name));
-	p->client = hub_client_new(srv->hub, name, 0, &ap_client_ops, p);
-	p->state = AP_ESTABLISHED;
+	p->client = hub_client_new(srv->hub, name, 0, &airport_client_ops, p);
+	p->state = AIRPORT_STATE_ESTABLISHED;
 	srv->c.sessions++;
 	log_notice("airport %s: guest %s with %u radios", p->peer, name, h->radios);
 	send_msg(p, buf, stream_encode_welcome(buf, sizeof(buf), STREAM_VERSION, 0,
@@ -233,7 +233,7 @@ static void on_hello(struct ap_peer *p, const struct stream_hello *h)
 }
 
 /* One parsed message: false when the peer is gone. */
-static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
+static bool on_msg(struct airport_peer *p, const struct stream_msg *m)
 {
 	uint8_t buf[STREAM_HDR_LEN + 8];
 
@@ -249,7 +249,7 @@ static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
 	case STREAM_HWSIM:
 	case STREAM_PING:
 	case STREAM_PONG:
-		if (p->state != AP_ESTABLISHED)
+		if (p->state != AIRPORT_STATE_ESTABLISHED)
 			break;
 		if (m->type == STREAM_HWSIM) {
 			const void *msg = m->hwsim.msg;
@@ -272,21 +272,21 @@ static bool on_msg(struct ap_peer *p, const struct stream_msg *m)
 	case STREAM_REFUSE:
 		break;
 	}
-	peer_close(p, STREAM_REASON_PROTOCOL, p->state == AP_ESTABLISHED ?
+	peer_close(p, STREAM_REASON_PROTOCOL, p->state == AIRPORT_STATE_ESTABLISHED ?
 		   "a message only the medium sends" : "a message before HELLO");
 	return false;
 }
 
 static bool peer_msg(void *data, const struct stream_msg *m)
 {
-	struct ap_peer *p = data;
+	struct airport_peer *p = data;
 
 	return on_msg(p, m) && !p->dead;
 }
 
 static void peer_readable(struct loop_watch *w, uint32_t events)
 {
-	struct ap_peer *p = w->opaque;
+	struct airport_peer *p = w->opaque;
 
 	if ((events & EPOLLOUT) && !flush_out(p))
 		return;
@@ -319,7 +319,7 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 /* After the loop round: the hub may still hold the client further up the stack. */
 static void peer_free(void *ptr)
 {
-	struct ap_peer *p = ptr;
+	struct airport_peer *p = ptr;
 
 	if (p->client)
 		hub_client_free(p->srv->hub, p->client);
@@ -329,10 +329,10 @@ static void peer_free(void *ptr)
 }
 
 /* The connection is gone (EOF, an error, shutdown): forget it. */
-static void peer_drop(struct ap_peer *p, const char *why)
+static void peer_drop(struct airport_peer *p, const char *why)
 {
-	struct ap_server *srv = p->srv;
-	struct ap_peer **pp;
+	struct airport_server *srv = p->srv;
+	struct airport_peer **pp;
 
 	if (p->dead)
 		return;
@@ -357,7 +357,7 @@ static void peer_drop(struct ap_peer *p, const char *why)
  * virtio-serial port cannot be closed from here, so its session is
  * forgotten and the stream resynced.
  */
-static void peer_close(struct ap_peer *p, uint32_t reason, const char *why)
+static void peer_close(struct airport_peer *p, uint32_t reason, const char *why)
 {
 	if (p->dead)
 		return;
@@ -380,9 +380,9 @@ static void peer_close(struct ap_peer *p, uint32_t reason, const char *why)
 	peer_drop(p, NULL);
 }
 
-int ap_server_adopt(struct ap_server *srv, int fd, const char *peer, int resync)
+int airport_server_adopt(struct airport_server *srv, int fd, const char *peer, int resync)
 {
-	struct ap_peer *p = xcalloc(1, sizeof(*p));
+	struct airport_peer *p = xcalloc(1, sizeof(*p));
 	int ret;
 
 	p->srv = srv;
@@ -409,8 +409,8 @@ int ap_server_adopt(struct ap_server *srv, int fd, const char *peer, int resync)
 
 static void accept_ready(struct loop_watch *w, uint32_t events)
 {
-	struct ap_listener *l = w->opaque;
-	struct ap_server *srv = l->srv;
+	struct airport_listener *l = w->opaque;
+	struct airport_server *srv = l->srv;
 
 	(void)events;
 	for (;;) {
@@ -425,7 +425,7 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 			return;
 		}
 		switch (l->kind) {
-		case AP_TCP:
+		case AIRPORT_KIND_TCP:
 			if (sa.ss_family == AF_INET)
 				inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, host, sizeof(host));
 			else
@@ -434,14 +434,14 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 			snprintf(peer, sizeof(peer), "tcp:%s", host);
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 			break;
-		case AP_VSOCK:
+		case AIRPORT_KIND_VSOCK:
 			snprintf(peer, sizeof(peer), "vsock:%u", ((struct sockaddr_vm *)&sa)->svm_cid);
 			break;
-		case AP_UNIX:
+		case AIRPORT_KIND_UNIX:
 			snprintf(peer, sizeof(peer), "%.80s#%u", l->spec, ++srv->nconn);
 			break;
 		}
-		if (ap_server_adopt(srv, fd, peer, l->kind == AP_UNIX) == 0 && l->kind == AP_TCP &&
+		if (airport_server_adopt(srv, fd, peer, l->kind == AIRPORT_KIND_UNIX) == 0 && l->kind == AIRPORT_KIND_TCP &&
 		    srv->secret)
 			srv->peers->need_secret = true;
 	}
@@ -449,9 +449,9 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 
 static void tick(struct loop_watch *w, uint32_t events)
 {
-	struct ap_server *srv = w->opaque;
+	struct airport_server *srv = w->opaque;
 	uint64_t now = loop_now_us(), ka = (uint64_t)srv->o.keepalive_ms * 1000, expirations;
-	struct ap_peer *p, *next;
+	struct airport_peer *p, *next;
 
 	(void)events;
 	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
@@ -460,7 +460,7 @@ static void tick(struct loop_watch *w, uint32_t events)
 		uint8_t buf[STREAM_HDR_LEN + 8];
 
 		next = p->next;
-		if (p->state != AP_ESTABLISHED) {
+		if (p->state != AIRPORT_STATE_ESTABLISHED) {
 			if (!p->resync && now - p->opened > HELLO_TIMEOUT_US)
 				peer_close(p, STREAM_REASON_TIMEOUT, "no HELLO within 30 s");
 			continue;
@@ -476,9 +476,9 @@ static void tick(struct loop_watch *w, uint32_t events)
 	}
 }
 
-struct ap_server *ap_server_new(struct hub *hub, const struct ap_options *o)
+struct airport_server *airport_server_new(struct hub *hub, const struct airport_options *o)
 {
-	struct ap_server *srv = xcalloc(1, sizeof(*srv));
+	struct airport_server *srv = xcalloc(1, sizeof(*srv));
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
 
 	srv->hub = hub;
@@ -513,7 +513,7 @@ static bool loopback(const struct sockaddr *sa)
 }
 
 /* Parse a listener spec into an address. 0 or -EINVAL. */
-static int parse_spec(const char *spec, enum ap_kind *kind, struct sockaddr_storage *ss,
+static int parse_spec(const char *spec, enum airport_kind *kind, struct sockaddr_storage *ss,
 		      socklen_t *len)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -524,7 +524,7 @@ static int parse_spec(const char *spec, enum ap_kind *kind, struct sockaddr_stor
 			return -EINVAL;
 		un->sun_family = AF_UNIX;
 		strcpy(un->sun_path, spec + 5);
-		*kind = AP_UNIX;
+		*kind = AIRPORT_KIND_UNIX;
 		*len = sizeof(*un);
 		return 0;
 	}
@@ -538,7 +538,7 @@ static int parse_spec(const char *spec, enum ap_kind *kind, struct sockaddr_stor
 		vm->svm_family = AF_VSOCK;
 		vm->svm_cid = VMADDR_CID_ANY;
 		vm->svm_port = (unsigned int)port;
-		*kind = AP_VSOCK;
+		*kind = AIRPORT_KIND_VSOCK;
 		*len = sizeof(*vm);
 		return 0;
 	}
@@ -557,7 +557,7 @@ static int parse_spec(const char *spec, enum ap_kind *kind, struct sockaddr_stor
 			return -EINVAL;
 		memcpy(host, spec + 4, hl);
 		host[hl] = 0;
-		*kind = AP_TCP;
+		*kind = AIRPORT_KIND_TCP;
 		if (host[0] == '[' && host[hl - 1] == ']') {
 			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
@@ -578,24 +578,24 @@ static int parse_spec(const char *spec, enum ap_kind *kind, struct sockaddr_stor
 	return -EINVAL;
 }
 
-int ap_server_listen(struct ap_server *srv, const char *spec)
+int airport_server_listen(struct airport_server *srv, const char *spec)
 {
-	struct ap_listener *l;
+	struct airport_listener *l;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	enum ap_kind kind;
+	enum airport_kind kind;
 	int fd, ret;
 
 	if (parse_spec(spec, &kind, &ss, &len) < 0) {
 		log_error("airport: bad listener `%s' (unix:PATH, tcp:ADDR:PORT or vsock:PORT)", spec);
 		return -EINVAL;
 	}
-	if (kind == AP_TCP && !srv->secret && !loopback((struct sockaddr *)&ss)) {
+	if (kind == AIRPORT_KIND_TCP && !srv->secret && !loopback((struct sockaddr *)&ss)) {
 		log_error("airport %s: a TCP listener beyond loopback needs a secret (--secret-file)",
 			  spec);
 		return -EPERM;
 	}
-	if (kind == AP_UNIX) {
+	if (kind == AIRPORT_KIND_UNIX) {
 		const char *path = ((struct sockaddr_un *)&ss)->sun_path;
 
 		/* A socket left by an earlier run is replaced; anything else is not ours. */
@@ -608,7 +608,7 @@ int ap_server_listen(struct ap_server *srv, const char *spec)
 		}
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && kind == AP_TCP)
+	if (fd >= 0 && kind == AIRPORT_KIND_TCP)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
 		ret = -errno;
@@ -622,7 +622,7 @@ int ap_server_listen(struct ap_server *srv, const char *spec)
 	l->kind = kind;
 	l->fd = fd;
 	snprintf(l->spec, sizeof(l->spec), "%s", spec);
-	if (kind == AP_UNIX)
+	if (kind == AIRPORT_KIND_UNIX)
 		l->path = xstrdup(((struct sockaddr_un *)&ss)->sun_path);
 	ret = loop_watch(srv->hub->loop, &l->watch, fd, EPOLLIN, accept_ready, l);
 	if (ret < 0) {
@@ -634,16 +634,16 @@ int ap_server_listen(struct ap_server *srv, const char *spec)
 	l->next = srv->listeners;
 	srv->listeners = l;
 	log_notice("airport: listening on %s%s", spec,
-		   kind == AP_TCP && srv->secret ? " (secret required)" : "");
+		   kind == AIRPORT_KIND_TCP && srv->secret ? " (secret required)" : "");
 	return 0;
 }
 
-void ap_server_free(struct ap_server *srv)
+void airport_server_free(struct airport_server *srv)
 {
 	if (!srv)
 		return;
 	while (srv->peers) {
-		struct ap_peer *p = srv->peers;
+		struct airport_peer *p = srv->peers;
 		uint8_t buf[STREAM_HDR_LEN + 64];
 		ssize_t len = stream_encode_bye(buf, sizeof(buf), STREAM_REASON_SHUTDOWN,
 						"the medium is stopping", 22);
@@ -657,7 +657,7 @@ void ap_server_free(struct ap_server *srv)
 		peer_drop(p, NULL);
 	}
 	while (srv->listeners) {
-		struct ap_listener *l = srv->listeners;
+		struct airport_listener *l = srv->listeners;
 
 		srv->listeners = l->next;
 		loop_unwatch(srv->hub->loop, &l->watch);
@@ -675,7 +675,7 @@ void ap_server_free(struct ap_server *srv)
 	free(srv);
 }
 
-void ap_server_get_counters(const struct ap_server *srv, struct ap_counters *c)
+void airport_server_get_counters(const struct airport_server *srv, struct airport_counters *c)
 {
 	*c = srv->c;
 }

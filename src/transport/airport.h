@@ -14,16 +14,16 @@
 #include <stdint.h>
 
 struct hub;
-struct ap_server;
+struct airport_server;
 
-struct ap_options {
+struct airport_options {
 	const uint8_t *secret;		/* required of TCP agents when set */
 	size_t secret_len;
 	uint32_t keepalive_ms;		/* offered in WELCOME; 0: the default (5 s) */
 	size_t queue_limit;		/* bytes held per slow peer; 0: the default (1 MiB) */
 };
 
-struct ap_counters {
+struct airport_counters {
 	uint64_t sessions;		/* agents welcomed */
 	uint64_t refused;		/* HELLOs refused (version, name, secret) */
 	uint64_t broken;		/* peers closed for protocol faults or timeouts */
@@ -31,19 +31,19 @@ struct ap_counters {
 };
 
 /* A server with no listener yet. */
-struct ap_server *ap_server_new(struct hub *hub, const struct ap_options *o);
-void ap_server_free(struct ap_server *srv);
+struct airport_server *airport_server_new(struct hub *hub, const struct airport_options *o);
+void airport_server_free(struct airport_server *srv);
 
 /*
  * Listen on "unix:PATH", "tcp:ADDR:PORT" (ADDR an IPv4 or [IPv6] literal) or
  * "vsock:PORT". TCP on a non-loopback address without a secret is refused.
  * 0, or -errno with the reason logged.
  */
-int ap_server_listen(struct ap_server *srv, const char *spec);
+int airport_server_listen(struct airport_server *srv, const char *spec);
 
 /* Serve one connected stream (tests); resync: it is a virtio-serial port. */
-int ap_server_adopt(struct ap_server *srv, int fd, const char *peer, int resync);
+int airport_server_adopt(struct airport_server *srv, int fd, const char *peer, int resync);
 
-void ap_server_get_counters(const struct ap_server *srv, struct ap_counters *c);
+void airport_server_get_counters(const struct airport_server *srv, struct airport_counters *c);
 
 #endif

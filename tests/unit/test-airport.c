@@ -29,7 +29,7 @@
 struct fixture {
 	struct loop *loop;
 	struct hub hub;
-	struct ap_server *srv;
+	struct airport_server *srv;
 };
 
 struct agent {
@@ -41,7 +41,7 @@ struct agent {
 static const uint8_t id_a[6] = { 0x02, 0xaa, 0, 0, 0, 0 };
 static const uint8_t id_b[6] = { 0x02, 0xbb, 0, 0, 0, 0 };
 
-static int setup_with(void **state, const struct ap_options *o)
+static int setup_with(void **state, const struct airport_options *o)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct medium_params p;
@@ -51,14 +51,14 @@ static int setup_with(void **state, const struct ap_options *o)
 	p.link_model = MEDIUM_LINK_SNR;
 	f->loop = loop_new();
 	hub_init(&f->hub, f->loop, &p);
-	f->srv = ap_server_new(&f->hub, o);
+	f->srv = airport_server_new(&f->hub, o);
 	*state = f;
 	return 0;
 }
 
 static int setup(void **state)
 {
-	struct ap_options o = { .queue_limit = 0 };
+	struct airport_options o = { .queue_limit = 0 };
 
 	return setup_with(state, &o);
 }
@@ -67,7 +67,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ap_server_free(f->srv);
+	airport_server_free(f->srv);
 	hub_deinit(&f->hub);
 	loop_run_once(f->loop, 0);
 	loop_free(f->loop);
@@ -91,7 +91,7 @@ static void agent_pair(struct fixture *f, struct agent *a, int resync)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	memset(a, 0, sizeof(*a));
 	a->fd = sv[0];
-	assert_int_equal(ap_server_adopt(f->srv, sv[1], "test", resync), 0);
+	assert_int_equal(airport_server_adopt(f->srv, sv[1], "test", resync), 0);
 }
 
 static void agent_send(struct agent *a, const void *buf, ssize_t len)
@@ -275,7 +275,7 @@ static void test_garbage_closes_only_its_peer(void **state)
 	struct fixture *f = *state;
 	struct agent a, b, c;
 	struct stream_msg m;
-	struct ap_counters cnt;
+	struct airport_counters cnt;
 	uint8_t junk[64];
 
 	agent_pair(f, &a, 0);
@@ -303,7 +303,7 @@ static void test_garbage_closes_only_its_peer(void **state)
 	assert_int_equal(agent_expect(f, &c, STREAM_BYE, &m), 1);
 	assert_int_equal(agent_recv(f, &c, &m), 0);
 	close(c.fd);
-	ap_server_get_counters(f->srv, &cnt);
+	airport_server_get_counters(f->srv, &cnt);
 	assert_int_equal(cnt.broken, 2);
 
 	/* The honest pair still talks. */
@@ -363,10 +363,10 @@ static void test_virtio_serial_resyncs(void **state)
 
 static void test_slow_reader_drops_only_its_own(void **state)
 {
-	struct ap_options o = { .queue_limit = 16384 };
+	struct airport_options o = { .queue_limit = 16384 };
 	struct fixture *f;
 	struct agent a, slow;
-	struct ap_counters c;
+	struct airport_counters c;
 	struct stream_msg m;
 
 	setup_with(state, &o);
@@ -390,7 +390,7 @@ static void test_slow_reader_drops_only_its_own(void **state)
 		}
 	}
 	spin(f, 200);
-	ap_server_get_counters(f->srv, &c);
+	airport_server_get_counters(f->srv, &c);
 	assert_true(c.dropped > 0);
 	/* ... and a still gets statuses. */
 	transmit(&a, id_a, id_b, 99999);
@@ -414,7 +414,7 @@ static void test_slow_reader_drops_only_its_own(void **state)
 static void test_secret_over_tcp(void **state)
 {
 	static const char secret[] = "correct horse battery staple";
-	struct ap_options o = { .secret = (const uint8_t *)secret, .secret_len = sizeof(secret) - 1 };
+	struct airport_options o = { .secret = (const uint8_t *)secret, .secret_len = sizeof(secret) - 1 };
 	struct fixture *f;
 	struct agent a;
 	struct stream_msg m;
@@ -427,7 +427,7 @@ static void test_secret_over_tcp(void **state)
 	f = *state;
 	for (int p = 41000 + getpid() % 2000; p < 45000 && !port; p += 37) {
 		snprintf(spec, sizeof(spec), "tcp:127.0.0.1:%d", p);
-		if (ap_server_listen(f->srv, spec) == 0)
+		if (airport_server_listen(f->srv, spec) == 0)
 			port = p;
 	}
 	assert_true(port > 0);
@@ -463,14 +463,14 @@ static void test_listen_specs(void **state)
 	struct fixture *f = *state;
 
 	(void)f;
-	assert_int_equal(ap_server_listen(f->srv, "tcp:127.0.0.1"), -EINVAL);
-	assert_int_equal(ap_server_listen(f->srv, "tcp:127.0.0.1:0"), -EINVAL);
-	assert_int_equal(ap_server_listen(f->srv, "tcp:localhost:7000"), -EINVAL);
-	assert_int_equal(ap_server_listen(f->srv, "serial:/dev/x"), -EINVAL);
-	assert_int_equal(ap_server_listen(f->srv, "vsock:"), -EINVAL);
+	assert_int_equal(airport_server_listen(f->srv, "tcp:127.0.0.1"), -EINVAL);
+	assert_int_equal(airport_server_listen(f->srv, "tcp:127.0.0.1:0"), -EINVAL);
+	assert_int_equal(airport_server_listen(f->srv, "tcp:localhost:7000"), -EINVAL);
+	assert_int_equal(airport_server_listen(f->srv, "serial:/dev/x"), -EINVAL);
+	assert_int_equal(airport_server_listen(f->srv, "vsock:"), -EINVAL);
 	/* Beyond loopback without a secret: refused before anything is bound. */
-	assert_int_equal(ap_server_listen(f->srv, "tcp:0.0.0.0:7000"), -EPERM);
-	assert_int_equal(ap_server_listen(f->srv, "tcp:[::]:7000"), -EPERM);
+	assert_int_equal(airport_server_listen(f->srv, "tcp:0.0.0.0:7000"), -EPERM);
+	assert_int_equal(airport_server_listen(f->srv, "tcp:[::]:7000"), -EPERM);
 }
 
 int main(void)

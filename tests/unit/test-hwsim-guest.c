@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The 6.1 guest-rules checker (hwsim-guest.c) rejects what a 6.1 guest
+ * The 6.1 guest-rules checker (hwsim_guest.c) rejects what a 6.1 guest
  * rejects and accepts what it accepts, on messages built by hand so that
  * no codec code is involved; test-hwsim.c holds the encoders to it.
  */
@@ -42,7 +42,7 @@ static void assert_guest_rejects(const void *b, size_t n, int max_attr)
 
 /* ---- a hand builder for raw messages, independent of the codec ---- */
 
-#include "hwsim-raw.h"
+#include "hwsim_raw.h"
 
 /* A delivery the guest accepts. */
 static void raw_rx_frame(struct raw *r)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hwsim codec: every encoder round-trips and passes the 6.1 guest's strict
- * rules (the checker itself is tested in test-hwsim-guest.c); the decoder
+ * rules (the checker itself is tested in test-hwsim_guest.c); the decoder
  * rejects malformed input with a reason and reads wire bytes laid out as a
  * 6.1 guest writes them; the glue to the core maps flags, ACK policy,
  * access categories and rates.
@@ -81,7 +81,7 @@ static void assert_decode_fails(const void *b, size_t n, int err)
 
 /* ---- a hand builder for raw messages, independent of the codec ---- */
 
-#include "hwsim-raw.h"
+#include "hwsim_raw.h"
 
 /* A guest FRAME: every attribute a 6.1 guest sends, in its order. */
 static void raw_tx_frame(struct raw *r)

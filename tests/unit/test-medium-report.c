@@ -6,7 +6,7 @@
  * that a fate counted in one place and not the other shows up. Link and
  * channel counters, moving nodes and inspection: test-medium-state.c.
  */
-#include "medium-env.h"
+#include "medium_env.h"
 
 /* --------------------------------------------------------------- tests */
 

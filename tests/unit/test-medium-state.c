@@ -3,7 +3,7 @@
  * The medium's state as the control API reads it: per-link and per-channel
  * counters, moving nodes, radio inspection and the PER it quotes.
  */
-#include "medium-env.h"
+#include "medium_env.h"
 
 static void test_link_counters(void **state)
 {

@@ -4,7 +4,7 @@
  * the rate chain, hidden nodes, the capture effect, channel separation,
  * queues, learning radios, determinism.
  */
-#include "medium-env.h"
+#include "medium_env.h"
 
 /* --------------------------------------------------------------- tests */
 

@@ -13,9 +13,9 @@
  * timeout or a reply that breaks the protocol.
  *
  * This file: the commands, their arguments and requests, and main. The
- * wire is in wifimedium-ctl-conn.c, the human output in -print.c.
+ * wire is in wifimedium_ctl_conn.c, the human output in wifimedium_ctl_print.c.
  */
-#include "wifimedium-ctl.h"
+#include "wifimedium_ctl.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -34,41 +34,41 @@
 #define WM_VERSION "unknown"
 #endif
 
-#define CTL_DEFAULT_SOCKET "/run/wifimedium/control"
-#define CTL_DEFAULT_TIMEOUT_MS 10000
-#define CTL_POS_MAX 4		/* positional arguments: move NODE X Y Z */
-#define CTL_OPTS_MAX 4		/* options of one command */
-#define CTL_REPEAT_MAX 32	/* occurrences of one option (--freq) */
+#define WMCTL_DEFAULT_SOCKET "/run/wifimedium/control"
+#define WMCTL_DEFAULT_TIMEOUT_MS 10000
+#define WMCTL_POS_MAX 4		/* positional arguments: move NODE X Y Z */
+#define WMCTL_OPTS_MAX 4		/* options of one command */
+#define WMCTL_REPEAT_MAX 32	/* occurrences of one option (--freq) */
 
 /* A long option, "--name" or "--name=value"; its index in its table identifies it. */
-struct ctl_optdef {
+struct wmctl_optdef {
 	const char *name;
 	bool arg;
 };
 
-struct ctl_args {
-	const char *pos[CTL_POS_MAX];
+struct wmctl_args {
+	const char *pos[WMCTL_POS_MAX];
 	int npos;
-	const char *val[CTL_OPTS_MAX][CTL_REPEAT_MAX];
-	int n[CTL_OPTS_MAX];
+	const char *val[WMCTL_OPTS_MAX][WMCTL_REPEAT_MAX];
+	int n[WMCTL_OPTS_MAX];
 	bool help;
 };
 
-struct ctl_cmd {
+struct wmctl_cmd {
 	const char *name;
 	const char *wire;	/* the request's `cmd` */
 	int npos_min, npos_max;
-	const struct ctl_optdef *opts;	/* NULL-terminated, at most CTL_OPTS_MAX */
+	const struct wmctl_optdef *opts;	/* NULL-terminated, at most WMCTL_OPTS_MAX */
 	/* Adds the arguments to the request; an exit status (OK, or USAGE after a message). */
-	int (*build)(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req);
-	ctl_print_fn *print;
-	int (*stream)(struct ctl *c);	/* instead of print: what follows the reply */
+	int (*build)(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req);
+	wmctl_print_fn *print;
+	int (*stream)(struct wmctl *c);	/* instead of print: what follows the reply */
 	const char *args, *summary, *help, *example;
 };
 
 /* Options taken before the command and after it. */
 enum { G_SOCKET, G_JSON, G_TIMEOUT, G_HELP };
-static const struct ctl_optdef ctl_globals[] = {
+static const struct wmctl_optdef wmctl_globals[] = {
 	[G_SOCKET] = { "socket", true },
 	[G_JSON] = { "json", false },
 	[G_TIMEOUT] = { "timeout", true },
@@ -76,31 +76,31 @@ static const struct ctl_optdef ctl_globals[] = {
 	{ NULL, false },
 };
 
-enum { CTL_OPT_NONE = -1, CTL_OPT_BAD = -2 };
+enum { WMCTL_OPT_NONE = -1, WMCTL_OPT_BAD = -2 };
 
 /* ----------------------------------------------------------- messages */
 
-static void ctl_hint(const struct ctl_cmd *cmd)
+static void wmctl_hint(const struct wmctl_cmd *cmd)
 {
 	if (cmd)
-		fprintf(stderr, "Try `" CTL_PROG " %s --help'.\n", cmd->name);
+		fprintf(stderr, "Try `" WMCTL_PROG " %s --help'.\n", cmd->name);
 	else
-		fprintf(stderr, "Try `" CTL_PROG " --help'.\n");
+		fprintf(stderr, "Try `" WMCTL_PROG " --help'.\n");
 }
 
 /* A wrong command line: the message, a pointer to the help; the exit status. */
 __attribute__((format(printf, 2, 3)))
-static int ctl_usage_error(const struct ctl_cmd *cmd, const char *fmt, ...)
+static int wmctl_usage_error(const struct wmctl_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, CTL_PROG "%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+	fprintf(stderr, WMCTL_PROG "%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	ctl_hint(cmd);
-	return CTL_EXIT_USAGE;
+	wmctl_hint(cmd);
+	return WMCTL_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------- command line */
@@ -108,9 +108,9 @@ static int ctl_usage_error(const struct ctl_cmd *cmd, const char *fmt, ...)
 /*
  * The option at argv[*i] (which starts with '-'): its index in defs, with
  * *val set when it takes one ("--name=value" or the next argument);
- * CTL_OPT_NONE if defs does not have it, CTL_OPT_BAD after a message.
+ * WMCTL_OPT_NONE if defs does not have it, WMCTL_OPT_BAD after a message.
  */
-static int ctl_match(const struct ctl_cmd *cmd, const struct ctl_optdef *defs, int argc,
+static int wmctl_match(const struct wmctl_cmd *cmd, const struct wmctl_optdef *defs, int argc,
 		     char **argv, int *i, const char **val)
 {
 	const char *arg = argv[*i], *eq = NULL, *name;
@@ -124,7 +124,7 @@ static int ctl_match(const struct ctl_cmd *cmd, const struct ctl_optdef *defs, i
 		eq = strchr(name, '=');
 		len = eq ? (size_t)(eq - name) : strlen(name);
 	} else {
-		return CTL_OPT_NONE;
+		return WMCTL_OPT_NONE;
 	}
 	for (int k = 0; defs[k].name; k++) {
 		if (strlen(defs[k].name) != len || strncmp(defs[k].name, name, len))
@@ -133,32 +133,32 @@ static int ctl_match(const struct ctl_cmd *cmd, const struct ctl_optdef *defs, i
 			*val = eq + 1;
 		} else if (defs[k].arg) {
 			if (*i + 1 >= argc) {
-				ctl_usage_error(cmd, "option needs a value: `%s'", arg);
-				return CTL_OPT_BAD;
+				wmctl_usage_error(cmd, "option needs a value: `%s'", arg);
+				return WMCTL_OPT_BAD;
 			}
 			*val = argv[++*i];
 		} else if (eq) {
-			ctl_usage_error(cmd, "option takes no value: `%s'", arg);
-			return CTL_OPT_BAD;
+			wmctl_usage_error(cmd, "option takes no value: `%s'", arg);
+			return WMCTL_OPT_BAD;
 		}
 		return k;
 	}
-	return CTL_OPT_NONE;
+	return WMCTL_OPT_NONE;
 }
 
-static int ctl_parse_double(const struct ctl_cmd *cmd, const char *what, const char *s, double *v)
+static int wmctl_parse_double(const struct wmctl_cmd *cmd, const char *what, const char *s, double *v)
 {
 	char *end;
 
 	errno = 0;
 	*v = strtod(s, &end);
 	if (!s[0] || *end || errno || !isfinite(*v))
-		return ctl_usage_error(cmd, "invalid %s (a number): `%s'", what, s);
+		return wmctl_usage_error(cmd, "invalid %s (a number): `%s'", what, s);
 	return 0;
 }
 
-/* A global option's effect; 0, or CTL_EXIT_USAGE after a message. */
-static int ctl_global(struct ctl *c, const struct ctl_cmd *cmd, int k, const char *val,
+/* A global option's effect; 0, or WMCTL_EXIT_USAGE after a message. */
+static int wmctl_global(struct wmctl *c, const struct wmctl_cmd *cmd, int k, const char *val,
 		      bool *help)
 {
 	double sec;
@@ -171,10 +171,10 @@ static int ctl_global(struct ctl *c, const struct ctl_cmd *cmd, int k, const cha
 		c->json = true;
 		return 0;
 	case G_TIMEOUT:
-		if (ctl_parse_double(cmd, "timeout", val, &sec))
-			return CTL_EXIT_USAGE;
+		if (wmctl_parse_double(cmd, "timeout", val, &sec))
+			return WMCTL_EXIT_USAGE;
 		if (sec < 0 || sec > 86400)
-			return ctl_usage_error(cmd, "invalid timeout (0..86400 seconds, 0 for "
+			return wmctl_usage_error(cmd, "invalid timeout (0..86400 seconds, 0 for "
 					       "none): `%s'", val);
 		c->timeout_ms = sec == 0 ? -1 : (int)ceil(sec * 1000);
 		return 0;
@@ -186,7 +186,7 @@ static int ctl_global(struct ctl *c, const struct ctl_cmd *cmd, int k, const cha
 }
 
 /* "-3" and "-.5" are coordinates, not options. */
-static bool ctl_is_negative(const char *s)
+static bool wmctl_is_negative(const char *s)
 {
 	return s[0] == '-' && (isdigit((unsigned char)s[1]) ||
 			       (s[1] == '.' && isdigit((unsigned char)s[2])));
@@ -197,10 +197,10 @@ static bool ctl_is_negative(const char *s)
  * anywhere; so may the global ones (`nodes --json`). No getopt: it would
  * take `move sta -3 4` for an option -3.
  */
-static int ctl_parse_args(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **argv,
-			  struct ctl_args *a)
+static int wmctl_parse_args(struct wmctl *c, const struct wmctl_cmd *cmd, int argc, char **argv,
+			  struct wmctl_args *a)
 {
-	static const struct ctl_optdef none[] = { { NULL, false } };
+	static const struct wmctl_optdef none[] = { { NULL, false } };
 	bool opts_done = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -211,53 +211,53 @@ static int ctl_parse_args(struct ctl *c, const struct ctl_cmd *cmd, int argc, ch
 			opts_done = true;
 			continue;
 		}
-		if (opts_done || arg[0] != '-' || !arg[1] || ctl_is_negative(arg)) {
-			if (a->npos == cmd->npos_max || a->npos == CTL_POS_MAX)
-				return ctl_usage_error(cmd, "unexpected argument: `%s'", arg);
+		if (opts_done || arg[0] != '-' || !arg[1] || wmctl_is_negative(arg)) {
+			if (a->npos == cmd->npos_max || a->npos == WMCTL_POS_MAX)
+				return wmctl_usage_error(cmd, "unexpected argument: `%s'", arg);
 			a->pos[a->npos++] = arg;
 			continue;
 		}
-		k = ctl_match(cmd, cmd->opts ? cmd->opts : none, argc, argv, &i, &val);
-		if (k == CTL_OPT_BAD)
-			return CTL_EXIT_USAGE;
+		k = wmctl_match(cmd, cmd->opts ? cmd->opts : none, argc, argv, &i, &val);
+		if (k == WMCTL_OPT_BAD)
+			return WMCTL_EXIT_USAGE;
 		if (k >= 0) {
-			if (a->n[k] == CTL_REPEAT_MAX)
-				return ctl_usage_error(cmd, "too many %s", arg);
+			if (a->n[k] == WMCTL_REPEAT_MAX)
+				return wmctl_usage_error(cmd, "too many %s", arg);
 			a->val[k][a->n[k]++] = val;
 			continue;
 		}
-		k = ctl_match(cmd, ctl_globals, argc, argv, &i, &val);
-		if (k == CTL_OPT_BAD)
-			return CTL_EXIT_USAGE;
-		if (k == CTL_OPT_NONE)
-			return ctl_usage_error(cmd, "unknown option: `%s'", arg);
-		if (ctl_global(c, cmd, k, val, &a->help))
-			return CTL_EXIT_USAGE;
+		k = wmctl_match(cmd, wmctl_globals, argc, argv, &i, &val);
+		if (k == WMCTL_OPT_BAD)
+			return WMCTL_EXIT_USAGE;
+		if (k == WMCTL_OPT_NONE)
+			return wmctl_usage_error(cmd, "unknown option: `%s'", arg);
+		if (wmctl_global(c, cmd, k, val, &a->help))
+			return WMCTL_EXIT_USAGE;
 	}
 	if (!a->help && a->npos < cmd->npos_min)
-		return ctl_usage_error(cmd, "missing arguments: %s", cmd->args);
+		return wmctl_usage_error(cmd, "missing arguments: %s", cmd->args);
 	return 0;
 }
 
 /* -------------------------------------------------- request arguments */
 
 /* Sets req[key] = v (taking v); false if v could not be made (after a message). */
-static bool ctl_set(json_t *req, const char *key, json_t *v)
+static bool wmctl_set(json_t *req, const char *key, json_t *v)
 {
 	return v && json_object_set_new(req, key, v) == 0;
 }
 
-static json_t *ctl_string(const struct ctl_cmd *cmd, const char *what, const char *s)
+static json_t *wmctl_string(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	json_t *j = json_string(s);
 
 	if (!j)
-		ctl_usage_error(cmd, "invalid %s (not UTF-8): `%s'", what, s);
+		wmctl_usage_error(cmd, "invalid %s (not UTF-8): `%s'", what, s);
 	return j;
 }
 
 /* A node as the user named it: digits are its index, anything else a name or address. */
-static json_t *ctl_node(const struct ctl_cmd *cmd, const char *what, const char *s)
+static json_t *wmctl_node(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	if (s[0] && strspn(s, "0123456789") == strlen(s)) {
 		long long v;
@@ -266,21 +266,21 @@ static json_t *ctl_node(const struct ctl_cmd *cmd, const char *what, const char 
 		v = strtoll(s, NULL, 10);
 		if (!errno)
 			return json_integer(v);
-		ctl_usage_error(cmd, "invalid %s (an index too large): `%s'", what, s);
+		wmctl_usage_error(cmd, "invalid %s (an index too large): `%s'", what, s);
 		return NULL;
 	}
-	return ctl_string(cmd, what, s);
+	return wmctl_string(cmd, what, s);
 }
 
-static json_t *ctl_number(const struct ctl_cmd *cmd, const char *what, const char *s)
+static json_t *wmctl_number(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	double v;
 
-	return ctl_parse_double(cmd, what, s, &v) ? NULL : json_real(v);
+	return wmctl_parse_double(cmd, what, s, &v) ? NULL : json_real(v);
 }
 
 /* "VX,VY[,VZ]" as [vx, vy(, vz)]. */
-static json_t *ctl_vector(const struct ctl_cmd *cmd, const char *what, const char *s)
+static json_t *wmctl_vector(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	json_t *v = json_array();
 	const char *p = s;
@@ -303,13 +303,13 @@ static json_t *ctl_vector(const struct ctl_cmd *cmd, const char *what, const cha
 		p = end + 1;
 	}
 	json_decref(v);
-	ctl_usage_error(cmd, "invalid %s (two or three numbers, X,Y[,Z]): `%s'", what, s);
+	wmctl_usage_error(cmd, "invalid %s (two or three numbers, X,Y[,Z]): `%s'", what, s);
 	return NULL;
 }
 
 /* The values of a repeatable option, each also a comma-separated list. */
-static json_t *ctl_list(const struct ctl_cmd *cmd, const struct ctl_args *a, int k,
-			json_t *(*one)(const struct ctl_cmd *cmd, const char *s))
+static json_t *wmctl_list(const struct wmctl_cmd *cmd, const struct wmctl_args *a, int k,
+			json_t *(*one)(const struct wmctl_cmd *cmd, const char *s))
 {
 	json_t *list = json_array();
 
@@ -328,7 +328,7 @@ static json_t *ctl_list(const struct ctl_cmd *cmd, const struct ctl_args *a, int
 		free(copy);
 		if (tok || !any) {
 			if (!tok)	/* "--freq ,": nothing; else one() said why */
-				ctl_usage_error(cmd, "empty list: `%s'", a->val[k][i]);
+				wmctl_usage_error(cmd, "empty list: `%s'", a->val[k][i]);
 			json_decref(list);
 			return NULL;
 		}
@@ -336,105 +336,105 @@ static json_t *ctl_list(const struct ctl_cmd *cmd, const struct ctl_args *a, int
 	return list;
 }
 
-static int ctl_build_links(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_links(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
 	/* A radio is always named by address (docs/control.md, "Naming"), never by index. */
-	if (a->npos && !ctl_set(req, "radio", ctl_string(cmd, "radio", a->pos[0])))
-		return CTL_EXIT_USAGE;
+	if (a->npos && !wmctl_set(req, "radio", wmctl_string(cmd, "radio", a->pos[0])))
+		return WMCTL_EXIT_USAGE;
 	return 0;
 }
 
 enum { MOVE_VELOCITY };
-static const struct ctl_optdef ctl_move_opts[] = {
+static const struct wmctl_optdef wmctl_move_opts[] = {
 	[MOVE_VELOCITY] = { "velocity", true },
 	{ NULL, false },
 };
 
-static int ctl_build_move(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_move(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
 	json_t *pos;
 
 	if (a->npos == 2)
-		return ctl_usage_error(cmd, "a position needs X and Y: `%s %s'", a->pos[0],
+		return wmctl_usage_error(cmd, "a position needs X and Y: `%s %s'", a->pos[0],
 				       a->pos[1]);
 	if (a->npos == 1 && !a->n[MOVE_VELOCITY])
-		return ctl_usage_error(cmd, "give a position X Y [Z], a --velocity, or both");
-	if (!ctl_set(req, "node", ctl_node(cmd, "node", a->pos[0])))
-		return CTL_EXIT_USAGE;
+		return wmctl_usage_error(cmd, "give a position X Y [Z], a --velocity, or both");
+	if (!wmctl_set(req, "node", wmctl_node(cmd, "node", a->pos[0])))
+		return WMCTL_EXIT_USAGE;
 	if (a->npos > 2) {
 		pos = json_array();
 		for (int i = 1; i < a->npos; i++) {
-			json_t *x = ctl_number(cmd, i == 1 ? "X" : i == 2 ? "Y" : "Z", a->pos[i]);
+			json_t *x = wmctl_number(cmd, i == 1 ? "X" : i == 2 ? "Y" : "Z", a->pos[i]);
 
 			if (!x) {
 				json_decref(pos);
-				return CTL_EXIT_USAGE;
+				return WMCTL_EXIT_USAGE;
 			}
 			json_array_append_new(pos, x);
 		}
 		json_object_set_new(req, "pos", pos);
 	}
 	if (a->n[MOVE_VELOCITY] &&
-	    !ctl_set(req, "velocity", ctl_vector(cmd, "velocity",
+	    !wmctl_set(req, "velocity", wmctl_vector(cmd, "velocity",
 						 a->val[MOVE_VELOCITY][a->n[MOVE_VELOCITY] - 1])))
-		return CTL_EXIT_USAGE;
+		return WMCTL_EXIT_USAGE;
 	return 0;
 }
 
-static int ctl_build_set_power(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_set_power(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
-	if (!ctl_set(req, "node", ctl_node(cmd, "node", a->pos[0])) ||
-	    !ctl_set(req, "dbm", ctl_number(cmd, "power in dBm", a->pos[1])))
-		return CTL_EXIT_USAGE;
+	if (!wmctl_set(req, "node", wmctl_node(cmd, "node", a->pos[0])) ||
+	    !wmctl_set(req, "dbm", wmctl_number(cmd, "power in dBm", a->pos[1])))
+		return WMCTL_EXIT_USAGE;
 	return 0;
 }
 
 enum { PIN_SNR, PIN_LOSS, PIN_ONE_WAY };
-static const struct ctl_optdef ctl_pin_opts[] = {
+static const struct wmctl_optdef wmctl_pin_opts[] = {
 	[PIN_SNR] = { "snr", true },
 	[PIN_LOSS] = { "loss", true },
 	[PIN_ONE_WAY] = { "one-way", false },
 	{ NULL, false },
 };
 enum { UNPIN_ONE_WAY };
-static const struct ctl_optdef ctl_unpin_opts[] = {
+static const struct wmctl_optdef wmctl_unpin_opts[] = {
 	[UNPIN_ONE_WAY] = { "one-way", false },
 	{ NULL, false },
 };
 
-static int ctl_build_link(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req,
+static int wmctl_build_link(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req,
 			  bool one_way)
 {
-	if (!ctl_set(req, "from", ctl_node(cmd, "FROM node", a->pos[0])) ||
-	    !ctl_set(req, "to", ctl_node(cmd, "TO node", a->pos[1])))
-		return CTL_EXIT_USAGE;
+	if (!wmctl_set(req, "from", wmctl_node(cmd, "FROM node", a->pos[0])) ||
+	    !wmctl_set(req, "to", wmctl_node(cmd, "TO node", a->pos[1])))
+		return WMCTL_EXIT_USAGE;
 	json_object_set_new(req, "both", json_boolean(!one_way));
 	return 0;
 }
 
-static int ctl_build_pin(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_pin(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
-	int ret = ctl_build_link(cmd, a, req, a->n[PIN_ONE_WAY]);
+	int ret = wmctl_build_link(cmd, a, req, a->n[PIN_ONE_WAY]);
 
 	if (ret)
 		return ret;
 	/* Range checks are the daemon's: it is the one that knows them. */
 	if (a->n[PIN_SNR] + a->n[PIN_LOSS] != 1)
-		return ctl_usage_error(cmd, "give one of --snr DB and --loss P");
+		return wmctl_usage_error(cmd, "give one of --snr DB and --loss P");
 	if (a->n[PIN_SNR])
-		return ctl_set(req, "snr", ctl_number(cmd, "SNR in dB", a->val[PIN_SNR][0])) ?
-		       0 : CTL_EXIT_USAGE;
-	return ctl_set(req, "loss", ctl_number(cmd, "loss probability", a->val[PIN_LOSS][0])) ?
-	       0 : CTL_EXIT_USAGE;
+		return wmctl_set(req, "snr", wmctl_number(cmd, "SNR in dB", a->val[PIN_SNR][0])) ?
+		       0 : WMCTL_EXIT_USAGE;
+	return wmctl_set(req, "loss", wmctl_number(cmd, "loss probability", a->val[PIN_LOSS][0])) ?
+	       0 : WMCTL_EXIT_USAGE;
 }
 
-static int ctl_build_unpin(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_unpin(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
-	return ctl_build_link(cmd, a, req, a->n[UNPIN_ONE_WAY]);
+	return wmctl_build_link(cmd, a, req, a->n[UNPIN_ONE_WAY]);
 }
 
 /* The daemon opens the file from its own working directory: send an absolute path. */
-static int ctl_build_capture_start(const struct ctl_cmd *cmd, const struct ctl_args *a,
+static int wmctl_build_capture_start(const struct wmctl_cmd *cmd, const struct wmctl_args *a,
 				   json_t *req)
 {
 	const char *file = a->pos[0];
@@ -442,29 +442,29 @@ static int ctl_build_capture_start(const struct ctl_cmd *cmd, const struct ctl_a
 	json_t *j;
 
 	if (file[0] == '/') {
-		j = ctl_string(cmd, "file", file);
+		j = wmctl_string(cmd, "file", file);
 	} else {
 		if (!getcwd(cwd, sizeof(cwd))) {
-			fprintf(stderr, CTL_PROG ": cannot name the current directory: %s\n",
+			fprintf(stderr, WMCTL_PROG ": cannot name the current directory: %s\n",
 				strerror(errno));
-			return CTL_EXIT_FAIL;
+			return WMCTL_EXIT_FAIL;
 		}
 		abs = xmalloc(strlen(cwd) + strlen(file) + 2);
 		sprintf(abs, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", file);
-		j = ctl_string(cmd, "file", abs);
+		j = wmctl_string(cmd, "file", abs);
 		free(abs);
 	}
-	return ctl_set(req, "file", j) ? 0 : CTL_EXIT_USAGE;
+	return wmctl_set(req, "file", j) ? 0 : WMCTL_EXIT_USAGE;
 }
 
 enum { CAP_FREQ, CAP_RADIO };
-static const struct ctl_optdef ctl_capture_opts[] = {
+static const struct wmctl_optdef wmctl_capture_opts[] = {
 	[CAP_FREQ] = { "freq", true },
 	[CAP_RADIO] = { "radio", true },
 	{ NULL, false },
 };
 
-static json_t *ctl_freq(const struct ctl_cmd *cmd, const char *s)
+static json_t *wmctl_freq(const struct wmctl_cmd *cmd, const char *s)
 {
 	char *end;
 	long v;
@@ -472,20 +472,20 @@ static json_t *ctl_freq(const struct ctl_cmd *cmd, const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (!isdigit((unsigned char)s[0]) || *end || errno || v < 1 || v > 1000000) {
-		ctl_usage_error(cmd, "invalid frequency (MHz, e.g. 2412): `%s'", s);
+		wmctl_usage_error(cmd, "invalid frequency (MHz, e.g. 2412): `%s'", s);
 		return NULL;
 	}
 	return json_integer(v);
 }
 
-static int ctl_build_capture(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_capture(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
 	json_t *freqs;
 
 	if (a->n[CAP_FREQ]) {
-		freqs = ctl_list(cmd, a, CAP_FREQ, ctl_freq);
+		freqs = wmctl_list(cmd, a, CAP_FREQ, wmctl_freq);
 		if (!freqs)
-			return CTL_EXIT_USAGE;
+			return WMCTL_EXIT_USAGE;
 		/* One frequency goes as a number, the simpler form the spec allows. */
 		if (json_array_size(freqs) == 1)
 			json_object_set(req, "freq", json_array_get(freqs, 0));
@@ -494,56 +494,56 @@ static int ctl_build_capture(const struct ctl_cmd *cmd, const struct ctl_args *a
 		json_decref(freqs);
 	}
 	if (a->n[CAP_RADIO] > 1)
-		return ctl_usage_error(cmd, "one --radio at most");
-	if (a->n[CAP_RADIO] && !ctl_set(req, "radio", ctl_string(cmd, "radio",
+		return wmctl_usage_error(cmd, "one --radio at most");
+	if (a->n[CAP_RADIO] && !wmctl_set(req, "radio", wmctl_string(cmd, "radio",
 								 a->val[CAP_RADIO][0])))
-		return CTL_EXIT_USAGE;
+		return WMCTL_EXIT_USAGE;
 	return 0;
 }
 
-static const struct ctl_optdef ctl_events_opts[] = {
+static const struct wmctl_optdef wmctl_events_opts[] = {
 	{ "type", true },
 	{ NULL, false },
 };
 
-static json_t *ctl_event_type(const struct ctl_cmd *cmd, const char *s)
+static json_t *wmctl_event_type(const struct wmctl_cmd *cmd, const char *s)
 {
 	if (strcmp(s, "radio") && strcmp(s, "frame") && strcmp(s, "drop")) {
-		ctl_usage_error(cmd, "invalid event type (radio, frame or drop): `%s'", s);
+		wmctl_usage_error(cmd, "invalid event type (radio, frame or drop): `%s'", s);
 		return NULL;
 	}
 	return json_string(s);
 }
 
-static int ctl_build_events(const struct ctl_cmd *cmd, const struct ctl_args *a, json_t *req)
+static int wmctl_build_events(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
 {
 	json_t *types;
 
 	if (!a->n[0])
 		return 0;
-	types = ctl_list(cmd, a, 0, ctl_event_type);
-	return ctl_set(req, "events", types) ? 0 : CTL_EXIT_USAGE;
+	types = wmctl_list(cmd, a, 0, wmctl_event_type);
+	return wmctl_set(req, "events", types) ? 0 : WMCTL_EXIT_USAGE;
 }
 
 /* ----------------------------------------------------------- commands */
 
-static const struct ctl_cmd ctl_cmds[] = {
-	{ "status", "status", 0, 0, NULL, NULL, ctl_print_status, NULL, "",
+static const struct wmctl_cmd wmctl_cmds[] = {
+	{ "status", "status", 0, 0, NULL, NULL, wmctl_print_status, NULL, "",
 	  "Show the medium as a whole: time, model, counts, counters, channels, capture.",
 	  "", "status" },
-	{ "radios", "radios", 0, 0, NULL, NULL, ctl_print_radios, NULL, "",
+	{ "radios", "radios", 0, 0, NULL, NULL, wmctl_print_radios, NULL, "",
 	  "List the radios: CLIENT IDENTITY NODE FREQ TXPOW TX RX RETRIES FAILED DROPS.",
 	  "DROPS counts every reason but `retries' (those are FAILED); --json has them all.\n",
 	  "radios" },
-	{ "nodes", "nodes", 0, 0, NULL, NULL, ctl_print_nodes, NULL, "",
+	{ "nodes", "nodes", 0, 0, NULL, NULL, wmctl_print_nodes, NULL, "",
 	  "List the nodes: # NAME/MAC POS VELOCITY TXPOW RADIOS.", "", "nodes" },
-	{ "links", "links", 0, 1, NULL, ctl_build_links, ctl_print_links, NULL, "[RADIO]",
+	{ "links", "links", 0, 1, NULL, wmctl_build_links, wmctl_print_links, NULL, "[RADIO]",
 	  "List every ordered pair of radios: FROM TO FREQ SNR PER LOSS RATE FRAMES LOST.",
 	  "  RADIO        only the links from or to this radio (its identity or an address)\n"
 	  "\nSNR is what TO hears of FROM, in dB (* marks a pinned link); PER the loss\n"
 	  "of a 1500-byte frame to noise at RATE; LOSS any extra loss probability.\n",
 	  "links 02:00:00:00:00:00" },
-	{ "move", "move", 1, 4, ctl_move_opts, ctl_build_move, ctl_print_move, NULL,
+	{ "move", "move", 1, 4, wmctl_move_opts, wmctl_build_move, wmctl_print_move, NULL,
 	  "NODE [X Y [Z]] [--velocity VX,VY[,VZ]]",
 	  "Place a node, set it moving, or both.",
 	  "  NODE         an index (as `nodes' lists it), a node's name or MAC, or the\n"
@@ -552,12 +552,12 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  "  --velocity VX,VY[,VZ]\n"
 	  "               metres per second, kept until the next move; 0,0 stops it\n",
 	  "move sta1 10 -2.5 --velocity 0.5,0" },
-	{ "set-power", "set-power", 2, 2, NULL, ctl_build_set_power, ctl_print_set_power, NULL,
+	{ "set-power", "set-power", 2, 2, NULL, wmctl_build_set_power, wmctl_print_set_power, NULL,
 	  "NODE DBM", "Set a node's transmit power.",
 	  "  NODE         as for `move'\n"
 	  "  DBM          the power in dBm (the daemon takes -50..60)\n",
 	  "set-power ap 10" },
-	{ "pin", "pin", 2, 2, ctl_pin_opts, ctl_build_pin, ctl_print_pin, NULL,
+	{ "pin", "pin", 2, 2, wmctl_pin_opts, wmctl_build_pin, wmctl_print_pin, NULL,
 	  "FROM TO (--snr DB | --loss P) [--one-way]",
 	  "Pin the link between two nodes to an SNR, or add a loss probability.",
 	  "  FROM TO      nodes, as for `move'\n"
@@ -565,25 +565,25 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  "  --loss P     frames are lost with probability P (0..1) on top of the model\n"
 	  "  --one-way    only FROM -> TO (default: both directions)\n",
 	  "pin ap sta2 --loss 0.3" },
-	{ "unpin", "unpin", 2, 2, ctl_unpin_opts, ctl_build_unpin, ctl_print_unpin, NULL,
+	{ "unpin", "unpin", 2, 2, wmctl_unpin_opts, wmctl_build_unpin, wmctl_print_unpin, NULL,
 	  "FROM TO [--one-way]", "Return a pinned link to the propagation model.",
 	  "  FROM TO      nodes, as for `move'\n"
 	  "  --one-way    only FROM -> TO (default: both directions)\n",
 	  "unpin ap sta2" },
-	{ "reload", "reload", 0, 0, NULL, NULL, ctl_print_reload, NULL, "",
+	{ "reload", "reload", 0, 0, NULL, NULL, wmctl_print_reload, NULL, "",
 	  "Read the config file again, as SIGHUP does: every change made here is undone.",
 	  "Radios and frames stay. A config that does not load is refused (exit 1) with\n"
 	  "the parser's messages, and the medium runs on as it was.\n",
 	  "reload" },
-	{ "capture-start", "capture-start", 1, 1, NULL, ctl_build_capture_start,
-	  ctl_print_capture_start, NULL, "FILE",
+	{ "capture-start", "capture-start", 1, 1, NULL, wmctl_build_capture_start,
+	  wmctl_print_capture_start, NULL, "FILE",
 	  "Make the daemon write a pcapng capture of the air to FILE.",
 	  "  FILE         created or truncated by the daemon, with its rights; relative to\n"
 	  "               this shell's directory. A running capture is stopped first.\n",
 	  "capture-start /tmp/air.pcapng" },
-	{ "capture-stop", "capture-stop", 0, 0, NULL, NULL, ctl_print_capture_stop, NULL, "",
+	{ "capture-stop", "capture-stop", 0, 0, NULL, NULL, wmctl_print_capture_stop, NULL, "",
 	  "Stop the daemon's file capture (exit 1 if none runs).", "", "capture-stop" },
-	{ "capture", "capture", 0, 0, ctl_capture_opts, ctl_build_capture, NULL, ctl_capture,
+	{ "capture", "capture", 0, 0, wmctl_capture_opts, wmctl_build_capture, NULL, wmctl_capture,
 	  "[--freq MHZ]... [--radio RADIO]",
 	  "Stream a live pcapng capture to stdout (not to a terminal), until interrupted.",
 	  "  --freq MHZ   only frames on this frequency; repeat or list (2412,5180) for more\n"
@@ -592,7 +592,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  "\nEnds with exit 0 on Ctrl-C, when the reader goes (`| head'), or when the\n"
 	  "daemon closes the stream.\n",
 	  "capture --freq 2412 | wireshark -k -i -" },
-	{ "events", "subscribe", 0, 0, ctl_events_opts, ctl_build_events, NULL, ctl_events,
+	{ "events", "subscribe", 0, 0, wmctl_events_opts, wmctl_build_events, NULL, wmctl_events,
 	  "[--type radio,frame,drop]",
 	  "Follow events, one line each (JSON lines with --json), until interrupted.",
 	  "  --type T     radio (radios coming and going), frame (authentication,\n"
@@ -602,42 +602,42 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  "events --type frame,drop" },
 };
 
-static const struct ctl_cmd *ctl_find_cmd(const char *name)
+static const struct wmctl_cmd *wmctl_find_cmd(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(ctl_cmds); i++)
-		if (!strcmp(ctl_cmds[i].name, name))
-			return &ctl_cmds[i];
+	for (size_t i = 0; i < ARRAY_SIZE(wmctl_cmds); i++)
+		if (!strcmp(wmctl_cmds[i].name, name))
+			return &wmctl_cmds[i];
 	return NULL;
 }
 
-static void ctl_cmd_usage(const struct ctl_cmd *cmd, FILE *f)
+static void wmctl_cmd_usage(const struct wmctl_cmd *cmd, FILE *f)
 {
-	fprintf(f, "Usage: " CTL_PROG " [OPTIONS] %s%s%s\n%s\n%s%s\nExample:\n  " CTL_PROG " %s\n",
+	fprintf(f, "Usage: " WMCTL_PROG " [OPTIONS] %s%s%s\n%s\n%s%s\nExample:\n  " WMCTL_PROG " %s\n",
 		cmd->name, cmd->args[0] ? " " : "", cmd->args, cmd->summary,
 		cmd->help[0] ? "\n" : "", cmd->help, cmd->example);
 }
 
-static void ctl_usage(FILE *f)
+static void wmctl_usage(FILE *f)
 {
-	fprintf(f, "Usage: " CTL_PROG " [-s SOCKET] [--json] [--timeout SEC] COMMAND [ARGS...]\n"
+	fprintf(f, "Usage: " WMCTL_PROG " [-s SOCKET] [--json] [--timeout SEC] COMMAND [ARGS...]\n"
 		"Read and steer a running wifimedium through its control socket.\n\nCommands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(ctl_cmds); i++)
-		fprintf(f, "  %-14s %s\n", ctl_cmds[i].name, ctl_cmds[i].summary);
+	for (size_t i = 0; i < ARRAY_SIZE(wmctl_cmds); i++)
+		fprintf(f, "  %-14s %s\n", wmctl_cmds[i].name, wmctl_cmds[i].summary);
 	fprintf(f, "  %-14s %s\n", "help [COMMAND]", "This help, or a command's.");
 	fprintf(f, "\nOptions:\n"
 		"  -s, --socket PATH  the daemon's --control socket (default: $WIFIMEDIUM_CONTROL,\n"
-		"                     else " CTL_DEFAULT_SOCKET ")\n"
+		"                     else " WMCTL_DEFAULT_SOCKET ")\n"
 		"  --json             print the reply's result as JSON\n"
 		"  --timeout SEC      wait this long for a reply (default %d; 0: for ever)\n"
 		"  -h, --help         this help\n"
 		"  --version          the version\n"
 		"\nExit status: 0 done; 1 the daemon refused (its message on stderr); 2 usage\n"
 		"error; 3 no daemon at the socket, no reply in time, or a broken reply.\n",
-		CTL_DEFAULT_TIMEOUT_MS / 1000);
+		WMCTL_DEFAULT_TIMEOUT_MS / 1000);
 }
 
 /* The reply, as the user asked for it; the exit status. */
-static int ctl_answer(struct ctl *c, const struct ctl_cmd *cmd, const json_t *req, json_t *reply)
+static int wmctl_answer(struct wmctl *c, const struct wmctl_cmd *cmd, const json_t *req, json_t *reply)
 {
 	json_t *res = json_object_get(reply, "result");
 
@@ -645,14 +645,14 @@ static int ctl_answer(struct ctl *c, const struct ctl_cmd *cmd, const json_t *re
 		const char *msg = json_string_value(json_object_get(reply, "message"));
 		const char *err = json_string_value(json_object_get(reply, "error"));
 
-		fprintf(stderr, CTL_PROG ": %s\n", msg ? msg : err ? err : "refused, no reason given");
+		fprintf(stderr, WMCTL_PROG ": %s\n", msg ? msg : err ? err : "refused, no reason given");
 		/* With --json the error object goes to stdout too; never into a pcapng stream. */
-		if (c->json && cmd->stream != ctl_capture) {
+		if (c->json && cmd->stream != wmctl_capture) {
 			json_object_del(reply, "id");
 			json_dumpf(reply, stdout, JSON_INDENT(2));
 			putchar('\n');
 		}
-		return CTL_EXIT_FAIL;
+		return WMCTL_EXIT_FAIL;
 	}
 	if (cmd->stream)
 		return cmd->stream(c);
@@ -666,40 +666,40 @@ static int ctl_answer(struct ctl *c, const struct ctl_cmd *cmd, const json_t *re
 	} else {
 		cmd->print(req, res);
 	}
-	return CTL_EXIT_OK;
+	return WMCTL_EXIT_OK;
 }
 
-static int ctl_run(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **argv)
+static int wmctl_run(struct wmctl *c, const struct wmctl_cmd *cmd, int argc, char **argv)
 {
-	struct ctl_args a = { 0 };
+	struct wmctl_args a = { 0 };
 	json_t *req, *reply = NULL;
 	int ret;
 
-	ret = ctl_parse_args(c, cmd, argc, argv, &a);
+	ret = wmctl_parse_args(c, cmd, argc, argv, &a);
 	if (ret)
 		return ret;
 	if (a.help) {
-		ctl_cmd_usage(cmd, stdout);
-		return CTL_EXIT_OK;
+		wmctl_cmd_usage(cmd, stdout);
+		return WMCTL_EXIT_OK;
 	}
 	/* One request per connection: its id can be a constant. */
 	req = json_pack("{s:i, s:s}", "id", 1, "cmd", cmd->wire);
 	if (!req)
 		abort();
 	ret = cmd->build ? cmd->build(cmd, &a, req) : 0;
-	if (!ret && cmd->stream == ctl_capture && isatty(STDOUT_FILENO))
-		ret = ctl_usage_error(cmd, "will not write pcapng to a terminal: pipe it "
+	if (!ret && cmd->stream == wmctl_capture && isatty(STDOUT_FILENO))
+		ret = wmctl_usage_error(cmd, "will not write pcapng to a terminal: pipe it "
 				      "(| wireshark -k -i -), or use capture-start FILE");
 	if (!ret)
-		ret = ctl_connect(c);
+		ret = wmctl_connect(c);
 	if (!ret)
-		ret = ctl_call(c, req, &reply);
+		ret = wmctl_call(c, req, &reply);
 	if (!ret)
-		ret = ctl_answer(c, cmd, req, reply);
+		ret = wmctl_answer(c, cmd, req, reply);
 	/* Output lost to a full disk must not pass for success; a reader that left may. */
 	if (fflush(stdout) == EOF && errno != EPIPE && !ret) {
-		fprintf(stderr, CTL_PROG ": cannot write to stdout: %s\n", strerror(errno));
-		ret = CTL_EXIT_FAIL;
+		fprintf(stderr, WMCTL_PROG ": cannot write to stdout: %s\n", strerror(errno));
+		ret = WMCTL_EXIT_FAIL;
 	}
 	json_decref(reply);
 	json_decref(req);
@@ -712,12 +712,12 @@ static int ctl_run(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **ar
 int main(int argc, char **argv)
 {
 	const char *env = getenv("WIFIMEDIUM_CONTROL");
-	struct ctl c = {
-		.path = env && env[0] ? env : CTL_DEFAULT_SOCKET,
-		.timeout_ms = CTL_DEFAULT_TIMEOUT_MS,
+	struct wmctl c = {
+		.path = env && env[0] ? env : WMCTL_DEFAULT_SOCKET,
+		.timeout_ms = WMCTL_DEFAULT_TIMEOUT_MS,
 		.fd = -1,
 	};
-	const struct ctl_cmd *cmd;
+	const struct wmctl_cmd *cmd;
 	bool help = false;
 	int i;
 
@@ -729,42 +729,42 @@ int main(int argc, char **argv)
 		int k;
 
 		if (!strcmp(argv[i], "--version")) {
-			printf(CTL_PROG " " WM_VERSION "\n");
-			return CTL_EXIT_OK;
+			printf(WMCTL_PROG " " WM_VERSION "\n");
+			return WMCTL_EXIT_OK;
 		}
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		}
-		k = ctl_match(NULL, ctl_globals, argc, argv, &i, &val);
-		if (k == CTL_OPT_BAD)
-			return CTL_EXIT_USAGE;
-		if (k == CTL_OPT_NONE)
-			return ctl_usage_error(NULL, "unknown option: `%s'", argv[i]);
-		if (ctl_global(&c, NULL, k, val, &help))
-			return CTL_EXIT_USAGE;
+		k = wmctl_match(NULL, wmctl_globals, argc, argv, &i, &val);
+		if (k == WMCTL_OPT_BAD)
+			return WMCTL_EXIT_USAGE;
+		if (k == WMCTL_OPT_NONE)
+			return wmctl_usage_error(NULL, "unknown option: `%s'", argv[i]);
+		if (wmctl_global(&c, NULL, k, val, &help))
+			return WMCTL_EXIT_USAGE;
 	}
 	if (help) {
-		ctl_usage(stdout);
-		return CTL_EXIT_OK;
+		wmctl_usage(stdout);
+		return WMCTL_EXIT_OK;
 	}
 	if (i == argc) {
-		ctl_usage(stderr);
-		return CTL_EXIT_USAGE;
+		wmctl_usage(stderr);
+		return WMCTL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[i], "help")) {
 		if (i + 1 == argc) {
-			ctl_usage(stdout);
-			return CTL_EXIT_OK;
+			wmctl_usage(stdout);
+			return WMCTL_EXIT_OK;
 		}
-		cmd = ctl_find_cmd(argv[i + 1]);
+		cmd = wmctl_find_cmd(argv[i + 1]);
 		if (!cmd)
-			return ctl_usage_error(NULL, "unknown command: `%s'", argv[i + 1]);
-		ctl_cmd_usage(cmd, stdout);
-		return CTL_EXIT_OK;
+			return wmctl_usage_error(NULL, "unknown command: `%s'", argv[i + 1]);
+		wmctl_cmd_usage(cmd, stdout);
+		return WMCTL_EXIT_OK;
 	}
-	cmd = ctl_find_cmd(argv[i]);
+	cmd = wmctl_find_cmd(argv[i]);
 	if (!cmd)
-		return ctl_usage_error(NULL, "unknown command: `%s'", argv[i]);
-	return ctl_run(&c, cmd, argc - i, argv + i);
+		return wmctl_usage_error(NULL, "unknown command: `%s'", argv[i]);
+	return wmctl_run(&c, cmd, argc - i, argv + i);
 }

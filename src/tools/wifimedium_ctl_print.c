@@ -6,7 +6,7 @@
  * daemon that adds or drops a field still gets readable output (--json shows
  * the reply as it came).
  */
-#include "wifimedium-ctl.h"
+#include "wifimedium_ctl.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -15,8 +15,8 @@
 
 #include "util/util.h"
 
-#define CTL_CELL_MAX 256	/* one table cell; longer text is cut */
-#define CTL_TEXT_MAX 4400	/* a path (PATH_MAX) and some words */
+#define WMCTL_CELL_MAX 256	/* one table cell; longer text is cut */
+#define WMCTL_TEXT_MAX 4400	/* a path (PATH_MAX) and some words */
 
 /* ------------------------------------------------------------ JSON access */
 
@@ -204,16 +204,16 @@ static const char *fmt_rate(char *buf, size_t size, const json_t *rate)
  * of clients and nodes have any length. Two spaces between columns; the
  * last column is not padded, so no line ends in blanks.
  */
-struct ctl_table {
+struct wmctl_table {
 	size_t ncols;
 	const char *align;	/* 'l' or 'r' per column */
 	char **cells;		/* row-major, the header row first */
 	size_t n, cap;
 };
 
-static void table_init(struct ctl_table *t, const char *align, const char *const *heads)
+static void table_init(struct wmctl_table *t, const char *align, const char *const *heads)
 {
-	*t = (struct ctl_table){ .ncols = strlen(align), .align = align };
+	*t = (struct wmctl_table){ .ncols = strlen(align), .align = align };
 	for (size_t i = 0; i < t->ncols; i++) {
 		t->cells = xreallocarray(t->cells, t->n + 1, sizeof(*t->cells));
 		t->cells[t->n++] = xstrdup(heads[i]);
@@ -222,9 +222,9 @@ static void table_init(struct ctl_table *t, const char *align, const char *const
 }
 
 __attribute__((format(printf, 2, 3)))
-static void table_cell(struct ctl_table *t, const char *fmt, ...)
+static void table_cell(struct wmctl_table *t, const char *fmt, ...)
 {
-	char buf[CTL_CELL_MAX];
+	char buf[WMCTL_CELL_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -237,7 +237,7 @@ static void table_cell(struct ctl_table *t, const char *fmt, ...)
 	t->cells[t->n++] = xstrdup(buf);
 }
 
-static void table_print(struct ctl_table *t)
+static void table_print(struct wmctl_table *t)
 {
 	size_t width[16] = { 0 };
 
@@ -269,14 +269,14 @@ static void kv(const char *key, const char *value)
 		printf("%-10s %s\n", key, value ? value : "-");
 }
 
-void ctl_print_status(const json_t *req, const json_t *res)
+void wmctl_print_status(const json_t *req, const json_t *res)
 {
 	static const char *const heads[] = { "FREQ", "FRAMES", "AIRTIME", "BUSY" };
 	const json_t *cap = json_object_get(res, "capture");
 	const json_t *counters = json_object_get(res, "counters");
 	const json_t *chans = json_object_get(res, "channels");
-	char buf[CTL_TEXT_MAX], a[64], b[64];
-	struct ctl_table t;
+	char buf[WMCTL_TEXT_MAX], a[64], b[64];
+	struct wmctl_table t;
 	const char *key;
 	size_t keyw = 0, i;
 	json_t *x;
@@ -342,7 +342,7 @@ static const char *fmt_drops(char *buf, size_t size, const json_t *drops)
 	return buf;
 }
 
-void ctl_print_radios(const json_t *req, const json_t *res)
+void wmctl_print_radios(const json_t *req, const json_t *res)
 {
 	static const char *const heads[] = {
 		"CLIENT", "IDENTITY", "NODE", "FREQ", "TXPOW", "TX", "RX", "RETRIES", "FAILED",
@@ -350,7 +350,7 @@ void ctl_print_radios(const json_t *req, const json_t *res)
 	};
 	const json_t *radios = json_object_get(res, "radios");
 	char buf[64];
-	struct ctl_table t;
+	struct wmctl_table t;
 	size_t i;
 	json_t *r;
 
@@ -379,14 +379,14 @@ void ctl_print_radios(const json_t *req, const json_t *res)
 
 /* ----------------------------------------------------------------- nodes */
 
-void ctl_print_nodes(const json_t *req, const json_t *res)
+void wmctl_print_nodes(const json_t *req, const json_t *res)
 {
 	static const char *const heads[] = {
 		"#", "NAME/MAC", "POS", "VELOCITY", "TXPOW", "RADIOS",
 	};
 	const json_t *nodes = json_object_get(res, "nodes");
-	char buf[CTL_CELL_MAX];
-	struct ctl_table t;
+	char buf[WMCTL_CELL_MAX];
+	struct wmctl_table t;
 	size_t i;
 	json_t *n;
 
@@ -411,15 +411,15 @@ void ctl_print_nodes(const json_t *req, const json_t *res)
 
 /* ----------------------------------------------------------------- links */
 
-void ctl_print_links(const json_t *req, const json_t *res)
+void wmctl_print_links(const json_t *req, const json_t *res)
 {
 	static const char *const heads[] = {
 		"FROM", "TO", "FREQ", "SNR", "PER", "LOSS", "RATE", "FRAMES", "LOST",
 	};
 	const json_t *links = json_object_get(res, "links");
-	char buf[CTL_CELL_MAX];
+	char buf[WMCTL_CELL_MAX];
 	bool pinned = false;
-	struct ctl_table t;
+	struct wmctl_table t;
 	size_t i;
 	json_t *l;
 	double v;
@@ -449,10 +449,10 @@ void ctl_print_links(const json_t *req, const json_t *res)
 
 /* ------------------------------------------------------- changes: one line */
 
-void ctl_print_move(const json_t *req, const json_t *res)
+void wmctl_print_move(const json_t *req, const json_t *res)
 {
 	const json_t *vel = json_object_get(res, "velocity");
-	char node[CTL_CELL_MAX], pos[CTL_CELL_MAX], v[CTL_CELL_MAX];
+	char node[WMCTL_CELL_MAX], pos[WMCTL_CELL_MAX], v[WMCTL_CELL_MAX];
 
 	fmt_node(node, sizeof(node), res);
 	fmt_vec(pos, sizeof(pos), json_object_get(res, "pos"));
@@ -465,9 +465,9 @@ void ctl_print_move(const json_t *req, const json_t *res)
 		       fmt_vec(v, sizeof(v), vel));
 }
 
-void ctl_print_set_power(const json_t *req, const json_t *res)
+void wmctl_print_set_power(const json_t *req, const json_t *res)
 {
-	char node[CTL_CELL_MAX], dbm[32];
+	char node[WMCTL_CELL_MAX], dbm[32];
 
 	printf("%snode %s: tx power %s dBm\n", j_true(res, "created") ? "created " : "",
 	       fmt_node(node, sizeof(node), res), fmt_field(dbm, sizeof(dbm), res, "tx_power", 1,
@@ -476,7 +476,7 @@ void ctl_print_set_power(const json_t *req, const json_t *res)
 
 static void print_link(const char *verb, const json_t *req, const json_t *res)
 {
-	char from[CTL_CELL_MAX], to[CTL_CELL_MAX];
+	char from[WMCTL_CELL_MAX], to[WMCTL_CELL_MAX];
 	const json_t *both = json_object_get(res, "both");
 
 	if (!json_is_boolean(both))
@@ -485,7 +485,7 @@ static void print_link(const char *verb, const json_t *req, const json_t *res)
 	       json_is_false(both) ? "->" : "<->", fmt_named(to, sizeof(to), req, res, "to"));
 }
 
-void ctl_print_pin(const json_t *req, const json_t *res)
+void wmctl_print_pin(const json_t *req, const json_t *res)
 {
 	char buf[64];
 	double v;
@@ -499,27 +499,27 @@ void ctl_print_pin(const json_t *req, const json_t *res)
 		putchar('\n');
 }
 
-void ctl_print_unpin(const json_t *req, const json_t *res)
+void wmctl_print_unpin(const json_t *req, const json_t *res)
 {
 	print_link("unpinned", req, res);
 	printf(": back to the model\n");
 }
 
-void ctl_print_reload(const json_t *req, const json_t *res)
+void wmctl_print_reload(const json_t *req, const json_t *res)
 {
 	char n[32];
 
 	printf("reloaded the config: %s nodes\n", fmt_count(n, sizeof(n), res, "nodes"));
 }
 
-void ctl_print_capture_start(const json_t *req, const json_t *res)
+void wmctl_print_capture_start(const json_t *req, const json_t *res)
 {
 	const char *file = j_str(res, "file") ? j_str(res, "file") : j_str(req, "file");
 
 	printf("capturing to %s\n", file ? file : "?");
 }
 
-void ctl_print_capture_stop(const json_t *req, const json_t *res)
+void wmctl_print_capture_stop(const json_t *req, const json_t *res)
 {
 	char a[32], b[32];
 
@@ -549,10 +549,10 @@ static const char *fmt_list(char *buf, size_t size, const json_t *list)
  * Seconds of simulated time, the event, then its fields in reading order.
  * An event this client does not know prints as its JSON.
  */
-void ctl_print_event(const json_t *ev, FILE *f)
+void wmctl_print_event(const json_t *ev, FILE *f)
 {
 	const char *name = j_str(ev, "event");
-	char t[32] = "", a[32], b[32], heard[CTL_CELL_MAX];
+	char t[32] = "", a[32], b[32], heard[WMCTL_CELL_MAX];
 	double us;
 
 #define S(key) (j_str(ev, key) ? j_str(ev, key) : "-")

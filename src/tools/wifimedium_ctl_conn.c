@@ -5,7 +5,7 @@
  * the streaming commands, copy what follows the reply to stdout until the
  * user, the reader of stdout or the daemon ends it.
  */
-#include "wifimedium-ctl.h"
+#include "wifimedium_ctl.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -27,28 +27,28 @@
  * entries and can be longer: we take any reply up to a bound that only
  * stops a runaway peer from eating the memory.
  */
-#define CTL_LINE_MAX (64u << 20)
-#define CTL_STREAM_BUF 65536
+#define WMCTL_LINE_MAX (64u << 20)
+#define WMCTL_STREAM_BUF 65536
 
-static volatile sig_atomic_t ctl_stopped;
+static volatile sig_atomic_t wmctl_stopped;
 
 /* The daemon cannot be reached or broke the protocol: the message; the exit status. */
 __attribute__((format(printf, 2, 3)))
-static int ctl_unreachable(const struct ctl *c, const char *fmt, ...)
+static int wmctl_unreachable(const struct wmctl *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, CTL_PROG ": %s: ", c->path);
+	fprintf(stderr, WMCTL_PROG ": %s: ", c->path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return CTL_EXIT_UNREACHABLE;
+	return WMCTL_EXIT_UNREACHABLE;
 }
 
 /* ----------------------------------------------------------- the wire */
 
-static int64_t ctl_now_ms(void)
+static int64_t wmctl_now_ms(void)
 {
 	struct timespec ts;
 
@@ -56,28 +56,28 @@ static int64_t ctl_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int ctl_connect(struct ctl *c)
+int wmctl_connect(struct wmctl *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = c->timeout_ms / 1000,
 			      .tv_usec = (c->timeout_ms % 1000) * 1000 };
 
 	if (strlen(c->path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, CTL_PROG ": socket path too long (at most %zu bytes): `%s'\n",
+		fprintf(stderr, WMCTL_PROG ": socket path too long (at most %zu bytes): `%s'\n",
 			sizeof(sa.sun_path) - 1, c->path);
-		return CTL_EXIT_USAGE;
+		return WMCTL_EXIT_USAGE;
 	}
 	strcpy(sa.sun_path, c->path);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
-		return ctl_unreachable(c, "cannot make a socket: %s", strerror(errno));
+		return wmctl_unreachable(c, "cannot make a socket: %s", strerror(errno));
 	/* Linux bounds a unix connect() (full backlog) and send() by SO_SNDTIMEO. */
 	if (c->timeout_ms >= 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int err = errno;
 
-		return ctl_unreachable(c, "cannot connect: %s%s", strerror(err),
+		return wmctl_unreachable(c, "cannot connect: %s%s", strerror(err),
 				       err == ENOENT || err == ECONNREFUSED ?
 				       " (is wifimedium running with --control at this path? "
 				       "-s or $WIFIMEDIUM_CONTROL name another)" :
@@ -88,20 +88,20 @@ int ctl_connect(struct ctl *c)
 	return 0;
 }
 
-static void ctl_on_signal(int sig)
+static void wmctl_on_signal(int sig)
 {
-	ctl_stopped = 1;
+	wmctl_stopped = 1;
 }
 
 /*
- * From here on SIGINT and SIGTERM only set ctl_stopped: they are blocked,
+ * From here on SIGINT and SIGTERM only set wmctl_stopped: they are blocked,
  * and let in only inside ppoll() and around writes to stdout, so a stop is
  * never lost between a check and a wait. SA_RESETHAND: a second one kills
  * at once, should a write hang on a reader that never reads.
  */
-static void ctl_stream_signals(struct ctl *c)
+static void wmctl_stream_signals(struct wmctl *c)
 {
-	struct sigaction sa = { .sa_handler = ctl_on_signal, .sa_flags = SA_RESETHAND };
+	struct sigaction sa = { .sa_handler = wmctl_on_signal, .sa_flags = SA_RESETHAND };
 	sigset_t stop;
 
 	sigemptyset(&stop);
@@ -120,7 +120,7 @@ static void ctl_stream_signals(struct ctl *c)
  * stopped and -EPIPE when stdout's reader is gone (a pipe reports POLLERR:
  * `| head -c 4` on a quiet air must not wait for the next frame to notice).
  */
-static int ctl_wait(struct ctl *c, int64_t deadline, bool stream)
+static int wmctl_wait(struct wmctl *c, int64_t deadline, bool stream)
 {
 	struct pollfd p[2] = {
 		{ .fd = c->fd, .events = POLLIN },
@@ -132,7 +132,7 @@ static int ctl_wait(struct ctl *c, int64_t deadline, bool stream)
 		int n;
 
 		if (deadline >= 0) {
-			int64_t left = deadline - ctl_now_ms();
+			int64_t left = deadline - wmctl_now_ms();
 
 			if (left <= 0)
 				return -ETIMEDOUT;
@@ -140,7 +140,7 @@ static int ctl_wait(struct ctl *c, int64_t deadline, bool stream)
 						.tv_nsec = (left % 1000) * 1000000 };
 			tsp = &ts;
 		}
-		if (ctl_stopped)
+		if (wmctl_stopped)
 			return -EINTR;
 		n = ppoll(p, stream ? 2 : 1, tsp, stream ? &c->run_mask : NULL);
 		if (n < 0 && errno == EINTR)
@@ -154,17 +154,17 @@ static int ctl_wait(struct ctl *c, int64_t deadline, bool stream)
 	}
 }
 
-/* Reads what the socket has into c->buf. 0; -ECONNRESET at its end; see ctl_wait(). */
-static int ctl_fill(struct ctl *c, int64_t deadline, bool stream)
+/* Reads what the socket has into c->buf. 0; -ECONNRESET at its end; see wmctl_wait(). */
+static int wmctl_fill(struct wmctl *c, int64_t deadline, bool stream)
 {
 	ssize_t n;
 	int ret;
 
 	if (c->cap - c->len < 4096) {
-		c->cap = c->cap ? c->cap * 2 : CTL_STREAM_BUF;
+		c->cap = c->cap ? c->cap * 2 : WMCTL_STREAM_BUF;
 		c->buf = xrealloc(c->buf, c->cap);
 	}
-	ret = ctl_wait(c, deadline, stream);
+	ret = wmctl_wait(c, deadline, stream);
 	if (ret < 0)
 		return ret;
 	n = read(c->fd, c->buf + c->len, c->cap - c->len);
@@ -178,9 +178,9 @@ static int ctl_fill(struct ctl *c, int64_t deadline, bool stream)
 
 /*
  * The next line, at c->buf with its '\n' made a NUL; *used is its length
- * with the '\n', for ctl_consume(). 0, -EMSGSIZE, or as ctl_fill().
+ * with the '\n', for wmctl_consume(). 0, -EMSGSIZE, or as wmctl_fill().
  */
-static int ctl_read_line(struct ctl *c, int64_t deadline, bool stream, size_t *used)
+static int wmctl_read_line(struct wmctl *c, int64_t deadline, bool stream, size_t *used)
 {
 	size_t scanned = 0;
 	char *nl;
@@ -194,45 +194,45 @@ static int ctl_read_line(struct ctl *c, int64_t deadline, bool stream, size_t *u
 			return 0;
 		}
 		scanned = c->len;
-		if (c->len > CTL_LINE_MAX)
+		if (c->len > WMCTL_LINE_MAX)
 			return -EMSGSIZE;
-		ret = ctl_fill(c, deadline, stream);
+		ret = wmctl_fill(c, deadline, stream);
 		if (ret < 0)
 			return ret;
 	}
 }
 
-static void ctl_consume(struct ctl *c, size_t n)
+static void wmctl_consume(struct wmctl *c, size_t n)
 {
 	memmove(c->buf, c->buf + n, c->len - n);
 	c->len -= n;
 }
 
 /* What a failed read means, for the user; the exit status. */
-static int ctl_read_error(struct ctl *c, int err, const char *when)
+static int wmctl_read_error(struct wmctl *c, int err, const char *when)
 {
 	switch (-err) {
 	case ETIMEDOUT:
-		return ctl_unreachable(c, "no reply within %g s (--timeout)",
+		return wmctl_unreachable(c, "no reply within %g s (--timeout)",
 				       c->timeout_ms / 1000.0);
 	case ECONNRESET:
-		return ctl_unreachable(c, "the daemon closed the connection %s", when);
+		return wmctl_unreachable(c, "the daemon closed the connection %s", when);
 	case EMSGSIZE:
-		return ctl_unreachable(c, "a line of over %u bytes: not the control protocol",
-				       CTL_LINE_MAX);
+		return wmctl_unreachable(c, "a line of over %u bytes: not the control protocol",
+				       WMCTL_LINE_MAX);
 	default:
-		return ctl_unreachable(c, "cannot read: %s", strerror(-err));
+		return wmctl_unreachable(c, "cannot read: %s", strerror(-err));
 	}
 }
 
 /*
  * Sends req (with its "id") as one line and reads the reply: *reply is an
- * object with the same id and a boolean "ok". 0, or CTL_EXIT_UNREACHABLE
+ * object with the same id and a boolean "ok". 0, or WMCTL_EXIT_UNREACHABLE
  * after a message.
  */
-int ctl_call(struct ctl *c, const json_t *req, json_t **reply)
+int wmctl_call(struct wmctl *c, const json_t *req, json_t **reply)
 {
-	int64_t deadline = c->timeout_ms < 0 ? -1 : ctl_now_ms() + c->timeout_ms;
+	int64_t deadline = c->timeout_ms < 0 ? -1 : wmctl_now_ms() + c->timeout_ms;
 	char *line = json_dumps(req, JSON_COMPACT), *p;
 	size_t len, used;
 	json_error_t jerr;
@@ -252,7 +252,7 @@ int ctl_call(struct ctl *c, const json_t *req, json_t **reply)
 			int err = errno;
 
 			free(line);
-			return ctl_unreachable(c, "cannot send: %s", err == EAGAIN ?
+			return wmctl_unreachable(c, "cannot send: %s", err == EAGAIN ?
 					       "timed out (--timeout)" : strerror(err));
 		}
 		p += n;
@@ -260,20 +260,20 @@ int ctl_call(struct ctl *c, const json_t *req, json_t **reply)
 	}
 	free(line);
 
-	ret = ctl_read_line(c, deadline, false, &used);
+	ret = wmctl_read_line(c, deadline, false, &used);
 	if (ret < 0)
-		return ctl_read_error(c, ret, "before replying");
+		return wmctl_read_error(c, ret, "before replying");
 	r = json_loadb(c->buf, used - 1, 0, &jerr);
-	ctl_consume(c, used);
+	wmctl_consume(c, used);
 	if (!r)
-		return ctl_unreachable(c, "malformed reply: %s", jerr.text);
+		return wmctl_unreachable(c, "malformed reply: %s", jerr.text);
 	if (!json_is_object(r) || !json_is_boolean(json_object_get(r, "ok"))) {
 		json_decref(r);
-		return ctl_unreachable(c, "malformed reply: not an object with \"ok\"");
+		return wmctl_unreachable(c, "malformed reply: not an object with \"ok\"");
 	}
 	if (!json_equal(json_object_get(r, "id"), json_object_get(req, "id"))) {
 		json_decref(r);
-		return ctl_unreachable(c, "malformed reply: its \"id\" is not the request's");
+		return wmctl_unreachable(c, "malformed reply: its \"id\" is not the request's");
 	}
 	*reply = r;
 	return 0;
@@ -282,13 +282,13 @@ int ctl_call(struct ctl *c, const json_t *req, json_t **reply)
 /* ------------------------------------------------------------ streams */
 
 /* All of buf to stdout. 0; -EPIPE when its reader left; -EINTR when stopped; -errno. */
-static int ctl_write_out(struct ctl *c, const char *buf, size_t len)
+static int wmctl_write_out(struct wmctl *c, const char *buf, size_t len)
 {
 	sigset_t blocked;
 	int ret = 0;
 
 	sigprocmask(SIG_SETMASK, &c->run_mask, &blocked);
-	while (len && !ctl_stopped) {
+	while (len && !wmctl_stopped) {
 		ssize_t n = write(STDOUT_FILENO, buf, len);
 
 		if (n < 0 && errno == EINTR)
@@ -301,52 +301,52 @@ static int ctl_write_out(struct ctl *c, const char *buf, size_t len)
 		len -= (size_t)n;
 	}
 	sigprocmask(SIG_SETMASK, &blocked, NULL);
-	return ret ? ret : ctl_stopped ? -EINTR : 0;
+	return ret ? ret : wmctl_stopped ? -EINTR : 0;
 }
 
 /* A failed write to stdout: its reader leaving or a stop is the normal end. */
-static int ctl_out_error(int err)
+static int wmctl_out_error(int err)
 {
 	if (err == -EPIPE || err == -EINTR)
-		return CTL_EXIT_OK;
-	fprintf(stderr, CTL_PROG ": cannot write to stdout: %s\n", strerror(-err));
-	return CTL_EXIT_FAIL;
+		return WMCTL_EXIT_OK;
+	fprintf(stderr, WMCTL_PROG ": cannot write to stdout: %s\n", strerror(-err));
+	return WMCTL_EXIT_FAIL;
 }
 
 /* The pcapng bytes after the reply, as they come; the first may already be in c->buf. */
-int ctl_capture(struct ctl *c)
+int wmctl_capture(struct wmctl *c)
 {
 	char *buf;
 	int ret;
 
-	ctl_stream_signals(c);
-	ret = ctl_write_out(c, c->buf, c->len);
+	wmctl_stream_signals(c);
+	ret = wmctl_write_out(c, c->buf, c->len);
 	c->len = 0;
 	if (ret < 0)
-		return ctl_out_error(ret);
-	buf = xmalloc(CTL_STREAM_BUF);
+		return wmctl_out_error(ret);
+	buf = xmalloc(WMCTL_STREAM_BUF);
 	for (;;) {
 		ssize_t n;
 
-		ret = ctl_wait(c, -1, true);
+		ret = wmctl_wait(c, -1, true);
 		if (ret == -EINTR || ret == -EPIPE) {
-			ret = CTL_EXIT_OK;
+			ret = WMCTL_EXIT_OK;
 			break;
 		}
 		if (ret < 0) {
-			ret = ctl_read_error(c, ret, "");
+			ret = wmctl_read_error(c, ret, "");
 			break;
 		}
-		n = read(c->fd, buf, CTL_STREAM_BUF);
+		n = read(c->fd, buf, WMCTL_STREAM_BUF);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {	/* the daemon ended the capture: the file ends with a record */
-			ret = n ? ctl_read_error(c, -errno, "") : CTL_EXIT_OK;
+			ret = n ? wmctl_read_error(c, -errno, "") : WMCTL_EXIT_OK;
 			break;
 		}
-		ret = ctl_write_out(c, buf, (size_t)n);
+		ret = wmctl_write_out(c, buf, (size_t)n);
 		if (ret < 0) {
-			ret = ctl_out_error(ret);
+			ret = wmctl_out_error(ret);
 			break;
 		}
 	}
@@ -354,7 +354,7 @@ int ctl_capture(struct ctl *c)
 	return ret;
 }
 
-static int ctl_flush_out(struct ctl *c)
+static int wmctl_flush_out(struct wmctl *c)
 {
 	sigset_t blocked;
 	int ret = 0;
@@ -367,39 +367,39 @@ static int ctl_flush_out(struct ctl *c)
 }
 
 /* Event lines after the reply: verbatim with --json, else as text. */
-int ctl_events(struct ctl *c)
+int wmctl_events(struct wmctl *c)
 {
 	size_t used;
 	int ret;
 
-	ctl_stream_signals(c);
+	wmctl_stream_signals(c);
 	for (;;) {
 		json_error_t jerr;
 		json_t *ev;
 
-		ret = ctl_read_line(c, -1, true, &used);
+		ret = wmctl_read_line(c, -1, true, &used);
 		if (ret == -EINTR || ret == -EPIPE)
-			return CTL_EXIT_OK;
+			return WMCTL_EXIT_OK;
 		if (ret < 0)
-			return ctl_read_error(c, ret, "while following events");
+			return wmctl_read_error(c, ret, "while following events");
 		ev = json_loadb(c->buf, used - 1, 0, &jerr);
 		if (!json_is_object(ev)) {
 			json_decref(ev);
-			return ctl_unreachable(c, "malformed event line: %s",
+			return wmctl_unreachable(c, "malformed event line: %s",
 					       ev ? "not an object" : jerr.text);
 		}
 		/* Lines without "event" would be replies: we send no more requests. */
 		if (c->json)
 			printf("%s\n", c->buf);
 		else if (json_object_get(ev, "event"))
-			ctl_print_event(ev, stdout);
+			wmctl_print_event(ev, stdout);
 		json_decref(ev);
-		ctl_consume(c, used);
+		wmctl_consume(c, used);
 		/* One write per burst, not per line, yet nothing waits in our buffer. */
 		if (!memchr(c->buf, '\n', c->len)) {
-			ret = ctl_flush_out(c);
+			ret = wmctl_flush_out(c);
 			if (ret < 0)
-				return ctl_out_error(ret);
+				return wmctl_out_error(ret);
 		}
 	}
 }
