@@ -21,34 +21,6 @@
 #define SPEED_LIMIT 1e5		/* metres per second */
 #define LINK_PER_LEN 1500	/* frame length the links' PER is given for */
 
-/*
- * Make s valid UTF-8 in place: bytes of a malformed or cut sequence become
- * '?'. Messages quote what a client sent (a parser's excerpt of bad input,
- * a name cut at the message's length), and jansson refuses a string that
- * is not UTF-8: the reply would be lost.
- */
-static void utf8_clean(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-
-	while (*p) {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 1 :
-			(*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 3 : -1;
-		int k;
-
-		for (k = 1; n > 0 && k <= n && (p[k] & 0xc0) == 0x80; k++)
-			;
-		/* Overlong forms, surrogates and code points past U+10FFFF are malformed too. */
-		if (n < 0 || (n > 0 && k <= n) || (p[0] == 0xe0 && p[1] < 0xa0) ||
-		    (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
-		    (p[0] == 0xf4 && p[1] >= 0x90)) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
-	}
-}
-
 json_t *ctl_fail(const char *code, const char *fmt, ...)
 {
 	char msg[512];
@@ -57,6 +29,11 @@ json_t *ctl_fail(const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote what a client sent (a parser's excerpt of bad input,
+	 * a name cut at the message's length), and jansson refuses a string
+	 * that is not UTF-8: the reply would be lost.
+	 */
 	utf8_clean(msg);
 	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", code, "message", msg);
 }

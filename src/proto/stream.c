@@ -136,47 +136,19 @@ bool stream_name_valid(const char *name, size_t len)
  */
 static const char *text_check(const char *text, size_t len)
 {
-	const uint8_t *p = (const uint8_t *)text;
 	size_t i = 0;
 
 	if (len > STREAM_TEXT_MAX)
 		return "text longer than 255 bytes";
 	while (i < len) {
-		uint8_t c = p[i];
 		uint32_t cp;
-		size_t n;
+		size_t n = utf8_decode(text + i, len - i, &cp);
 
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return "control character in text";
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1fu;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0fu;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07u;
-		} else {
+		if (!n)
 			return "text is not UTF-8";
-		}
-		if (len - i - 1 < n)
-			return "text is not UTF-8";
-		for (size_t k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return "text is not UTF-8";
-			cp = cp << 6 | (p[i + k] & 0x3fu);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return "text is not UTF-8";
-		if (cp < 0xa0)
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 			return "control character in text";
-		i += n + 1;
+		i += n;
 	}
 	return NULL;
 }

@@ -76,17 +76,22 @@ static int hexval(char c)
 
 int mac_parse(const char *s, uint8_t mac[ETH_ALEN])
 {
+	uint8_t m[ETH_ALEN];
+
 	for (int i = 0; i < ETH_ALEN; i++) {
 		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
-		mac[i] = (uint8_t)(hi << 4 | lo);
+		m[i] = (uint8_t)(hi << 4 | lo);
 		s += 2;
 		if (i < ETH_ALEN - 1 && *s++ != ':')
 			return -EINVAL;
 	}
-	return *s ? -EINVAL : 0;
+	if (*s)
+		return -EINVAL;
+	memcpy(mac, m, ETH_ALEN);
+	return 0;
 }
 
 int unix_path_claim(const char *path)
@@ -112,4 +117,58 @@ int unix_path_claim(const char *path)
 		return -EADDRINUSE;
 	unlink(path);
 	return 0;
+}
+
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	uint32_t c;
+	size_t n;
+
+	if (!len)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 1;
+		c = p[0] & 0x1fu;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 2;
+		c = p[0] & 0x0fu;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 3;
+		c = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len - 1 < n)
+		return 0;
+	for (size_t k = 1; k <= n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[k] & 0x3fu);
+	}
+	if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n + 1;
+}
+
+void utf8_clean(char *s)
+{
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (n) {
+			i += n;
+		} else {
+			s[i++] = '?';
+		}
+	}
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers shared by every layer: allocation that cannot fail (it
- * aborts), array sizes, MAC address formatting, unix socket paths.
+ * aborts), array sizes, MAC addresses, UTF-8, unix socket paths.
  */
 #ifndef WM_UTIL_H
 #define WM_UTIL_H
@@ -24,7 +24,7 @@ char *xstrdup(const char *s);
 /* "aa:bb:cc:dd:ee:ff" plus NUL. */
 #define MAC_STR_LEN 18
 char *mac_format(const uint8_t mac[ETH_ALEN], char buf[MAC_STR_LEN]);
-/* 0, or -EINVAL if s is not exactly six colon-separated hex octets. */
+/* 0, or -EINVAL (mac untouched) if s is not exactly six colon-separated hex octets. */
 int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
 
 /*
@@ -34,6 +34,15 @@ int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
  * -EEXIST when path is not a socket; -ENAMETOOLONG.
  */
 int unix_path_claim(const char *path);
+
+/*
+ * The UTF-8 sequence starting s[0..len): its length (1..4) with its code
+ * point in *cp, or 0 when s does not start a well-formed one (a stray or
+ * cut-short byte, an overlong form, a surrogate, past U+10FFFF).
+ */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Make the NUL-terminated s valid UTF-8 in place: bytes that start no sequence become '?'. */
+void utf8_clean(char *s);
 
 static inline int mac_equal(const uint8_t *a, const uint8_t *b)
 {
