@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The medium's bookkeeping: configured nodes and pinned links, per-radio
- * queues, and the public entry points. The radios learned from the
- * transports and the addresses they answer to are radio.c; what happens
- * on the air is air.c.
+ * The medium's public entry points and its bookkeeping: configured nodes
+ * and pinned links, frames coming in, simulated time and the events it
+ * runs, moving nodes. The modules below (medium_int.h lists them) do the
+ * rest: radios (radio.c), the air (air.c), the link budget (link.c).
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "medium_int.h"
+#include "air.h"
+#include "frame.h"
+#include "link.h"
+#include "radio.h"
+#include "report.h"
+#include "rx.h"
+#include "stats.h"
 #include "util/util.h"
 
 void medium_params_init(struct medium_params *p)
@@ -53,7 +59,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	for (int i = 0; i < 4; i++)
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
 	radio_maps_init(m);
-	m->link_gen = 1;
+	link_init(m);
 	sched_event_init(&m->mob_ev);
 	m->mob_ev.tag = EV_MOBILITY;
 	air_init(m);
@@ -62,8 +68,6 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 
 void medium_free(struct medium *m)
 {
-	struct mframe *f;
-
 	if (!m)
 		return;
 	for (uint32_t s = 0; s < m->radios_cap; s++) {
@@ -73,16 +77,13 @@ void medium_free(struct medium *m)
 			continue;
 		if (r->used) {
 			air_radio_gone(m, r);
-			radio_drop_frames(m, r);
+			frame_drop_queue(m, r);
 		}
 		free(r->addrs);
 		free(r);
 	}
 	air_deinit(m);
-	while ((f = m->free_frames)) {
-		m->free_frames = f->next;
-		free(f);
-	}
+	frame_pool_free(m);
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	free(m->nodes);
@@ -90,11 +91,9 @@ void medium_free(struct medium *m)
 		free(m->client_names[i]);
 	free(m->client_names);
 	free(m->pins);
-	free(m->links);
-	free(m->ov);
-	free(m->in);
-	free(m->cuts);
-	free(m->air_rx);
+	link_deinit(m);
+	rx_deinit(m);
+	report_deinit(m);
 	stats_free(m);
 	free(m->radios);
 	free(m->radio_map);
@@ -103,24 +102,6 @@ void medium_free(struct medium *m)
 	sched_deinit(&m->sched);
 	per_model_free(m->per);
 	free(m);
-}
-
-struct mframe *medium_frame_alloc(struct medium *m)
-{
-	struct mframe *f = m->free_frames;
-
-	if (f)
-		m->free_frames = f->next;
-	else
-		f = xmalloc(sizeof(*f));
-	f->next = NULL;
-	return f;
-}
-
-void medium_frame_free(struct medium *m, struct mframe *f)
-{
-	f->next = m->free_frames;
-	m->free_frames = f;
 }
 
 void medium_set_params(struct medium *m, const struct medium_params *p)
@@ -134,7 +115,7 @@ void medium_set_params(struct medium *m, const struct medium_params *p)
 	m->p.queue_limit = limit;
 	for (int i = 0; i < 4; i++)
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
-	air_links_invalidate(m);
+	link_invalidate(m);
 }
 
 int medium_load_per_table(struct medium *m, const char *text, size_t len, char *err,
@@ -169,7 +150,7 @@ void medium_nodes_clear(struct medium *m)
 	sched_cancel(&m->sched, &m->mob_ev);
 	if (m->pins)
 		memset(m->pins, 0, (size_t)m->nodes_cap * m->nodes_cap * sizeof(*m->pins));
-	air_links_invalidate(m);
+	link_invalidate(m);
 }
 
 int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
@@ -237,7 +218,7 @@ int medium_node_set_pos(struct medium *m, int node, const double pos[3])
 	if (node < 0 || (uint32_t)node >= m->nnodes)
 		return -ENOENT;
 	memcpy(m->nodes[node].pos, pos, sizeof(m->nodes[node].pos));
-	air_links_invalidate(m);
+	link_invalidate(m);
 	return 0;
 }
 
@@ -248,7 +229,7 @@ int medium_node_set_tx_power(struct medium *m, int node, double dbm)
 	if (!isfinite(dbm))
 		return -EINVAL;
 	m->nodes[node].tx_power_dbm = dbm;
-	air_links_invalidate(m);
+	link_invalidate(m);
 	return 0;
 }
 
@@ -268,7 +249,7 @@ static bool any_moving(const struct medium *m)
 	return false;
 }
 
-void medium_mobility(struct medium *m)
+static void mobility_advance(struct medium *m)
 {
 	double dt = (double)(m->now - m->mob_last) / 1e6;
 
@@ -276,12 +257,12 @@ void medium_mobility(struct medium *m)
 		for (int k = 0; k < 3; k++)
 			m->nodes[i].pos[k] += m->nodes[i].vel[k] * dt;
 	m->mob_last = m->now;
-	air_links_invalidate(m);
+	link_invalidate(m);
 	if (any_moving(m))
 		sched_add(&m->sched, &m->mob_ev, m->now + mobility_step(m));
 }
 
-bool medium_only_mobility(const struct medium *m)
+static bool only_mobility(const struct medium *m)
 {
 	return m->sched.len == 1 && sched_queued(&m->mob_ev);
 }
@@ -295,7 +276,7 @@ int medium_node_set_velocity(struct medium *m, int node, const double v[3])
 	/* Everyone moved so far at the old speeds: bring positions up to now first. */
 	if (sched_queued(&m->mob_ev)) {
 		sched_cancel(&m->sched, &m->mob_ev);
-		medium_mobility(m);
+		mobility_advance(m);
 	}
 	memcpy(m->nodes[node].vel, v, sizeof(m->nodes[node].vel));
 	m->mob_last = m->now;
@@ -328,17 +309,12 @@ int medium_node_info(const struct medium *m, int node, struct medium_node_info *
 	return 0;
 }
 
-double medium_radio_tx_power(const struct medium *m, const struct mradio *r)
-{
-	return r->node >= 0 ? m->nodes[r->node].tx_power_dbm : m->p.default_tx_power_dbm;
-}
-
 static int pin_set(struct medium *m, int a, int b, enum pin_kind kind, double value)
 {
 	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
 		return -ENOENT;
 	m->pins[(size_t)a * m->nodes_cap + (size_t)b] = (struct mpin){ kind, value };
-	air_links_invalidate(m);
+	link_invalidate(m);
 	return 0;
 }
 
@@ -376,23 +352,6 @@ int medium_link_pinned(const struct medium *m, int a, int b, enum medium_pin *pi
 
 /* ---------------------------------------------------------------- queues */
 
-struct mframe *medium_dequeue(struct medium *m, struct mradio *r)
-{
-	for (int ac = MEDIUM_AC_VO; ac >= MEDIUM_AC_BK; ac--) {
-		struct mframe *f = r->qhead[ac];
-
-		if (!f)
-			continue;
-		r->qhead[ac] = f->next;
-		if (!f->next)
-			r->qtail[ac] = NULL;
-		f->next = NULL;
-		r->qlen--;
-		return f;
-	}
-	return NULL;
-}
-
 static void fail_now(struct medium *m, struct mradio *r, struct mframe *f, enum medium_drop why)
 {
 	struct medium_status st = {
@@ -414,23 +373,14 @@ static void fail_now(struct medium *m, struct mradio *r, struct mframe *f, enum 
 /* Full queue: the oldest queued frame goes, with a failed status. */
 static void drop_oldest(struct medium *m, struct mradio *r)
 {
-	int oldest = -1;
-	struct mframe *f;
+	struct mframe *f = frame_dequeue_oldest(r);
 
-	for (int ac = 0; ac < 4; ac++)
-		if (r->qhead[ac] && (oldest < 0 || r->qhead[ac]->seq < r->qhead[oldest]->seq))
-			oldest = ac;
-	if (oldest < 0)
+	if (!f)
 		return;
-	f = r->qhead[oldest];
-	r->qhead[oldest] = f->next;
-	if (!f->next)
-		r->qtail[oldest] = NULL;
-	r->qlen--;
 	m->c.queue_drops++;
 	r->st.drop_queue++;
 	fail_now(m, r, f, MEDIUM_DROP_QUEUE);
-	medium_frame_free(m, f);
+	frame_free(m, f);
 }
 
 int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
@@ -445,9 +395,9 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	r = radio_get(m, tx->client, tx->radio);
 	r->last_freq = tx->freq;
 	if (tx->has_src)
-		medium_learn(m, r, tx->src);
+		radio_learn(m, r, tx->src);
 
-	f = medium_frame_alloc(m);
+	f = frame_alloc(m);
 	f->seq = m->frame_seq++;
 	f->cookie = tx->cookie;
 	f->flags = tx->flags;
@@ -480,18 +430,13 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 		m->c.bad_rate++;
 		r->st.drop_rate++;
 		fail_now(m, r, f, MEDIUM_DROP_RATE);
-		medium_frame_free(m, f);
+		frame_free(m, f);
 		return -EINVAL;
 	}
 
 	if (r->qlen >= m->p.queue_limit)
 		drop_oldest(m, r);
-	if (r->qtail[f->ac])
-		r->qtail[f->ac]->next = f;
-	else
-		r->qhead[f->ac] = f;
-	r->qtail[f->ac] = f;
-	r->qlen++;
+	frame_enqueue(r, f);
 	air_kick(m, r);
 	return 0;
 }
@@ -514,17 +459,46 @@ void medium_run(struct medium *m, uint64_t now_us)
 	m->dispatching = true;
 	while ((ev = sched_peek(&m->sched)) && ev->time <= now_us) {
 		/* Draining: moving nodes alone would keep the queue busy forever. */
-		if (now_us == UINT64_MAX && medium_only_mobility(m))
+		if (now_us == UINT64_MAX && only_mobility(m))
 			break;
 		sched_pop(&m->sched);
 		if (ev->time > m->now)
 			m->now = ev->time;
-		air_dispatch(m, ev);
+		if (ev->tag == EV_MOBILITY)
+			mobility_advance(m);
+		else
+			air_dispatch(m, ev);
 	}
 	m->dispatching = false;
 	/* UINT64_MAX drains the queue: the clock stays at the last event. */
 	if (now_us > m->now && now_us != UINT64_MAX)
 		m->now = now_us;
+}
+
+/* ---------------------------------------------------------------- radios */
+
+int medium_radio_del(struct medium *m, uint32_t client, const uint8_t radio[6])
+{
+	struct mradio *r = radio_find(m, client, radio);
+
+	if (!r)
+		return -ENOENT;
+	air_radio_gone(m, r);
+	radio_remove(m, r);
+	return 0;
+}
+
+void medium_client_gone(struct medium *m, uint32_t client)
+{
+	for (uint32_t s = 0; s < m->radios_cap; s++) {
+		struct mradio *r = m->radios[s];
+
+		if (r && r->used && r->client == client) {
+			air_radio_gone(m, r);
+			radio_remove(m, r);
+		}
+	}
+	medium_client_set_name(m, client, NULL);
 }
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c)

@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internals of the medium shared by medium.c (nodes, queues, the public
- * API), radio.c (radios, their addresses, binding them to nodes) and air.c
- * (contention, transmissions, receptions, ACKs).
+ * The medium's data, shared by its modules. Each module has a header of
+ * its own with what it offers; they call one way:
+ *
+ *   medium.c   the public API: nodes, pins, queues in, time, mobility
+ *     air.c      contention, transmissions, ACKs and retries
+ *       rx.c       receptions: SINR over overlapping transmissions
+ *       report.c   what happened on the air, for ops.on_air
+ *       radio.c    radios, their addresses, binding them to nodes
+ *         link.c     the link budget, cached per radio pair
+ *         stats.c    per-link and per-channel counters
+ *         frame.c    the frame pool and each radio's queues
  */
 #ifndef WM_CORE_MEDIUM_INT_H
 #define WM_CORE_MEDIUM_INT_H
@@ -179,8 +187,10 @@ struct medium {
 	uint32_t nnodes, nodes_cap;
 	struct mpin *pins;		/* nodes_cap x nodes_cap, directional */
 
-	struct mlink *links;		/* radios_cap x radios_cap */
-	uint32_t link_gen;
+	struct link_cache {
+		struct mlink *tab;	/* radios_cap x radios_cap */
+		uint32_t gen;		/* entries of another generation are stale */
+	} links;			/* link.c */
 
 	struct txrec air;		/* list head: on the air and recently ended */
 	uint32_t nair;
@@ -188,19 +198,23 @@ struct medium {
 	uint64_t frame_seq;
 	double noise_dbm[4];		/* 20, 40, 80, 160 MHz */
 
-	/* Scratch for one reception decision; grows, never carries state across calls. */
-	struct overlap *ov;
-	struct interferer *in;
-	uint64_t *cuts;
-	uint32_t scratch_cap;
+	/* rx.c: scratch for one reception decision; grows, never carries state across calls. */
+	struct rx_scratch {
+		struct overlap *ov;
+		struct interferer *in;
+		uint64_t *cuts;
+		uint32_t cap;
+	} rx;
 
 	/* Moving nodes: one event advances them all. */
 	struct sched_event mob_ev;
 	uint64_t mob_last;		/* when positions were last advanced */
 
-	/* Reports for ops.on_air: one entry per radio that heard the transmission. */
-	struct medium_air_rx *air_rx;
-	uint32_t air_rx_cap;
+	/* report.c: one entry per radio that heard the transmission being reported. */
+	struct report_buf {
+		struct medium_air_rx *rx;
+		uint32_t cap;
+	} rep;
 
 	/* Link counters: (sender slot, receiver slot) -> counters, open addressing. */
 	uint64_t *ls_keys;		/* (a << 32 | b) + 1; 0 empty, UINT64_MAX deleted */
@@ -213,55 +227,22 @@ struct medium {
 	struct medium_counters c;
 };
 
-/* medium.c */
-struct mframe *medium_frame_alloc(struct medium *m);
-void medium_frame_free(struct medium *m, struct mframe *f);
-struct mframe *medium_dequeue(struct medium *m, struct mradio *r);
+/* The radio that sent rec, if it is still there. */
+static inline struct mradio *txrec_sender(const struct medium *m, const struct txrec *rec)
+{
+	struct mradio *s = m->radios[rec->sender];
 
-/* Advance moving nodes to now (EV_MOBILITY). */
-void medium_mobility(struct medium *m);
-/* Whether only the mobility event is pending. */
-bool medium_only_mobility(const struct medium *m);
-/* What r transmits at: its node's power, or the default. */
-double medium_radio_tx_power(const struct medium *m, const struct mradio *r);
+	return s->used && s->gen == rec->sender_gen ? s : NULL;
+}
 
-/* stats.c */
-/* The counters of link a -> b, created on first use. */
-struct medium_link_counters *stats_link(struct medium *m, uint32_t a, uint32_t b);
-/* Forget every link from or to slot. */
-void stats_forget_radio(struct medium *m, uint32_t slot);
-/* A transmission of dur us took the air on freq. */
-void stats_airtime(struct medium *m, struct mradio *s, uint32_t freq, uint64_t dur);
-void stats_free(struct medium *m);
+/* Fraction of rec's power that falls in [lo, hi] MHz. */
+static inline double txrec_spectral_fraction(const struct txrec *rec, double lo, double hi)
+{
+	double o = (rec->hi < hi ? rec->hi : hi) - (rec->lo > lo ? rec->lo : lo);
 
-/* radio.c */
-/* Empty radio and address maps, for medium_new(). */
-void radio_maps_init(struct medium *m);
-/* The radio (client, id), created (and placed on a node if one fits) on first sight. */
-struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6]);
-/* Whether r answers to mac, announced or learned. */
-bool radio_has_addr(const struct mradio *r, const uint8_t mac[6]);
-/* Place r on the node named after its client, if any and r has no place yet. */
-void radio_try_bind_name(struct medium *m, struct mradio *r);
-/* Bind r to the node configured for mac, unless r has a place by MAC already. */
-void radio_try_bind(struct medium *m, struct mradio *r, const uint8_t mac[6]);
-/* Free every frame queued at r, without a status. */
-void radio_drop_frames(struct medium *m, struct mradio *r);
-/* The radio slot answering to mac, or -1. */
-int medium_addr_lookup(const struct medium *m, const uint8_t mac[6]);
-void medium_learn(struct medium *m, struct mradio *r, const uint8_t mac[6]);
-
-/* air.c */
-void air_init(struct medium *m);
-void air_deinit(struct medium *m);
-void air_dispatch(struct medium *m, struct sched_event *ev);
-/* A radio got a frame to send, or finished one: start serving its queue. */
-void air_kick(struct medium *m, struct mradio *r);
-/* A radio goes away: stop whatever it was doing on the air. */
-void air_radio_gone(struct medium *m, struct mradio *r);
-void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_signal);
-void air_links_invalidate(struct medium *m);
-void air_links_resize(struct medium *m, uint32_t old_cap, uint32_t new_cap);
-
+	if (o <= 0)
+		return 0.0;
+	return o >= rec->hi - rec->lo ? 1.0 : o / (rec->hi - rec->lo);
+}
 
 #endif

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "medium_int.h"
+#include "frame.h"
+#include "link.h"
+#include "radio.h"
+#include "stats.h"
 #include "util/util.h"
 
 /* ------------------------------------------------------------------ maps */
@@ -61,7 +64,7 @@ static void radio_map_rebuild(struct medium *m, uint32_t cap)
 	}
 }
 
-static struct mradio *radio_find(const struct medium *m, uint32_t client, const uint8_t id[6])
+struct mradio *radio_find(const struct medium *m, uint32_t client, const uint8_t id[6])
 {
 	uint32_t mask = m->radio_map_cap - 1;
 
@@ -159,7 +162,7 @@ static int addr_slot(const struct medium *m, const uint8_t mac[6])
 	}
 }
 
-int medium_addr_lookup(const struct medium *m, const uint8_t mac[6])
+int radio_addr_lookup(const struct medium *m, const uint8_t mac[6])
 {
 	int s = addr_slot(m, mac);
 
@@ -224,7 +227,7 @@ static void radio_bind(struct medium *m, struct mradio *r, int node, bool by_nam
 
 	r->node = node;
 	r->node_by_name = by_name;
-	air_links_invalidate(m);
+	link_invalidate(m);
 	notice(m, &n);
 }
 
@@ -278,7 +281,7 @@ struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6])
 
 		m->radios = xreallocarray(m->radios, cap, sizeof(*m->radios));
 		memset(&m->radios[m->radios_cap], 0, (cap - m->radios_cap) * sizeof(*m->radios));
-		air_links_resize(m, m->radios_cap, cap);
+		link_resize(m, cap);
 		m->radios_cap = cap;
 	}
 	if (!m->radios[s])
@@ -304,7 +307,7 @@ struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6])
 	m->nradios++;
 	radio_map_insert(m, r);
 	/* The link cache rows of a reused slot belong to its previous radio. */
-	air_links_invalidate(m);
+	link_invalidate(m);
 	notice(m, &(struct medium_notice){ .kind = MEDIUM_NOTICE_RADIO_NEW,
 					   .client = client, .radio = r->id });
 	radio_try_bind(m, r, id);
@@ -334,7 +337,7 @@ bool radio_has_addr(const struct mradio *r, const uint8_t mac[6])
 /* Point mac at r; warn when a radio of another client answers to it too. */
 static void addr_claim(struct medium *m, struct mradio *r, const uint8_t mac[6])
 {
-	int other = medium_addr_lookup(m, mac);
+	int other = radio_addr_lookup(m, mac);
 
 	if (other >= 0 && other != r->idx) {
 		struct mradio *o = m->radios[other];
@@ -353,7 +356,7 @@ static void addr_claim(struct medium *m, struct mradio *r, const uint8_t mac[6])
 /* mac no longer belongs to r: hand the map entry to another radio that has it. */
 static void addr_release(struct medium *m, struct mradio *r, const uint8_t mac[6])
 {
-	if (medium_addr_lookup(m, mac) != r->idx || radio_has_addr(r, mac))
+	if (radio_addr_lookup(m, mac) != r->idx || radio_has_addr(r, mac))
 		return;
 	addr_map_del(m, mac);
 	for (uint32_t s = 0; s < m->radios_cap; s++) {
@@ -416,13 +419,13 @@ int medium_addr_del(struct medium *m, uint32_t client, const uint8_t radio[6],
  * announced an address (or whose announcement a scan withdrew) stays
  * reachable. The last few are kept; older ones are forgotten.
  */
-void medium_learn(struct medium *m, struct mradio *r, const uint8_t mac[6])
+void radio_learn(struct medium *m, struct mradio *r, const uint8_t mac[6])
 {
 	uint8_t old[6];
 	bool evict;
 
 	if (mac_is_group(mac) || radio_has_addr(r, mac)) {
-		if (!mac_is_group(mac) && medium_addr_lookup(m, mac) < 0)
+		if (!mac_is_group(mac) && radio_addr_lookup(m, mac) < 0)
 			addr_map_set(m, mac, r->idx);
 		return;
 	}
@@ -437,20 +440,11 @@ void medium_learn(struct medium *m, struct mradio *r, const uint8_t mac[6])
 	addr_claim(m, r, mac);
 }
 
-void radio_drop_frames(struct medium *m, struct mradio *r)
-{
-	struct mframe *f;
-
-	while ((f = medium_dequeue(m, r)))
-		medium_frame_free(m, f);
-}
-
-static void radio_remove(struct medium *m, struct mradio *r)
+void radio_remove(struct medium *m, struct mradio *r)
 {
 	notice(m, &(struct medium_notice){ .kind = MEDIUM_NOTICE_RADIO_GONE,
 					   .client = r->client, .radio = r->id });
-	air_radio_gone(m, r);
-	radio_drop_frames(m, r);
+	frame_drop_queue(m, r);
 	radio_map_remove(m, r);
 	stats_forget_radio(m, (uint32_t)r->idx);
 	r->used = false;
@@ -500,27 +494,6 @@ int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6])
 	return 0;
 }
 
-int medium_radio_del(struct medium *m, uint32_t client, const uint8_t radio[6])
-{
-	struct mradio *r = radio_find(m, client, radio);
-
-	if (!r)
-		return -ENOENT;
-	radio_remove(m, r);
-	return 0;
-}
-
-void medium_client_gone(struct medium *m, uint32_t client)
-{
-	for (uint32_t s = 0; s < m->radios_cap; s++) {
-		struct mradio *r = m->radios[s];
-
-		if (r && r->used && r->client == client)
-			radio_remove(m, r);
-	}
-	medium_client_set_name(m, client, NULL);
-}
-
 /* ----------------------------------------------------------- inspection */
 
 uint32_t medium_radio_slots(const struct medium *m)
@@ -552,7 +525,7 @@ int medium_radio_info(const struct medium *m, uint32_t slot, struct medium_radio
 	for (uint8_t i = 0; i < r->nlearned; i++)
 		info_add_addr(out, r->learned[i]);
 	out->last_freq = r->last_freq;
-	out->tx_power_dbm = medium_radio_tx_power(m, r);
+	out->tx_power_dbm = link_tx_power(m, r);
 	out->queued = r->qlen + (r->cur ? 1 : 0);
 	out->c = r->st;
 	return 0;

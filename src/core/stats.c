@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "medium_int.h"
+#include "stats.h"
 #include "util/util.h"
 
 #define LS_EMPTY 0

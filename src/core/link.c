@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The link budget: what one radio receives of another's transmission,
+ * from the configured nodes (positions, powers, gains, medium ids), the
+ * propagation model and pinned links, cached per ordered radio pair until
+ * anything it depends on changes. Also the public link queries of
+ * medium.h. Calls nothing else of the medium.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "link.h"
+#include "util/util.h"
+
+void link_init(struct medium *m)
+{
+	m->links.gen = 1;
+}
+
+void link_deinit(struct medium *m)
+{
+	free(m->links.tab);
+	m->links.tab = NULL;
+}
+
+void link_invalidate(struct medium *m)
+{
+	if (++m->links.gen == 0)
+		m->links.gen = 1;
+}
+
+void link_resize(struct medium *m, uint32_t new_cap)
+{
+	/* Every new radio invalidates the cache anyway: nothing worth copying. */
+	free(m->links.tab);
+	m->links.tab = xcalloc((size_t)new_cap * new_cap, sizeof(*m->links.tab));
+}
+
+double link_tx_power(const struct medium *m, const struct mradio *r)
+{
+	return r->node >= 0 ? m->nodes[r->node].tx_power_dbm : m->p.default_tx_power_dbm;
+}
+
+double link_noise_dbm(const struct medium *m, uint16_t bw)
+{
+	return m->noise_dbm[bw >= 160 ? 3 : bw >= 80 ? 2 : bw >= 40 ? 1 : 0];
+}
+
+static uint64_t shadow_key(const struct mradio *r)
+{
+	if (r->node >= 0)
+		return (uint64_t)r->node + 1;
+	return (1ULL << 63) | (((uint64_t)r->client << 32) ^
+			       ((uint64_t)r->id[2] << 24 | (uint64_t)r->id[3] << 16 |
+				(uint64_t)r->id[4] << 8 | r->id[5]));
+}
+
+/*
+ * Received power in dBm at node nr (-1: a radio on no node) of what node ns
+ * sends on freq, and any extra loss probability. ka, kb key the pair's
+ * shadowing draw.
+ */
+static double link_budget(const struct medium *m, int ins, int inr, uint64_t ka, uint64_t kb,
+			  uint32_t freq, double *loss)
+{
+	const struct mnode *ns = ins >= 0 ? &m->nodes[ins] : NULL;
+	const struct mnode *nr = inr >= 0 ? &m->nodes[inr] : NULL;
+	const struct mpin *pin = NULL;
+	double p = -1000.0, lp = 0.0;
+
+	if (ns && nr)
+		pin = &m->pins[(size_t)ins * m->nodes_cap + (size_t)inr];
+
+	switch (m->p.link_model) {
+	case MEDIUM_LINK_PATH_LOSS: {
+		static const double origin[3];
+		const double *a = ns ? ns->pos : origin, *b = nr ? nr->pos : origin;
+		double d = sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
+				(a[2] - b[2]) * (a[2] - b[2]));
+		/* Shadowing is a property of the pair, the same both ways and every frame. */
+		double g = m->p.prop.type == PROP_LOG_NORMAL_SHADOWING ?
+			   rng_gauss_keyed(m->p.seed, ka < kb ? ka * 0x100000001b3ULL ^ kb :
+							  kb * 0x100000001b3ULL ^ ka) : 0.0;
+		/* Antenna height is the node's z, at least 1 m (two-ray ground needs > 0). */
+		double ht = fmax(a[2], 1.0), hr = fmax(b[2], 1.0);
+
+		p = (ns ? ns->tx_power_dbm : m->p.default_tx_power_dbm) +
+		    (ns ? ns->gain_dbi : 0.0) + (nr ? nr->gain_dbi : 0.0) -
+		    prop_path_loss_db(&m->p.prop, d, ht, hr, freq, g);
+		break;
+	}
+	case MEDIUM_LINK_SNR:
+		p = m->noise_dbm[0] + m->p.default_snr_db;
+		break;
+	case MEDIUM_LINK_PROB:
+		p = m->noise_dbm[0] + m->p.default_snr_db;
+		lp = m->p.default_prob;
+		break;
+	}
+	if (pin && pin->kind == PIN_SNR)
+		p = m->noise_dbm[0] + pin->value;
+	else if (pin && pin->kind == PIN_PROB)
+		lp = pin->value;
+	if ((ns ? ns->medium_id : 0) != (nr ? nr->medium_id : 0))
+		p = -1000.0;
+	*loss = lp;
+	return p;
+}
+
+double link_rx_dbm(struct medium *m, const struct mradio *s, const struct mradio *r,
+			  uint32_t freq, double *loss)
+{
+	struct mlink *l = &m->links.tab[(size_t)s->idx * m->radios_cap + (size_t)r->idx];
+	double p;
+
+	if (l->gen == m->links.gen && l->freq == freq) {
+		*loss = l->loss;
+		return l->rx_dbm;
+	}
+	p = link_budget(m, s->node, r->node, shadow_key(s), shadow_key(r), freq, loss);
+	l->gen = m->links.gen;
+	l->freq = freq;
+	l->rx_dbm = (float)p;
+	l->loss = (float)*loss;
+	return p;
+}
+
+int medium_node_link(const struct medium *m, int a, int b, uint32_t freq, double *snr_db,
+		     double *loss)
+{
+	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
+		return -ENOENT;
+	*snr_db = link_budget(m, a, b, (uint64_t)a + 1, (uint64_t)b + 1, freq, loss) -
+		  m->noise_dbm[0];
+	return 0;
+}
+
+int medium_radio_link(struct medium *m, uint32_t a, uint32_t b, uint32_t freq, double *snr_db,
+		      double *loss)
+{
+	const struct mradio *s, *r;
+
+	if (a >= m->radios_cap || b >= m->radios_cap || !(s = m->radios[a]) || !s->used ||
+	    !(r = m->radios[b]) || !r->used)
+		return -ENOENT;
+	*snr_db = link_rx_dbm(m, s, r, freq, loss) - m->noise_dbm[0];
+	return 0;
+}
+
+double medium_per(const struct medium *m, const struct phy_rate *rate, double snr_db,
+		  uint32_t len)
+{
+	return per_model_per(m->per, rate, snr_db, len + 4);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports of what happened on the air, for ops.on_air: each data or ACK
+ * transmission with every radio that heard it and its fate. The buffer of
+ * receivers grows and is reused; the report lives only during the call.
+ */
+#include <stdlib.h>
+
+#include "link.h"
+#include "report.h"
+#include "util/util.h"
+
+void report_deinit(struct medium *m)
+{
+	free(m->rep.rx);
+	m->rep = (struct report_buf){ 0 };
+}
+
+void report_rx(struct medium *m, uint32_t n, const struct medium_air_rx *rx)
+{
+	if (n >= m->rep.cap) {
+		m->rep.cap = m->rep.cap ? 2 * m->rep.cap : 16;
+		m->rep.rx = xreallocarray(m->rep.rx, m->rep.cap, sizeof(*m->rep.rx));
+	}
+	m->rep.rx[n] = *rx;
+}
+
+void report_send(struct medium *m, const struct txrec *rec, const struct mradio *s,
+		   const uint8_t *frame, uint32_t len, uint32_t nrx, struct medium_air *a)
+{
+	a->kind = rec->kind == TXREC_DATA ? MEDIUM_AIR_DATA : MEDIUM_AIR_ACK;
+	a->client = s->client;
+	a->radio = s->id;
+	a->frame = frame;
+	a->len = len;
+	a->freq = rec->freq;
+	a->rate = rec->rate;
+	a->tx_power_dbm = link_tx_power(m, s);
+	a->noise_dbm = link_noise_dbm(m, rec->rate.bw);
+	a->start_us = rec->start;
+	a->end_us = rec->end;
+	a->rx = m->rep.rx;
+	a->nrx = nrx;
+	m->ops.on_air(m->opaque, a);
+}

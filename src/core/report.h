@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Reports of transmissions for ops.on_air (report.c). */
+#ifndef WM_CORE_REPORT_H
+#define WM_CORE_REPORT_H
+
+#include "medium_int.h"
+
+void report_deinit(struct medium *m);
+/* Receiver n (0, 1, ...) of the transmission about to be reported. */
+void report_rx(struct medium *m, uint32_t n, const struct medium_air_rx *rx);
+/* Report rec, sent by s, with its first nrx receivers; a carries attempt and outcome. */
+void report_send(struct medium *m, const struct txrec *rec, const struct mradio *s,
+		 const uint8_t *frame, uint32_t len, uint32_t nrx, struct medium_air *a);
+
+#endif
