@@ -21,19 +21,20 @@
  * (no preamble locking), so the stronger of two overlapping frames may
  * survive: the capture effect.
  */
+#include "air.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "air.h"
-#include "frame.h"
-#include "link.h"
-#include "radio.h"
-#include "report.h"
-#include "rx.h"
-#include "stats.h"
+#include "core/frame.h"
+#include "core/link.h"
+#include "core/radio.h"
+#include "core/report.h"
+#include "core/rx.h"
+#include "core/stats.h"
 #include "util/util.h"
 
 #define ACK_PSDU 14		/* 10-byte ACK + FCS */

@@ -3,7 +3,7 @@
 #ifndef WM_CORE_AIR_H
 #define WM_CORE_AIR_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 void air_init(struct medium *m);
 void air_deinit(struct medium *m);

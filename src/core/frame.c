@@ -3,9 +3,10 @@
  * Frames a radio holds from medium_tx() to their status, recycled through
  * a free list, and each radio's four queues (one per access category).
  */
+#include "frame.h"
+
 #include <stdlib.h>
 
-#include "frame.h"
 #include "util/util.h"
 
 struct mframe *frame_alloc(struct medium *m)

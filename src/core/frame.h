@@ -3,7 +3,7 @@
 #ifndef WM_CORE_FRAME_H
 #define WM_CORE_FRAME_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 struct mframe *frame_alloc(struct medium *m);
 void frame_free(struct medium *m, struct mframe *f);

@@ -6,11 +6,12 @@
  * anything it depends on changes. Also the public link queries of
  * medium.h. Calls nothing else of the medium.
  */
+#include "link.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "link.h"
 #include "util/util.h"
 
 void link_init(struct medium *m)

@@ -3,7 +3,7 @@
 #ifndef WM_CORE_LINK_H
 #define WM_CORE_LINK_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 void link_init(struct medium *m);
 void link_deinit(struct medium *m);

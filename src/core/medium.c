@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "air.h"
-#include "frame.h"
-#include "link.h"
-#include "radio.h"
-#include "report.h"
-#include "rx.h"
-#include "stats.h"
+#include "core/air.h"
+#include "core/frame.h"
+#include "core/link.h"
+#include "core/radio.h"
+#include "core/report.h"
+#include "core/rx.h"
+#include "core/stats.h"
 #include "util/util.h"
 
 void medium_params_init(struct medium_params *p)

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "phy.h"
-#include "prop.h"
+#include "core/phy.h"
+#include "core/prop.h"
 
 #define MEDIUM_MAX_RATES 4
 #define MEDIUM_FRAME_MAX (2304 + 40)/* largest MPDU a guest may hand us */

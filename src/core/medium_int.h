@@ -15,10 +15,10 @@
 #ifndef WM_CORE_MEDIUM_INT_H
 #define WM_CORE_MEDIUM_INT_H
 
-#include "medium.h"
-#include "per.h"
-#include "rng.h"
-#include "sched.h"
+#include "core/medium.h"
+#include "core/per.h"
+#include "core/rng.h"
+#include "core/sched.h"
 
 #define MEDIUM_LEARNED_ADDRS 4
 

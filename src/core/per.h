@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "phy.h"
+#include "core/phy.h"
 
 struct per_model;
 

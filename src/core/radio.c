@@ -4,14 +4,15 @@
  * addresses each answers to and the map from address to radio, and the
  * binding of radios to configured nodes by MAC, identity or client name.
  */
+#include "radio.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
-#include "link.h"
-#include "radio.h"
-#include "stats.h"
+#include "core/frame.h"
+#include "core/link.h"
+#include "core/stats.h"
 #include "util/util.h"
 
 /* ------------------------------------------------------------------ maps */

@@ -3,7 +3,7 @@
 #ifndef WM_CORE_RADIO_H
 #define WM_CORE_RADIO_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 /* Empty radio and address maps, for medium_new(). */
 void radio_maps_init(struct medium *m);

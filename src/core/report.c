@@ -4,10 +4,11 @@
  * transmission with every radio that heard it and its fate. The buffer of
  * receivers grows and is reused; the report lives only during the call.
  */
+#include "report.h"
+
 #include <stdlib.h>
 
-#include "link.h"
-#include "report.h"
+#include "core/link.h"
 #include "util/util.h"
 
 void report_deinit(struct medium *m)

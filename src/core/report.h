@@ -3,7 +3,7 @@
 #ifndef WM_CORE_REPORT_H
 #define WM_CORE_REPORT_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 void report_deinit(struct medium *m);
 /* Receiver n (0, 1, ...) of the transmission about to be reported. */

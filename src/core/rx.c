@@ -5,12 +5,13 @@
  * walked stretch by stretch (collisions and capture come out of it), then
  * one seeded draw. Calls the link budget and the counters, nothing above.
  */
+#include "rx.h"
+
 #include <math.h>
 #include <stdlib.h>
 
-#include "link.h"
-#include "rx.h"
-#include "stats.h"
+#include "core/link.h"
+#include "core/stats.h"
 #include "util/util.h"
 
 #define SNR_FLOOR_DB -5.0	/* below this nothing decodes: skip the PER lookup */

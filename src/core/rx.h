@@ -3,7 +3,7 @@
 #ifndef WM_CORE_RX_H
 #define WM_CORE_RX_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 void rx_deinit(struct medium *m);
 /* The transmissions that overlap rec in time and spectrum, kept for rx_decide(); how many. */

@@ -4,11 +4,12 @@
  * one radio made of another's frames), in a map that holds only pairs that
  * heard each other, and airtime per channel.
  */
+#include "stats.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
 #include "util/util.h"
 
 #define LS_EMPTY 0

@@ -3,7 +3,7 @@
 #ifndef WM_CORE_STATS_H
 #define WM_CORE_STATS_H
 
-#include "medium_int.h"
+#include "core/medium_int.h"
 
 /* The counters of link a -> b, created on first use. */
 struct medium_link_counters *stats_link(struct medium *m, uint32_t a, uint32_t b);

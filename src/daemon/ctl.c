@@ -3,7 +3,7 @@
  * The control server's connections: accepting, reading request lines,
  * bounded output, live captures. What the commands do is ctl_cmd.c.
  */
-#include "ctl_int.h"
+#include "daemon/ctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * object and returns the result object, or an error made by ctl_fail().
  * Everything in a request is checked before anything changes.
  */
-#include "ctl_int.h"
+#include "daemon/ctl_int.h"
 
 #include <errno.h>
 #include <math.h>

@@ -7,7 +7,7 @@
  * For that reason it uses nothing from hwsim.c (fail() is a private copy);
  * hwsim.c uses hwsim_band_rates() from here.
  */
-#include "hwsim.h"
+#include "proto/hwsim.h"
 
 #include <errno.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * the streaming commands, copy what follows the reply to stdout until the
  * user, the reader of stdout or the daemon ends it.
  */
-#include "wifimedium_ctl.h"
+#include "tools/wifimedium_ctl.h"
 
 #include <errno.h>
 #include <poll.h>

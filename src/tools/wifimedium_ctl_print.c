@@ -6,7 +6,7 @@
  * daemon that adds or drops a field still gets readable output (--json shows
  * the reply as it came).
  */
-#include "wifimedium_ctl.h"
+#include "tools/wifimedium_ctl.h"
 
 #include <math.h>
 #include <stdarg.h>

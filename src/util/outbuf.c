@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "outbuf.h"
-#include "util.h"
+#include "util/util.h"
 
 int outbuf_append(struct outbuf *o, const void *head, size_t hlen, const void *body, size_t blen,
 		  size_t limit)
