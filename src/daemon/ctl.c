@@ -258,12 +258,16 @@ static void accept_cb(struct loop_watch *w, uint32_t events)
 	struct ctl *ctl = w->opaque;
 
 	for (int i = 0; i < 16; i++) {
-		int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept_shedding(ctl->fd, NULL, NULL);
 		struct ctl_conn *conn;
 
+		if (fd == -EAGAIN)
+			return;
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				log_warn("control: accept: %s", strerror(errno));
+			log_ratelimited(&ctl->lim, LOG_LEVEL_WARN, "control: accept: %s%s",
+					strerror(-fd), fd == -EMFILE ? ": a client was refused" : "");
+			if (fd == -EMFILE)
+				continue;
 			return;
 		}
 		if (ctl->nconns >= CTL_MAX_CONNS) {
@@ -380,6 +384,7 @@ int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struc
 		errno = -err;
 		goto fail_unlink;
 	}
+	accept_reserve();
 	log_notice("control: listening on %s", path);
 	*out = ctl;
 	return 0;

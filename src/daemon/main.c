@@ -380,8 +380,8 @@ static void log_totals(struct daemon *d)
 
 		airport_server_get_counters(d->airport, &a);
 		log_notice("airport: %" PRIu64 " sessions, %" PRIu64 " refused, %" PRIu64
-			   " dropped for faults or silence, %" PRIu64 " messages dropped for slow peers",
-			   a.sessions, a.refused, a.broken, a.dropped);
+			   " dropped for faults or silence, %" PRIu64 " messages dropped for slow peers, %"
+			   PRIu64 " connections shed", a.sessions, a.refused, a.broken, a.dropped, a.shed);
 	}
 	if (d->vu) {
 		struct vu_counters v;

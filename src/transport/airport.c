@@ -34,6 +34,7 @@
 #define DEFAULT_QUEUE_LIMIT (1u << 20)
 #define HELLO_TIMEOUT_US (30u * 1000000u)	/* a connection that never says HELLO */
 #define MAX_RADIOS 1024
+#define DEFAULT_MAX_PENDING 64
 
 enum airport_kind {
 	AIRPORT_KIND_UNIX,
@@ -55,6 +56,7 @@ struct airport_listener {
 	struct loop_watch watch;
 	char *path;			/* unix: to unlink */
 	char spec[128];
+	struct log_limit lim;		/* its own warnings */
 };
 
 struct airport_peer {
@@ -407,22 +409,51 @@ int airport_server_adopt(struct airport_server *srv, int fd, const char *peer, i
 
 /* ----------------------------------------------------------- listening */
 
+/*
+ * Connections that hold a descriptor without a session: a TCP peer for up
+ * to 30 s, a unix one (a VMM's virtio-serial port: never timed out) until
+ * its agent says HELLO.
+ */
+static unsigned pending(const struct airport_server *srv)
+{
+	unsigned n = 0;
+
+	for (const struct airport_peer *p = srv->peers; p; p = p->next)
+		n += p->state != AIRPORT_STATE_ESTABLISHED;
+	return n;
+}
+
 static void accept_ready(struct loop_watch *w, uint32_t events)
 {
 	struct airport_listener *l = w->opaque;
 	struct airport_server *srv = l->srv;
 
 	(void)events;
-	for (;;) {
+	/* Bounded: a flood of connections must not keep the loop here. */
+	for (int i = 0; i < 64; i++) {
 		struct sockaddr_storage sa;
 		socklen_t len = sizeof(sa);
-		int fd = accept4(l->fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept_shedding(l->fd, (struct sockaddr *)&sa, &len);
 		char peer[96], host[INET6_ADDRSTRLEN] = "?";
 
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("airport %s: accept: %s", l->spec, strerror(errno));
+		if (fd == -EAGAIN)
 			return;
+		if (fd < 0) {
+			log_ratelimited(&l->lim, LOG_LEVEL_WARN, "airport %s: accept: %s%s", l->spec,
+					strerror(-fd), fd == -EMFILE ? ": an agent was refused" : "");
+			if (fd == -EMFILE) {
+				srv->c.shed++;
+				continue;
+			}
+			return;
+		}
+		if (pending(srv) >= srv->o.max_pending) {
+			log_ratelimited(&l->lim, LOG_LEVEL_WARN,
+					"airport %s: %u connections have not said HELLO yet; "
+					"refusing more", l->spec, srv->o.max_pending);
+			srv->c.shed++;
+			close(fd);
+			continue;
 		}
 		switch (l->kind) {
 		case AIRPORT_KIND_TCP:
@@ -441,8 +472,8 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 			snprintf(peer, sizeof(peer), "%.80s#%u", l->spec, ++srv->nconn);
 			break;
 		}
-		if (airport_server_adopt(srv, fd, peer, l->kind == AIRPORT_KIND_UNIX) == 0 && l->kind == AIRPORT_KIND_TCP &&
-		    srv->secret)
+		if (airport_server_adopt(srv, fd, peer, l->kind == AIRPORT_KIND_UNIX) == 0 &&
+		    l->kind == AIRPORT_KIND_TCP && srv->secret)
 			srv->peers->need_secret = true;
 	}
 }
@@ -485,6 +516,8 @@ struct airport_server *airport_server_new(struct hub *hub, const struct airport_
 	srv->o = *o;
 	if (!srv->o.keepalive_ms)
 		srv->o.keepalive_ms = DEFAULT_KEEPALIVE_MS;
+	if (!srv->o.max_pending)
+		srv->o.max_pending = DEFAULT_MAX_PENDING;
 	if (!srv->o.queue_limit)
 		srv->o.queue_limit = DEFAULT_QUEUE_LIMIT;
 	if (o->secret_len) {
@@ -633,6 +666,7 @@ int airport_server_listen(struct airport_server *srv, const char *spec)
 	}
 	l->next = srv->listeners;
 	srv->listeners = l;
+	accept_reserve();
 	log_notice("airport: listening on %s%s", spec,
 		   kind == AIRPORT_KIND_TCP && srv->secret ? " (secret required)" : "");
 	return 0;

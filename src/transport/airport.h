@@ -21,6 +21,12 @@ struct airport_options {
 	size_t secret_len;
 	uint32_t keepalive_ms;		/* offered in WELCOME; 0: the default (5 s) */
 	size_t queue_limit;		/* bytes held per slow peer; 0: the default (1 MiB) */
+	/*
+	 * Connections not yet welcomed (a TCP one holds a descriptor for up to
+	 * 30 s, a VMM's port until its agent starts); past it new ones are
+	 * closed at once. 0: the default, 64.
+	 */
+	unsigned max_pending;
 };
 
 struct airport_counters {
@@ -28,6 +34,7 @@ struct airport_counters {
 	uint64_t refused;		/* HELLOs refused (version, name, secret) */
 	uint64_t broken;		/* peers closed for protocol faults or timeouts */
 	uint64_t dropped;		/* messages not queued for a peer that does not read */
+	uint64_t shed;			/* connections closed at once: too many pending, no descriptors */
 };
 
 /* A server with no listener yet. */

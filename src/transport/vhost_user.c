@@ -475,13 +475,18 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 	struct vu_server *srv = w->opaque;
 
 	(void)events;
-	for (;;) {
-		int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	/* Bounded: a flood of connections must not keep the loop here. */
+	for (int i = 0; i < 64; i++) {
+		int fd = accept_shedding(srv->fd, NULL, NULL);
 		char name[64];
 
+		if (fd == -EAGAIN)
+			return;
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("vhost-user: accept: %s", strerror(errno));
+			log_ratelimited(&srv->lim, LOG_LEVEL_WARN, "vhost-user: accept: %s%s",
+					strerror(-fd), fd == -EMFILE ? ": a new VM was refused" : "");
+			if (fd == -EMFILE)
+				continue;
 			return;
 		}
 		peer_name(fd, ++srv->next_anon, name);
@@ -529,6 +534,7 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 	if (ret < 0)
 		goto fail;
 	srv->path = xstrdup(path);
+	accept_reserve();
 	log_notice("vhost-user: listening on %s for virtio device 29 (mac80211_hwsim)", path);
 	srv->flush_id = hub_add_flush(hub, vu_flush, srv, NULL);
 	*out = srv;

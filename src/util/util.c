@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -171,4 +172,34 @@ void utf8_clean(char *s)
 			s[i++] = '?';
 		}
 	}
+}
+
+static int spare_fd = -1;
+
+int accept_reserve(void)
+{
+	if (spare_fd >= 0)
+		return 0;
+	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return spare_fd < 0 ? -errno : 0;
+}
+
+int accept_shedding(int lfd, struct sockaddr *sa, socklen_t *len)
+{
+	int fd = accept4(lfd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int err;
+
+	if (fd >= 0)
+		return fd;
+	err = errno;
+	if (err == EWOULDBLOCK || err == EINTR)
+		return -EAGAIN;
+	if ((err != EMFILE && err != ENFILE) || spare_fd < 0)
+		return -err;
+	close(spare_fd);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return -EMFILE;
 }

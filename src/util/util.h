@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ETH_ALEN 6
@@ -34,6 +35,22 @@ int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
  * -EEXIST when path is not a socket; -ENAMETOOLONG.
  */
 int unix_path_claim(const char *path);
+
+/*
+ * For listeners: accept_shedding() below needs one spare descriptor, set
+ * aside here while descriptors are plentiful (when a listener opens).
+ * 0 or -errno.
+ */
+int accept_reserve(void);
+/*
+ * accept4(lfd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC) that survives running
+ * out of descriptors: on EMFILE or ENFILE the waiting connection is taken
+ * with the spare descriptor and closed at once (its peer sees it end), so
+ * a listener never stays readable with nothing the loop can do about it
+ * (a level-triggered loop would spin). Returns the new fd, or -errno:
+ * -EAGAIN when nothing waits, -EMFILE when a connection was shed.
+ */
+int accept_shedding(int lfd, struct sockaddr *sa, socklen_t *len);
 
 /*
  * The UTF-8 sequence starting s[0..len): its length (1..4) with its code
