@@ -3,7 +3,7 @@
  * The link budget: what one radio receives of another's transmission,
  * from the configured nodes (positions, powers, gains, medium ids), the
  * propagation model and pinned links, cached per ordered radio pair until
- * anything it depends on changes. Also the public link queries of
+ * anything it depends on changes (in a bounded, direct-mapped cache). Also the public link queries of
  * medium.h. Calls nothing else of the medium.
  */
 #include "link.h"
@@ -14,9 +14,19 @@
 
 #include "util/util.h"
 
+/*
+ * The cache is direct-mapped: a pair shares its entry with others and is
+ * recomputed when they displace it. Its size follows the radios squared
+ * up to 2^20 entries (24 MiB), so memory stays bounded however many radios
+ * come, where a dense N x N table took 1.6 GB at 10,000.
+ */
+#define LINK_CACHE_MIN 64u
+#define LINK_CACHE_MAX (1u << 20)
+
 void link_init(struct medium *m)
 {
 	m->links.gen = 1;
+	link_resize(m, 0);
 }
 
 void link_deinit(struct medium *m)
@@ -33,9 +43,25 @@ void link_invalidate(struct medium *m)
 
 void link_resize(struct medium *m, uint32_t new_cap)
 {
+	uint64_t want = (uint64_t)new_cap * new_cap;
+	uint32_t n = LINK_CACHE_MIN;
+
+	while (n < want && n < LINK_CACHE_MAX)
+		n *= 2;
+	if (m->links.tab && n == m->links.mask + 1)
+		return;
 	/* Every new radio invalidates the cache anyway: nothing worth copying. */
 	free(m->links.tab);
-	m->links.tab = xcalloc((size_t)new_cap * new_cap, sizeof(*m->links.tab));
+	m->links.tab = xcalloc(n, sizeof(*m->links.tab));
+	m->links.mask = n - 1;
+}
+
+static uint32_t pair_hash(uint64_t k)
+{
+	k ^= k >> 31;
+	k *= 0x7fb5d329728ea185ULL;
+	k ^= k >> 27;
+	return (uint32_t)k;
 }
 
 double link_tx_power(const struct medium *m, const struct mradio *r)
@@ -70,8 +96,8 @@ static double link_budget(const struct medium *m, int ins, int inr, uint64_t ka,
 	const struct mpin *pin = NULL;
 	double p = -1000.0, lp = 0.0;
 
-	if (ns && nr)
-		pin = &m->pins[(size_t)ins * m->nodes_cap + (size_t)inr];
+	if (ns && nr && m->pins.count)
+		pin = map64_get(&m->pins, PIN_KEY(ins, inr));
 
 	switch (m->p.link_model) {
 	case MEDIUM_LINK_PATH_LOSS: {
@@ -112,14 +138,16 @@ static double link_budget(const struct medium *m, int ins, int inr, uint64_t ka,
 double link_rx_dbm(struct medium *m, const struct mradio *s, const struct mradio *r,
 			  uint32_t freq, double *loss)
 {
-	struct mlink *l = &m->links.tab[(size_t)s->idx * m->radios_cap + (size_t)r->idx];
+	uint64_t pair = (uint64_t)(uint32_t)s->idx << 32 | (uint32_t)r->idx;
+	struct mlink *l = &m->links.tab[pair_hash(pair) & m->links.mask];
 	double p;
 
-	if (l->gen == m->links.gen && l->freq == freq) {
+	if (l->gen == m->links.gen && l->pair == pair && l->freq == freq) {
 		*loss = l->loss;
 		return l->rx_dbm;
 	}
 	p = link_budget(m, s->node, r->node, shadow_key(s), shadow_key(r), freq, loss);
+	l->pair = pair;
 	l->gen = m->links.gen;
 	l->freq = freq;
 	l->rx_dbm = (float)p;

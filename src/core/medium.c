@@ -19,6 +19,16 @@
 #include "core/stats.h"
 #include "util/util.h"
 
+static void limits_default(struct medium_params *p)
+{
+	if (!p->max_radios)
+		p->max_radios = 16384;
+	if (!p->max_client_radios)
+		p->max_client_radios = 1024;
+	if (!p->max_radio_addrs)
+		p->max_radio_addrs = 32;
+}
+
 void medium_params_init(struct medium_params *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -38,6 +48,7 @@ void medium_params_init(struct medium_params *p)
 	p->preamble_snr_db = 4.0;
 	p->default_tx_power_dbm = 20.0;
 	p->queue_limit = 256;
+	limits_default(p);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -51,6 +62,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	m->p = *p;
 	if (!m->p.queue_limit)
 		m->p.queue_limit = 1;
+	limits_default(&m->p);
 	m->ops = *ops;
 	m->opaque = opaque;
 	m->per = per_model_new();
@@ -60,6 +72,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
 	radio_maps_init(m);
 	link_init(m);
+	map64_init(&m->pins, sizeof(struct mpin));
 	sched_event_init(&m->mob_ev);
 	m->mob_ev.tag = EV_MOBILITY;
 	air_init(m);
@@ -90,7 +103,8 @@ void medium_free(struct medium *m)
 	for (uint32_t i = 0; i < m->client_names_cap; i++)
 		free(m->client_names[i]);
 	free(m->client_names);
-	free(m->pins);
+	free(m->client_radios);
+	map64_free(&m->pins);
 	link_deinit(m);
 	rx_deinit(m);
 	report_deinit(m);
@@ -113,6 +127,7 @@ void medium_set_params(struct medium *m, const struct medium_params *p)
 	m->p = *p;
 	m->p.seed = seed;
 	m->p.queue_limit = limit;
+	limits_default(&m->p);
 	for (int i = 0; i < 4; i++)
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
 	link_invalidate(m);
@@ -126,17 +141,6 @@ int medium_load_per_table(struct medium *m, const char *text, size_t len, char *
 
 /* ----------------------------------------------------------------- nodes */
 
-static void pins_resize(struct medium *m, uint32_t old_cap, uint32_t cap)
-{
-	struct mpin *pins = xcalloc((size_t)cap * cap, sizeof(*pins));
-
-	for (uint32_t a = 0; a < old_cap; a++)
-		memcpy(&pins[(size_t)a * cap], &m->pins[(size_t)a * old_cap],
-		       old_cap * sizeof(*pins));
-	free(m->pins);
-	m->pins = pins;
-}
-
 void medium_nodes_clear(struct medium *m)
 {
 	for (uint32_t s = 0; s < m->radios_cap; s++)
@@ -148,8 +152,7 @@ void medium_nodes_clear(struct medium *m)
 		free(m->nodes[i].name);
 	m->nnodes = 0;
 	sched_cancel(&m->sched, &m->mob_ev);
-	if (m->pins)
-		memset(m->pins, 0, (size_t)m->nodes_cap * m->nodes_cap * sizeof(*m->pins));
+	map64_clear(&m->pins);
 	link_invalidate(m);
 }
 
@@ -166,7 +169,6 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 		uint32_t cap = m->nodes_cap ? 2 * m->nodes_cap : 16;
 
 		m->nodes = xreallocarray(m->nodes, cap, sizeof(*m->nodes));
-		pins_resize(m, m->nodes_cap, cap);
 		m->nodes_cap = cap;
 	}
 	n = &m->nodes[m->nnodes];
@@ -313,7 +315,10 @@ static int pin_set(struct medium *m, int a, int b, enum pin_kind kind, double va
 {
 	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
 		return -ENOENT;
-	m->pins[(size_t)a * m->nodes_cap + (size_t)b] = (struct mpin){ kind, value };
+	if (kind == PIN_NONE)
+		map64_del(&m->pins, PIN_KEY(a, b));
+	else
+		*(struct mpin *)map64_put(&m->pins, PIN_KEY(a, b)) = (struct mpin){ kind, value };
 	link_invalidate(m);
 	return 0;
 }
@@ -339,11 +344,14 @@ int medium_link_clear(struct medium *m, int a, int b)
 
 int medium_link_pinned(const struct medium *m, int a, int b, enum medium_pin *pin, double *value)
 {
+	static const struct mpin none = { PIN_NONE, 0.0 };
 	const struct mpin *p;
 
 	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
 		return -ENOENT;
-	p = &m->pins[(size_t)a * m->nodes_cap + (size_t)b];
+	p = map64_get(&m->pins, PIN_KEY(a, b));
+	if (!p)
+		p = &none;
 	*pin = p->kind == PIN_SNR ? MEDIUM_PIN_SNR : p->kind == PIN_PROB ? MEDIUM_PIN_LOSS :
 								MEDIUM_PIN_NONE;
 	*value = p->value;
@@ -365,6 +373,24 @@ static void fail_now(struct medium *m, struct mradio *r, struct mframe *f, enum 
 		st.rates[i].count = f->used[i];
 		if (!f->used[i])
 			st.rates[i].idx = -1;
+	}
+	m->c.tx_failed++;
+	m->ops.tx_status(m->opaque, &st);
+}
+
+/* A frame from a radio that could not be made (past a limit): failed at once. */
+static void fail_unknown(struct medium *m, const struct medium_tx *tx)
+{
+	struct medium_status st = {
+		.client = tx->client, .radio = tx->radio, .cookie = tx->cookie, .flags = tx->flags,
+		.time_us = m->now, .drop = MEDIUM_DROP_LIMIT, .len = tx->len, .freq = tx->freq,
+	};
+
+	memcpy(st.dst, tx->dst, 6);
+	memcpy(st.rates, tx->rates, sizeof(st.rates));
+	for (int i = 0; i < MEDIUM_MAX_RATES; i++) {
+		st.rates[i].count = 0;
+		st.rates[i].idx = -1;
 	}
 	m->c.tx_failed++;
 	m->ops.tx_status(m->opaque, &st);
@@ -393,6 +419,10 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 		return -EDEADLK;
 	medium_run(m, now_us);
 	r = radio_get(m, tx->client, tx->radio);
+	if (!r) {
+		fail_unknown(m, tx);
+		return -ENOSPC;
+	}
 	r->last_freq = tx->freq;
 	if (tx->has_src)
 		radio_learn(m, r, tx->src);

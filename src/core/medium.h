@@ -71,6 +71,7 @@ enum medium_drop {
 	MEDIUM_DROP_RETRIES,		/* no ACK after every attempt the chain allowed */
 	MEDIUM_DROP_QUEUE,		/* oldest frame of a full queue, never sent */
 	MEDIUM_DROP_RATE,		/* a rate chain no PHY can send, never sent */
+	MEDIUM_DROP_LIMIT,		/* from a radio past the limits (params), never sent */
 };
 
 /* The outcome of one medium_tx(). */
@@ -189,6 +190,14 @@ struct medium_params {
 	double default_tx_power_dbm;	/* for radios on no configured node */
 	unsigned queue_limit;		/* frames queued per radio */
 	uint32_t mobility_step_us;	/* moving nodes advance this often (0: 100 ms) */
+	/*
+	 * What one peer can make the medium hold: radios in all (0: 16384),
+	 * radios of one client (0: 1024), addresses one radio answers to
+	 * besides its identity (0: 32). Past them: -ENOSPC, nothing made.
+	 */
+	uint32_t max_radios;
+	uint32_t max_client_radios;
+	uint32_t max_radio_addrs;
 };
 
 /*
@@ -281,7 +290,10 @@ int medium_load_per_table(struct medium *m, const char *text, size_t len, char *
 
 /* --- radios: learned from the transports --- */
 
-/* The radio answers to one more copy of addr (a multiset: add twice, delete twice). */
+/*
+ * The radio answers to one more copy of addr (a multiset: add twice, delete
+ * twice). 0; -EINVAL for a group address; -ENOSPC past a limit (params).
+ */
 int medium_addr_add(struct medium *m, uint32_t client, const uint8_t radio[6],
 		    const uint8_t addr[6]);
 int medium_addr_del(struct medium *m, uint32_t client, const uint8_t radio[6],
@@ -294,7 +306,8 @@ int medium_client_set_name(struct medium *m, uint32_t client, const char *name);
 
 /*
  * A radio known to exist before it announced anything (a transport saw it
- * created): it receives from now on. 0. medium_radio_del() removes one
+ * created): it receives from now on. 0, or -ENOSPC past a limit
+ * (params). medium_radio_del() removes one
  * radio like medium_client_gone() removes all of a client's: 0 or -ENOENT.
  */
 int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6]);
@@ -380,8 +393,9 @@ double medium_per(const struct medium *m, const struct phy_rate *rate, double sn
  * A radio transmits. Runs every event up to now first; now must not go
  * backwards. Queues the frame at the radio (dropping the oldest, with a
  * failed status, when the queue is full) and starts contention. Returns 0
- * or -EINVAL for a rate chain no PHY can send (the frame gets a failed
- * status at once), -EDEADLK when called from a medium callback (queue the
+ * or -EINVAL for a rate chain no PHY can send, -ENOSPC for a new radio past
+ * a limit (either way the frame gets a failed status at once), -EDEADLK
+ * when called from a medium callback (queue the
  * request and submit it after medium_run() returns).
  */
 int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx);
@@ -404,6 +418,7 @@ struct medium_counters {
 	uint64_t queue_drops;		/* dropped as oldest on a full queue */
 	uint64_t bad_rate;		/* rate chains no PHY can send */
 	uint64_t dup_addr;		/* an address claimed by radios of two clients */
+	uint64_t limited;		/* radios or addresses refused past a limit */
 };
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c);

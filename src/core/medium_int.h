@@ -19,6 +19,7 @@
 #include "core/per.h"
 #include "core/rng.h"
 #include "core/sched.h"
+#include "util/map64.h"
 
 #define MEDIUM_LEARNED_ADDRS 4
 
@@ -121,6 +122,7 @@ struct txrec {
 
 /* Cached link budget for an ordered radio pair. */
 struct mlink {
+	uint64_t pair;			/* sender slot << 32 | receiver slot */
 	uint32_t gen;			/* 0: invalid */
 	uint32_t freq;
 	float rx_dbm;			/* received power before fading */
@@ -161,6 +163,8 @@ struct mpin {
 	double value;
 };
 
+#define PIN_KEY(a, b) ((uint64_t)(uint32_t)(a) << 32 | (uint32_t)(b))
+
 struct medium {
 	struct medium_params p;
 	struct medium_ops ops;
@@ -182,13 +186,16 @@ struct medium {
 
 	char **client_names;		/* by client id: radios of a named client take its node */
 	uint32_t client_names_cap;
+	uint32_t *client_radios;	/* by client id: its radios, for max_client_radios */
+	uint32_t client_radios_cap;
 
 	struct mnode *nodes;
 	uint32_t nnodes, nodes_cap;
-	struct mpin *pins;		/* nodes_cap x nodes_cap, directional */
+	struct map64 pins;		/* PIN_KEY(a, b) -> struct mpin, directional; only pinned pairs */
 
 	struct link_cache {
-		struct mlink *tab;	/* radios_cap x radios_cap */
+		struct mlink *tab;	/* direct-mapped by pair: mask + 1 entries */
+		uint32_t mask;
 		uint32_t gen;		/* entries of another generation are stale */
 	} links;			/* link.c */
 

@@ -274,6 +274,22 @@ struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6])
 
 	if (r)
 		return r;
+	if (m->nradios >= m->p.max_radios ||
+	    (client < m->client_radios_cap && m->client_radios[client] >= m->p.max_client_radios)) {
+		m->c.limited++;
+		return NULL;
+	}
+	if (client >= m->client_radios_cap) {
+		uint32_t cap = m->client_radios_cap ? m->client_radios_cap : 16;
+
+		while (cap <= client)
+			cap *= 2;
+		m->client_radios = xreallocarray(m->client_radios, cap, sizeof(*m->client_radios));
+		memset(&m->client_radios[m->client_radios_cap], 0,
+		       (cap - m->client_radios_cap) * sizeof(*m->client_radios));
+		m->client_radios_cap = cap;
+	}
+	m->client_radios[client]++;
 	for (s = 0; s < m->radios_cap; s++)
 		if (!m->radios[s] || !m->radios[s]->used)
 			break;
@@ -378,12 +394,18 @@ int medium_addr_add(struct medium *m, uint32_t client, const uint8_t radio[6],
 	if (mac_is_group(addr))
 		return -EINVAL;
 	r = radio_get(m, client, radio);
+	if (!r)
+		return -ENOSPC;
 	for (uint32_t i = 0; i < r->naddrs; i++) {
 		if (mac_equal(r->addrs[i].mac, addr)) {
 			if (r->addrs[i].count < UINT16_MAX)
 				r->addrs[i].count++;
 			return 0;
 		}
+	}
+	if (r->naddrs >= m->p.max_radio_addrs) {
+		m->c.limited++;
+		return -ENOSPC;
 	}
 	if (r->naddrs == r->addrs_cap) {
 		r->addrs_cap = r->addrs_cap ? 2 * r->addrs_cap : 4;
@@ -447,6 +469,7 @@ void radio_remove(struct medium *m, struct mradio *r)
 					   .client = r->client, .radio = r->id });
 	frame_drop_queue(m, r);
 	radio_map_remove(m, r);
+	m->client_radios[r->client]--;
 	stats_forget_radio(m, (uint32_t)r->idx);
 	r->used = false;
 	r->gen++;
@@ -491,8 +514,7 @@ int medium_client_set_name(struct medium *m, uint32_t client, const char *name)
 
 int medium_radio_add(struct medium *m, uint32_t client, const uint8_t radio[6])
 {
-	radio_get(m, client, radio);
-	return 0;
+	return radio_get(m, client, radio) ? 0 : -ENOSPC;
 }
 
 /* ----------------------------------------------------------- inspection */

@@ -9,7 +9,11 @@
 void radio_maps_init(struct medium *m);
 /* The radio (client, id), or NULL. */
 struct mradio *radio_find(const struct medium *m, uint32_t client, const uint8_t id[6]);
-/* The radio (client, id), created (and placed on a node if one fits) on first sight. */
+/*
+ * The radio (client, id), created (and placed on a node if one fits) on
+ * first sight; NULL (counted) when that would pass max_radios or the
+ * client's max_client_radios.
+ */
 struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6]);
 /*
  * r leaves: its queued frames are dropped, its addresses handed on, its

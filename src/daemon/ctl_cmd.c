@@ -218,7 +218,7 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 		cap = json_pack("{s:s, s:I, s:I}", "file", capture_file_path(cf), "records",
 				(json_int_t)st.records, "dropped", (json_int_t)st.dropped);
 	}
-	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
+	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 			 "version", WM_VERSION, "time_us", (json_int_t)now, "config",
 			 conn->ctl->ops.config ? json_string(conn->ctl->ops.config) : json_null(),
 			 "model", model_name(hub->params.link_model), "clients", (json_int_t)clients,
@@ -228,6 +228,7 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 			 (json_int_t)c.tx_failed, "rx_frames", (json_int_t)c.rx_frames, "collisions",
 			 (json_int_t)c.collisions, "queue_drops", (json_int_t)c.queue_drops,
 			 "bad_rate", (json_int_t)c.bad_rate, "dup_addr", (json_int_t)c.dup_addr,
+			 "limited", (json_int_t)c.limited,
 			 "channels", chans, "capture", cap);
 }
 
@@ -701,6 +702,7 @@ void ctl_event_status(struct ctl *ctl, const struct medium_status *st)
 		[MEDIUM_DROP_RETRIES] = "retries",
 		[MEDIUM_DROP_QUEUE] = "queue",
 		[MEDIUM_DROP_RATE] = "rate",
+		[MEDIUM_DROP_LIMIT] = "limit",
 	};
 	const char *client;
 

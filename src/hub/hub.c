@@ -258,9 +258,17 @@ void hub_client_free(struct hub *hub, struct hub_client *c)
 	free(c);
 }
 
+static int bad(struct hub_client *c, int err, const char *what, const char *why)
+{
+	c->c.bad_msgs++;
+	log_ratelimited(&c->lim, LOG_LEVEL_WARN, "%s: %s rejected: %s", c->name, what, why);
+	return err;
+}
+
 void hub_client_radio_add(struct hub *hub, struct hub_client *c, const uint8_t identity[6])
 {
-	medium_radio_add(hub->medium, c->id, identity);
+	if (medium_radio_add(hub->medium, c->id, identity) == -ENOSPC)
+		bad(c, -ENOSPC, "radio", "past the radio limits");
 }
 
 void hub_client_radio_del(struct hub *hub, struct hub_client *c, const uint8_t identity[6])
@@ -273,12 +281,6 @@ void hub_client_silence(struct hub *hub, struct hub_client *c)
 	medium_client_gone(hub->medium, c->id);
 }
 
-static int bad(struct hub_client *c, int err, const char *what, const char *why)
-{
-	c->c.bad_msgs++;
-	log_ratelimited(&c->lim, LOG_LEVEL_WARN, "%s: %s rejected: %s", c->name, what, why);
-	return err;
-}
 
 int hub_client_input(struct hub *hub, struct hub_client *c, const void *buf, size_t len)
 {
@@ -314,8 +316,9 @@ int hub_client_input(struct hub *hub, struct hub_client *c, const void *buf, siz
 				  tx.rates[0].idx, tx.rates[0].count, tx.rates[1].idx, tx.rates[1].count,
 				  tx.rates[2].idx, tx.rates[2].count, tx.rates[3].idx, tx.rates[3].count);
 		}
-		/* A rate chain no PHY can send gets its failed status inside. */
-		medium_tx(hub->medium, hub_now(hub), &tx);
+		/* A rate chain no PHY can send, or a radio past the limits, gets its failed status inside. */
+		if (medium_tx(hub->medium, hub_now(hub), &tx) == -ENOSPC)
+			return bad(c, -ENOSPC, "FRAME", "from a new radio past the radio limits");
 		return 0;
 	case HWSIM_CMD_ADD_MAC_ADDR:
 	case HWSIM_CMD_DEL_MAC_ADDR:
@@ -328,6 +331,8 @@ int hub_client_input(struct hub *hub, struct hub_client *c, const void *buf, siz
 			ret = medium_addr_del(hub->medium, c->id, msg.transmitter, msg.receiver);
 		if (ret == -EINVAL)
 			return bad(c, ret, "MAC address change", "group address");
+		if (ret == -ENOSPC)
+			return bad(c, ret, "MAC address change", "past the radio or address limits");
 		return 0;
 	default:
 		log_debug("%s: ignoring hwsim command %u", c->name, msg.cmd);

@@ -458,6 +458,55 @@ static void test_secret_over_tcp(void **state)
 	teardown(state);
 }
 
+/*
+ * The attack that aborted the daemon: an agent announcing a new radio with
+ * every ADD_MAC_ADDR (33,000 of them) grew the radio table, and the link
+ * table with it at capacity squared, until an allocation of 64 GiB failed.
+ * Now its radios stop at the per-client limit, the rest are refused and
+ * counted, and another agent's frames still cross.
+ */
+static void test_radio_flood(void **state)
+{
+	struct fixture *f = *state;
+	struct agent a, b, c;
+	struct medium_counters mc;
+	struct stream_msg m;
+	uint32_t radios = 0;
+
+	agent_pair(f, &a, 0);
+	welcome(f, &a, "flood", "flood");
+	for (uint32_t i = 0; i < 33000; i++) {
+		uint8_t id[6] = { 0x02, 0xcc, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+
+		announce(&a, id);
+		if (i % 64 == 63)
+			spin(f, 1);
+	}
+	spin(f, 20);
+	for (uint32_t s = 0; s < medium_radio_slots(f->hub.medium); s++) {
+		struct medium_radio_info ri;
+
+		radios += medium_radio_info(f->hub.medium, s, &ri) == 0;
+	}
+	assert_int_equal(radios, 1024);
+	medium_get_counters(f->hub.medium, &mc);
+	assert_int_equal(mc.limited, 33000 - 1024);
+
+	/* Everyone else is served as before. */
+	agent_pair(f, &b, 0);
+	agent_pair(f, &c, 0);
+	welcome(f, &b, "b", "b");
+	welcome(f, &c, "c", "c");
+	announce(&b, id_a);
+	announce(&c, id_b);
+	transmit(&b, id_a, id_b, 5);
+	assert_int_equal(agent_expect(f, &c, STREAM_HWSIM, &m), 1);
+	assert_int_equal(agent_expect(f, &b, STREAM_HWSIM, &m), 1);
+	close(a.fd);
+	close(b.fd);
+	close(c.fd);
+}
+
 static void test_listen_specs(void **state)
 {
 	struct fixture *f = *state;
@@ -485,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_slow_reader_drops_only_its_own),
 		cmocka_unit_test(test_secret_over_tcp),
 		cmocka_unit_test_setup_teardown(test_listen_specs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_radio_flood, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,6 +332,79 @@ static void test_per(void **state)
  * record carries them; the sender's frame is gone by then).
  */
 
+/*
+ * What one client can make the medium hold: radios per client and in all,
+ * addresses per radio. Past them nothing is made, -ENOSPC says so, a frame
+ * still gets its (failed) status, and what goes away makes room again.
+ */
+static void test_limits(void **state)
+{
+	struct medium_params p = params_snr();
+	struct medium_counters c;
+	struct env *e;
+	uint8_t id[6] = { 0x42, 0, 0, 0, 0, 0 }, a[6] = { 0x02, 0xaa, 0, 0, 0, 0 };
+	struct medium_tx tx = {
+		.client = 7, .len = 24, .freq = 2412, .cookie = 99, .rates = { { 0, 1, 0 }, { -1 } },
+		.has_src = true, .ac = MEDIUM_AC_BE,
+	};
+	static uint8_t frame[24] = { 0x08 };
+
+	(void)state;
+	p.max_radios = 8;
+	p.max_client_radios = 3;
+	p.max_radio_addrs = 2;
+	e = env_new(&p);
+
+	for (int i = 0; i < 3; i++) {
+		id[5] = (uint8_t)i;
+		assert_int_equal(medium_radio_add(e->m, 7, id), 0);
+	}
+	id[5] = 3;
+	assert_int_equal(medium_radio_add(e->m, 7, id), -ENOSPC);
+	a[5] = 1;
+	assert_int_equal(medium_addr_add(e->m, 7, id, a), -ENOSPC);
+	/* A frame from a fourth radio: refused, and answered at once. */
+	tx.frame = frame;
+	memcpy(tx.radio, id, 6);
+	memcpy(tx.src, id, 6);
+	memset(tx.dst, 0xff, 6);
+	tx.group = true;
+	assert_int_equal(medium_tx(e->m, 0, &tx), -ENOSPC);
+	assert_int_equal(e->nst, 1);
+	assert_int_equal(e->st[0].cookie, 99);
+	assert_false(e->st[0].acked);
+	assert_int_equal(e->st[0].drop, MEDIUM_DROP_LIMIT);
+	assert_int_equal(medium_radio_slot(e->m, 7, id), -ENOENT);
+
+	/* Other clients are not held back by client 7's limit, only by the total. */
+	for (int i = 0; i < 5; i++) {
+		id[5] = (uint8_t)(10 + i);
+		assert_int_equal(medium_radio_add(e->m, 100 + (uint32_t)i, id), 0);
+	}
+	id[5] = 20;
+	assert_int_equal(medium_radio_add(e->m, 200, id), -ENOSPC);
+
+	/* Addresses per radio, besides repeats of one it has. */
+	id[5] = 0;
+	a[5] = 1;
+	assert_int_equal(medium_addr_add(e->m, 7, id, a), 0);
+	assert_int_equal(medium_addr_add(e->m, 7, id, a), 0);
+	a[5] = 2;
+	assert_int_equal(medium_addr_add(e->m, 7, id, a), 0);
+	a[5] = 3;
+	assert_int_equal(medium_addr_add(e->m, 7, id, a), -ENOSPC);
+
+	/* A client that goes makes room for everyone. */
+	medium_client_gone(e->m, 7);
+	id[5] = 20;
+	assert_int_equal(medium_radio_add(e->m, 200, id), 0);
+	id[5] = 3;
+	assert_int_equal(medium_radio_add(e->m, 7, id), 0);
+	medium_get_counters(e->m, &c);
+	assert_int_equal(c.limited, 5);
+	env_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_velocity),
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_per),
+		cmocka_unit_test(test_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
