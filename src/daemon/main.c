@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,21 @@ struct options {
 	const char *secret_file;
 	const char *capture;
 	const char *control;
+	/* --limit: 0 keeps each default (docs/limits.md). */
+	uint32_t max_radios, max_client_radios, max_radio_addrs, max_pending, queue;
+};
+
+/* --limit NAME=N: what each name sets, and its bounds. */
+static const struct limit_def {
+	const char *name;
+	size_t off;
+	uint32_t min, max;
+} limit_defs[] = {
+	{ "radios", offsetof(struct options, max_radios), 1, 1u << 20 },
+	{ "client-radios", offsetof(struct options, max_client_radios), 1, 1u << 20 },
+	{ "radio-addrs", offsetof(struct options, max_radio_addrs), 1, 4096 },
+	{ "airport-pending", offsetof(struct options, max_pending), 1, 4096 },
+	{ "queue", offsetof(struct options, queue), 1, 65536 },
 };
 
 struct daemon {
@@ -65,6 +81,7 @@ enum {
 	OPT_AIRPORT,
 	OPT_SECRET_FILE,
 	OPT_CONTROL,
+	OPT_LIMIT,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +95,7 @@ static const struct option long_options[] = {
 	{ "secret-file", required_argument, NULL, OPT_SECRET_FILE },
 	{ "capture", required_argument, NULL, 'p' },
 	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
 	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
@@ -111,6 +129,10 @@ static void usage(FILE *f)
 		"                         (mode 0660; docs/control.md, wifimedium-ctl)\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
 		"                         netlink too (the default without -u or --airport)\n"
+		"      --limit NAME=N[,NAME=N...]  what peers can make the medium hold:\n"
+		"                         radios (16384), client-radios (1024),\n"
+		"                         radio-addrs (32), airport-pending (64),\n"
+		"                         queue (256 frames per radio); docs/limits.md\n"
 		"      --seed N           seed of every random draw (default 1): runs repeat\n"
 		"      --addressee-only   deliver unicast frames only to their addressee\n"
 		"                         (no overhearing: for very large setups)\n"
@@ -129,6 +151,40 @@ static int parse_u64(const char *s, uint64_t *out)
 	errno = 0;
 	*out = strtoull(s, &end, 0);
 	return errno || *end || end == s || *s == '-' ? -EINVAL : 0;
+}
+
+/* One --limit argument: NAME=N pairs separated by commas. 0 or -1 after saying why. */
+static int parse_limits(const char *arg, struct options *o)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	int ret = 0;
+
+	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		const struct limit_def *d = NULL;
+		uint64_t v;
+
+		if (eq)
+			*eq = '\0';
+		for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++)
+			if (!strcmp(limit_defs[i].name, item))
+				d = &limit_defs[i];
+		if (!d) {
+			fprintf(stderr, "wifimedium: unknown limit: `%s' (radios, client-radios, "
+					"radio-addrs, airport-pending, queue)\n", item);
+			ret = -1;
+			break;
+		}
+		if (!eq || parse_u64(eq + 1, &v) < 0 || v < d->min || v > d->max) {
+			fprintf(stderr, "wifimedium: limit %s wants a number from %u to %u: `%s'\n",
+				d->name, d->min, d->max, eq ? eq + 1 : "");
+			ret = -1;
+			break;
+		}
+		*(uint32_t *)((char *)o + d->off) = (uint32_t)v;
+	}
+	free(copy);
+	return ret;
 }
 
 /* 0 to go on, 1 to exit successfully, -1 to exit with an error. */
@@ -189,6 +245,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CONTROL:
 			o->control = optarg;
+			break;
+		case OPT_LIMIT:
+			if (parse_limits(optarg, o) < 0)
+				return -1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -418,7 +478,7 @@ static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
 static int open_airport(struct daemon *d)
 {
 	uint8_t secret[256];
-	struct airport_options o = { 0 };
+	struct airport_options o = { .max_pending = d->o.max_pending };
 
 	if (d->o.secret_file) {
 		if (read_secret(d->o.secret_file, secret, sizeof(secret), &o.secret_len) < 0)
@@ -474,6 +534,14 @@ int main(int argc, char **argv)
 	medium_params_init(&d.base);
 	d.base.seed = d.o.seed;
 	d.base.addressee_only = d.o.addressee_only;
+	if (d.o.max_radios)
+		d.base.max_radios = d.o.max_radios;
+	if (d.o.max_client_radios)
+		d.base.max_client_radios = d.o.max_client_radios;
+	if (d.o.max_radio_addrs)
+		d.base.max_radio_addrs = d.o.max_radio_addrs;
+	if (d.o.queue)
+		d.base.queue_limit = d.o.queue;
 	/* Without a config every pair hears every other well: wmediumd's default SNR. */
 	d.base.link_model = MEDIUM_LINK_SNR;
 

@@ -29,6 +29,10 @@ expect bad-option 2 "Usage" "$WM" --no-such-option
 expect bad-level 2 "bad log level" "$WM" -l loud
 expect bad-seed 2 "bad seed" "$WM" --seed -3
 expect stray-argument 2 "unexpected argument" "$WM" extra
+expect limit-unknown 2 "unknown limit: \`sockets'" "$WM" --limit sockets=3
+expect limit-range 2 "limit radios wants a number from 1 to" "$WM" --limit radios=0
+expect limit-not-number 2 "limit queue wants a number" "$WM" --limit queue=many
+expect limit-no-value 2 "limit radio-addrs wants a number" "$WM" --limit radio-addrs
 expect test-config-needs-file 1 "needs -c" "$WM" --test-config
 expect test-config-good 0 "SNR in dB at 2412 MHz" "$WM" --test-config -c "$SRC/examples/demo.cfg"
 expect test-config-nodes 0 "     sta2      23.1      18.5" "$WM" --test-config -c "$SRC/examples/vms.cfg"
@@ -66,4 +70,25 @@ kill "$second"
 wait "$second" 2>/dev/null
 : >"$T/plain"
 expect not-a-socket 1 "plain: exists and is not a socket" timeout 5 "$WM" -u "$T/plain"
+# --limit reaches the listeners: with airport-pending=1 a second connection
+# that has not said HELLO is closed at once, the first is kept.
+"$WM" --airport "unix:$T/lim.sock" --limit airport-pending=1,radios=100 -l info \
+	--log-file "$T/lim.log" &
+lim=$!
+for _ in $(seq 50); do [ -S "$T/lim.sock" ] && break; sleep 0.1; done
+expect limit-airport-pending 0 "kept closed" python3 - "$T/lim.sock" <<'PY'
+import socket, sys
+a = socket.socket(socket.AF_UNIX); a.connect(sys.argv[1])
+b = socket.socket(socket.AF_UNIX); b.connect(sys.argv[1])
+b.settimeout(5); a.settimeout(0.5)
+closed = b.recv(1) == b""
+try:
+    kept = a.recv(1) != b""
+except socket.timeout:
+    kept = True
+print("kept" if kept else "first closed", "closed" if closed else "second open")
+sys.exit(0 if kept and closed else 1)
+PY
+kill "$lim"
+wait "$lim" 2>/dev/null
 [ "$fails" = 0 ]
