@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "proto/ieee80211.h"
@@ -406,19 +409,14 @@ static void *file_writer(void *opaque)
 	return NULL;
 }
 
-struct capture_file *capture_file_open(const char *path, uint64_t epoch_us, size_t buf_bytes)
+struct capture_file *capture_file_adopt(int fd, const char *path, uint64_t epoch_us,
+				       size_t buf_bytes)
 {
 	struct capture_file *cf = xcalloc(1, sizeof(*cf));
 	struct capture_filter all = { .nfreqs = 0 };
 	int err;
 
-	cf->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (cf->fd < 0) {
-		err = errno;
-		free(cf);
-		errno = err;
-		return NULL;
-	}
+	cf->fd = fd;
 	cf->path = xstrdup(path);
 	cf->size = buf_bytes ? buf_bytes : 8u << 20;
 	cf->ring = xmalloc(cf->size);
@@ -435,6 +433,81 @@ struct capture_file *capture_file_open(const char *path, uint64_t epoch_us, size
 	}
 	cf->c = capture_new(&all, epoch_us, file_sink, cf);
 	return cf;
+}
+
+/*
+ * fd was opened without blocking (a FIFO with no reader would have held the
+ * loop): it must be a regular file, which writes never block on for long.
+ * 0, or -errno with fd closed.
+ */
+static int regular_only(int fd, bool truncate)
+{
+	struct stat st;
+	int err;
+
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if ((truncate && ftruncate(fd, 0) < 0) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return 0;
+}
+
+struct capture_file *capture_file_open(const char *path, uint64_t epoch_us, size_t buf_bytes)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640);
+	int err;
+
+	if (fd < 0)
+		return NULL;
+	err = regular_only(fd, true);
+	if (err < 0) {
+		errno = -err;
+		return NULL;
+	}
+	return capture_file_adopt(fd, path, epoch_us, buf_bytes);
+}
+
+struct capture_file *capture_file_open_beneath(int dirfd, const char *dir, const char *name,
+					       bool overwrite, uint64_t epoch_us, size_t buf_bytes)
+{
+	struct open_how how = {
+		.flags = O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | (overwrite ? 0 : O_EXCL),
+		.mode = 0640,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	char *path;
+	long fd;
+	int err;
+
+	fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd < 0)
+		return NULL;
+	err = regular_only((int)fd, overwrite);
+	if (err < 0) {
+		errno = -err;
+		return NULL;
+	}
+	path = xmalloc(strlen(dir) + strlen(name) + 2);
+	sprintf(path, "%s/%s", dir, name);
+	{
+		struct capture_file *cf = capture_file_adopt((int)fd, path, epoch_us, buf_bytes);
+
+		err = errno;
+		free(path);
+		errno = err;
+		return cf;
+	}
 }
 
 struct capture *capture_file_capture(struct capture_file *cf)
@@ -510,8 +583,42 @@ static const struct hub_observer recorder_observer = { .air = recorder_air };
 
 void capture_recorder_init(struct capture_recorder *r, struct hub *hub)
 {
-	*r = (struct capture_recorder){ .hub = hub };
+	*r = (struct capture_recorder){ .hub = hub, .dirfd = -1 };
 }
+
+void capture_recorder_deinit(struct capture_recorder *r)
+{
+	capture_recorder_stop(r, NULL);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	free(r->dir);
+	r->dirfd = -1;
+	r->dir = NULL;
+}
+
+int capture_recorder_set_dir(struct capture_recorder *r, const char *dir)
+{
+	char *real = realpath(dir, NULL);
+	int fd;
+
+	if (!real)
+		return -errno;
+	fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		free(real);
+		return err;
+	}
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	free(r->dir);
+	r->dirfd = fd;
+	r->dir = real;
+	return 0;
+}
+
+static void recorder_attach(struct capture_recorder *r, struct capture_file *cf);
 
 int capture_recorder_start(struct capture_recorder *r, const char *path)
 {
@@ -519,12 +626,35 @@ int capture_recorder_start(struct capture_recorder *r, const char *path)
 
 	if (!cf)
 		return -errno;
+	recorder_attach(r, cf);
+	return 0;
+}
+
+int capture_recorder_start_beneath(struct capture_recorder *r, const char *name, bool overwrite)
+{
+	struct capture_file *cf;
+	size_t dl;
+
+	if (r->dirfd < 0)
+		return -EPERM;
+	/* An absolute name inside the directory is taken as relative to it. */
+	dl = strlen(r->dir);
+	if (name[0] == '/' && !strncmp(name, r->dir, dl) && name[dl] == '/')
+		name += dl + 1;
+	cf = capture_file_open_beneath(r->dirfd, r->dir, name, overwrite, r->hub->epoch_us, 0);
+	if (!cf)
+		return -errno;
+	recorder_attach(r, cf);
+	return 0;
+}
+
+static void recorder_attach(struct capture_recorder *r, struct capture_file *cf)
+{
 	capture_recorder_stop(r, NULL);
 	r->file = cf;
 	r->obs_id = hub_observe(r->hub, &recorder_observer, r, NULL);
 	r->flush_id = hub_add_flush(r->hub, recorder_flush, r, NULL);
-	log_notice("capture: writing %s", path);
-	return 0;
+	log_notice("capture: writing %s", capture_file_path(cf));
 }
 
 int capture_recorder_stop(struct capture_recorder *r, struct capture_stats *s)

@@ -62,11 +62,27 @@ void capture_get_stats(const struct capture *c, struct capture_stats *s);
 /*
  * A capture into a file, written by a thread of its own through a buffer
  * of buf_bytes (0: 8 MiB). NULL with errno when the file cannot be created
- * (it is opened without following a symbolic link, and truncated).
+ * (the operator's -p: opened without following a symbolic link as its last
+ * component and without blocking, a regular file only, truncated).
  */
 struct capture_file;
 
 struct capture_file *capture_file_open(const char *path, uint64_t epoch_us, size_t buf_bytes);
+/*
+ * The same for a client's request: name is resolved beneath the directory
+ * dirfd (named dir, for logs) without crossing a symbolic link or leaving
+ * it; an existing file is replaced only with overwrite; anything but a
+ * regular file is refused (EINVAL) without waiting on it.
+ */
+struct capture_file *capture_file_open_beneath(int dirfd, const char *dir, const char *name,
+					       bool overwrite, uint64_t epoch_us, size_t buf_bytes);
+/*
+ * The same into fd, any descriptor open for writing (tests make a slow disk
+ * of a pipe), which the capture owns from now on; NULL with errno and fd
+ * closed on failure. path names it in logs.
+ */
+struct capture_file *capture_file_adopt(int fd, const char *path, uint64_t epoch_us,
+					size_t buf_bytes);
 struct capture *capture_file_capture(struct capture_file *cf);
 const char *capture_file_path(const struct capture_file *cf);
 /* Have the writer write what is buffered: once per loop round, not per record. */
@@ -85,11 +101,23 @@ struct capture_recorder {
 	struct hub *hub;
 	struct capture_file *file;	/* NULL: none runs */
 	unsigned obs_id, flush_id;
+	int dirfd;			/* --capture-dir, -1: none */
+	char *dir;
 };
 
 void capture_recorder_init(struct capture_recorder *r, struct hub *hub);
-/* Record into path, replacing a capture running: 0, or -errno with nothing changed. */
+/* Stops a capture running, forgets the directory. */
+void capture_recorder_deinit(struct capture_recorder *r);
+/* Where clients' captures go (--capture-dir): 0 or -errno. */
+int capture_recorder_set_dir(struct capture_recorder *r, const char *dir);
+/* Record into path (the operator's -p), replacing a capture running: 0, or -errno with nothing changed. */
 int capture_recorder_start(struct capture_recorder *r, const char *path);
+/*
+ * Record into name beneath the capture directory (a client's request; see
+ * capture_file_open_beneath()): 0, or -errno with nothing changed; -EPERM
+ * without a capture directory.
+ */
+int capture_recorder_start_beneath(struct capture_recorder *r, const char *name, bool overwrite);
 /* Stop: 0 with its totals (s may be NULL), or -ENOENT when none runs. */
 int capture_recorder_stop(struct capture_recorder *r, struct capture_stats *s);
 

@@ -503,18 +503,36 @@ static json_t *cmd_reload(struct ctl_conn *conn, json_t *req)
 
 static json_t *cmd_capture_start(struct ctl_conn *conn, json_t *req)
 {
-	json_t *file = json_object_get(req, "file");
+	json_t *file = json_object_get(req, "file"), *over = json_object_get(req, "overwrite");
+	struct capture_recorder *r = conn->ctl->ops.recorder;
+	const char *name;
 	int ret;
 
 	if (!json_is_string(file) || !json_string_length(file))
 		return ctl_fail("bad-request", "capture-start: file missing or not a string");
-	if (!conn->ctl->ops.recorder)
-		return ctl_fail("failed", "capture-start: files are disabled here");
-	ret = capture_recorder_start(conn->ctl->ops.recorder, json_string_value(file));
-	if (ret < 0)
-		return ctl_fail("failed", "capture-start: %s: %s", json_string_value(file),
-			    strerror(-ret));
-	return json_pack("{s:O}", "file", file);
+	if (over && !json_is_boolean(over))
+		return ctl_fail("bad-request", "capture-start: overwrite is not true or false");
+	if (!r || r->dirfd < 0)
+		return ctl_fail("failed", "capture-start: the daemon has no capture directory "
+				"(start it with --capture-dir DIR)");
+	name = json_string_value(file);
+	ret = capture_recorder_start_beneath(r, name, over && json_is_true(over));
+	switch (ret) {
+	case 0:
+		return json_pack("{s:s}", "file", capture_file_path(r->file));
+	case -EEXIST:
+		return ctl_fail("failed", "capture-start: %s exists in %s (overwrite to replace it)",
+				name, r->dir);
+	case -EXDEV:
+	case -ELOOP:
+		return ctl_fail("failed", "capture-start: %s: not beneath %s without a symbolic link",
+				name, r->dir);
+	case -EINVAL:
+	case -ENXIO:	/* a FIFO with no reader, opened without waiting for one */
+		return ctl_fail("failed", "capture-start: %s: not a regular file", name);
+	default:
+		return ctl_fail("failed", "capture-start: %s: %s", name, strerror(-ret));
+	}
 }
 
 static json_t *cmd_capture_stop(struct ctl_conn *conn, json_t *req)

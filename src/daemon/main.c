@@ -43,6 +43,7 @@ struct options {
 	unsigned int nairport;
 	const char *secret_file;
 	const char *capture;
+	const char *capture_dir;
 	const char *control;
 	/* --limit: 0 keeps each default (docs/limits.md). */
 	uint32_t max_radios, max_client_radios, max_radio_addrs, max_pending, queue;
@@ -82,6 +83,7 @@ enum {
 	OPT_SECRET_FILE,
 	OPT_CONTROL,
 	OPT_LIMIT,
+	OPT_CAPTURE_DIR,
 };
 
 static const struct option long_options[] = {
@@ -96,6 +98,7 @@ static const struct option long_options[] = {
 	{ "capture", required_argument, NULL, 'p' },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "capture-dir", required_argument, NULL, OPT_CAPTURE_DIR },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
 	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
@@ -127,6 +130,8 @@ static void usage(FILE *f)
 		"                         radiotap (docs/capture.md)\n"
 		"      --control PATH     listen for control requests on the unix socket PATH\n"
 		"                         (mode 0660; docs/control.md, wifimedium-ctl)\n"
+		"      --capture-dir DIR  where capture-start may write (beneath DIR only;\n"
+		"                         without it, control clients cannot write files)\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
 		"                         netlink too (the default without -u or --airport)\n"
 		"      --limit NAME=N[,NAME=N...]  what peers can make the medium hold:\n"
@@ -245,6 +250,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CONTROL:
 			o->control = optarg;
+			break;
+		case OPT_CAPTURE_DIR:
+			o->capture_dir = optarg;
 			break;
 		case OPT_LIMIT:
 			if (parse_limits(optarg, o) < 0)
@@ -558,6 +566,15 @@ int main(int argc, char **argv)
 	}
 	hub_init(&d.hub, d.loop, &d.base);
 	capture_recorder_init(&d.recorder, &d.hub);
+	if (d.o.capture_dir) {
+		int err = capture_recorder_set_dir(&d.recorder, d.o.capture_dir);
+
+		if (err < 0) {
+			fprintf(stderr, "wifimedium: --capture-dir %s: %s\n", d.o.capture_dir,
+				strerror(-err));
+			goto deinit;
+		}
+	}
 	if (have_cfg)
 		config_apply(&d.hub, &cfg, &d.base);
 	if (d.o.per_file && load_per_file(&d.hub, d.o.per_file) < 0)
@@ -608,12 +625,12 @@ int main(int argc, char **argv)
 
 close_nl:
 	ctl_close(d.ctl);
-	capture_recorder_stop(&d.recorder, NULL);
 	nl_medium_close(d.nl);
 close_vu:
 	airport_server_free(d.airport);
 	vu_server_close(d.vu);
 deinit:
+	capture_recorder_deinit(&d.recorder);
 	hub_deinit(&d.hub);
 	loop_free(d.loop);
 free_cfg:

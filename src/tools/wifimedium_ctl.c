@@ -434,27 +434,21 @@ static int wmctl_build_unpin(const struct wmctl_cmd *cmd, const struct wmctl_arg
 }
 
 /* The daemon opens the file from its own working directory: send an absolute path. */
+enum { CAPSTART_OVERWRITE };
+static const struct wmctl_optdef wmctl_capture_start_opts[] = {
+	[CAPSTART_OVERWRITE] = { "overwrite", false },
+	{ NULL, false },
+};
+
 static int wmctl_build_capture_start(const struct wmctl_cmd *cmd, const struct wmctl_args *a,
 				   json_t *req)
 {
-	const char *file = a->pos[0];
-	char cwd[PATH_MAX], *abs;
-	json_t *j;
-
-	if (file[0] == '/') {
-		j = wmctl_string(cmd, "file", file);
-	} else {
-		if (!getcwd(cwd, sizeof(cwd))) {
-			fprintf(stderr, WMCTL_PROG ": cannot name the current directory: %s\n",
-				strerror(errno));
-			return WMCTL_EXIT_FAIL;
-		}
-		abs = xmalloc(strlen(cwd) + strlen(file) + 2);
-		sprintf(abs, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", file);
-		j = wmctl_string(cmd, "file", abs);
-		free(abs);
-	}
-	return wmctl_set(req, "file", j) ? 0 : WMCTL_EXIT_USAGE;
+	/* The daemon resolves FILE beneath its --capture-dir, not in our directory. */
+	if (!wmctl_set(req, "file", wmctl_string(cmd, "file", a->pos[0])))
+		return WMCTL_EXIT_USAGE;
+	if (a->n[CAPSTART_OVERWRITE])
+		json_object_set_new(req, "overwrite", json_true());
+	return 0;
 }
 
 enum { CAP_FREQ, CAP_RADIO };
@@ -575,12 +569,14 @@ static const struct wmctl_cmd wmctl_cmds[] = {
 	  "Radios and frames stay. A config that does not load is refused (exit 1) with\n"
 	  "the parser's messages, and the medium runs on as it was.\n",
 	  "reload" },
-	{ "capture-start", "capture-start", 1, 1, NULL, wmctl_build_capture_start,
-	  wmctl_print_capture_start, NULL, "FILE",
+	{ "capture-start", "capture-start", 1, 1, wmctl_capture_start_opts,
+	  wmctl_build_capture_start, wmctl_print_capture_start, NULL, "FILE [--overwrite]",
 	  "Make the daemon write a pcapng capture of the air to FILE.",
-	  "  FILE         created or truncated by the daemon, with its rights; relative to\n"
-	  "               this shell's directory. A running capture is stopped first.\n",
-	  "capture-start /tmp/air.pcapng" },
+	  "  FILE         beneath the daemon's --capture-dir (a path relative to it, or an\n"
+	  "               absolute one inside it), reached without a symbolic link; a\n"
+	  "               regular file. A running capture is stopped first.\n"
+	  "  --overwrite  replace FILE if it exists (else that is refused)\n",
+	  "capture-start air.pcapng" },
 	{ "capture-stop", "capture-stop", 0, 0, NULL, NULL, wmctl_print_capture_stop, NULL, "",
 	  "Stop the daemon's file capture (exit 1 if none runs).", "", "capture-stop" },
 	{ "capture", "capture", 0, 0, wmctl_capture_opts, wmctl_build_capture, NULL, wmctl_capture,

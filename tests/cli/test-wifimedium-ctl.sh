@@ -79,7 +79,8 @@ write_config() {
 # ------------------------------------------------------------- the daemon
 
 write_config
-"$WM" --control "$SOCK" -u "$T/vu.sock" -c "$CFG" >"$T/wm.log" 2>&1 &
+mkdir -p "$T/caps" "$T/outside"
+"$WM" --control "$SOCK" -u "$T/vu.sock" -c "$CFG" --capture-dir "$T/caps" >"$T/wm.log" 2>&1 &
 pid=$!
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 100 ] && alive; do
@@ -157,17 +158,47 @@ expect reload-again 0 "" reload
 
 # -------------------------------------------------------------- capture
 
-expect capture-start 0 "" capture-start "$T/air.pcapng"
-expect capture-in-status 0 "air.pcapng" status
+# FILE is beneath the daemon's --capture-dir, whatever the client's directory.
+expect capture-start 0 "" capture-start air.pcapng
+expect capture-in-status 0 "caps/air.pcapng" status
 expect capture-stop 0 "records" capture-stop
-magic=$(od -An -tx1 -N4 "$T/air.pcapng" 2>/dev/null | tr -d ' \n')
+magic=$(od -An -tx1 -N4 "$T/caps/air.pcapng" 2>/dev/null | tr -d ' \n')
 : >"$T/out"
 check "capture-file-shb" [ "$magic" = "0a0d0d0a" ]
 expect capture-stop-none 1 "wifimedium-ctl: " capture-stop
-# A relative FILE is the client's, not the daemon's working directory.
-(cd "$T" && "$CTL" -s "$SOCK" capture-start rel.pcapng >"$T/out" 2>&1 &&
-	"$CTL" -s "$SOCK" capture-stop >>"$T/out" 2>&1)
-check "capture-start-relative" [ -f "$T/rel.pcapng" ]
+# An existing file is replaced only when asked.
+expect capture-exists 1 "exists in .*overwrite" capture-start air.pcapng
+expect capture-overwrite 0 "" capture-start air.pcapng --overwrite
+expect capture-overwrite-stop 0 "records" capture-stop
+# An absolute path inside the directory is fine; anything outside it is not.
+expect capture-absolute-inside 0 "" capture-start "$T/caps/abs.pcapng"
+expect capture-absolute-stop 0 "" capture-stop
+check "capture-absolute-file" [ -f "$T/caps/abs.pcapng" ]
+expect capture-absolute-outside 1 "not beneath" capture-start "$T/outside/x.pcapng"
+expect capture-dotdot 1 "not beneath" capture-start ../outside/x.pcapng
+# No symbolic link is followed, wherever it is on the way.
+ln -s "$T/outside" "$T/caps/link"
+ln -s "$T/outside/y.pcapng" "$T/caps/last"
+expect capture-symlink-dir 1 "not beneath" capture-start link/x.pcapng
+expect capture-symlink-last 1 "not beneath" capture-start last --overwrite
+check "capture-nothing-outside" [ -z "$(ls "$T/outside")" ]
+# A FIFO nobody reads is refused at once, and the daemon is not held up by it.
+mkfifo "$T/caps/fifo"
+timeout 10 "$CTL" -s "$SOCK" capture-start fifo --overwrite >"$T/out" 2>&1
+rc=$?
+grep -q "not a regular file" "$T/out"
+check "capture-fifo-refused" [ "$rc" = 1 -a $? = 0 ]
+expect capture-fifo-still-answers 0 "" status
+# Without --capture-dir a client cannot make the daemon write any file.
+"$WM" --control "$T/nodir.sock" -u "$T/vu2.sock" >"$T/wm2.log" 2>&1 &
+pid2=$!
+for _ in $(seq 50); do [ -S "$T/nodir.sock" ] && break; sleep 0.1; done
+"$CTL" -s "$T/nodir.sock" capture-start "$T/caps/z.pcapng" >"$T/out" 2>&1
+rc=$?
+grep -q "no capture directory" "$T/out"
+check "capture-needs-dir" [ "$rc" = 1 -a $? = 0 ]
+kill "$pid2"
+wait "$pid2" 2>/dev/null
 
 magic=$(timeout 2 "$CTL" -s "$SOCK" capture | head -c 4 | od -An -tx1 | tr -d ' \n')
 : >"$T/out"

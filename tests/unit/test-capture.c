@@ -627,14 +627,15 @@ static void test_slow_reader_never_blocks(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	/* Our end first, so the daemon's O_WRONLY open finds a reader and does not block. */
+	/* Our end first, so the O_WRONLY open finds a reader and does not block. */
 	d.fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	assert_true(d.fd >= 0);
 	atomic_init(&d.stop, false);
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(20);
 
-	cf = capture_file_open(path, EPOCH, 4096);
+	/* The daemon refuses FIFOs as capture files: a pipe stands for a slow disk here. */
+	cf = capture_file_adopt(open(path, O_WRONLY | O_CLOEXEC), path, EPOCH, 4096);
 	assert_non_null(cf);
 	for (unsigned i = 0; i < offered; i++) {
 		a.end_us = i;
@@ -667,6 +668,59 @@ static void test_slow_reader_never_blocks(void **state)
 	rmdir(dir);
 }
 
+/* Which files a capture may be opened on, and how a client's name is resolved. */
+static void test_open_rules(void **state)
+{
+	char dir[] = "/tmp/hub-capture-XXXXXX", path[160], out[160];
+	struct capture_stats st;
+	struct capture_file *cf;
+	int dirfd, rd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dirfd >= 0);
+
+	/* The operator's -p: a FIFO is refused at once, with or without a reader. */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(capture_file_open(path, EPOCH, 0));
+	assert_int_equal(errno, ENXIO);
+	rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_null(capture_file_open(path, EPOCH, 0));
+	assert_int_equal(errno, EINVAL);
+	close(rd);
+
+	/* A client's name: beneath the directory, new unless overwriting, no links. */
+	cf = capture_file_open_beneath(dirfd, dir, "a.pcapng", false, EPOCH, 0);
+	assert_non_null(cf);
+	snprintf(path, sizeof(path), "%s/a.pcapng", dir);
+	assert_string_equal(capture_file_path(cf), path);
+	capture_file_close(cf, &st);
+	assert_null(capture_file_open_beneath(dirfd, dir, "a.pcapng", false, EPOCH, 0));
+	assert_int_equal(errno, EEXIST);
+	cf = capture_file_open_beneath(dirfd, dir, "a.pcapng", true, EPOCH, 0);
+	assert_non_null(cf);
+	capture_file_close(cf, &st);
+	assert_null(capture_file_open_beneath(dirfd, dir, "../escape.pcapng", true, EPOCH, 0));
+	assert_int_equal(errno, EXDEV);
+	assert_null(capture_file_open_beneath(dirfd, dir, "/tmp/escape.pcapng", true, EPOCH, 0));
+	assert_int_equal(errno, EXDEV);
+	snprintf(out, sizeof(out), "%s/link", dir);
+	assert_int_equal(symlink("a.pcapng", out), 0);
+	assert_null(capture_file_open_beneath(dirfd, dir, "link", true, EPOCH, 0));
+	assert_int_equal(errno, ELOOP);
+	assert_null(capture_file_open_beneath(dirfd, dir, "fifo", true, EPOCH, 0));
+	assert_int_equal(errno, ENXIO);
+
+	unlink(out);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	unlink(path);
+	close(dirfd);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_filter_radio),
 		cmocka_unit_test(test_refusing_sink),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_open_rules),
 		cmocka_unit_test(test_slow_reader_never_blocks),
 	};
 
