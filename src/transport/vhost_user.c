@@ -25,10 +25,12 @@
 #include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "transport/vhost_user_int.h"
+#include "transport/guestmem.h"
 #include "transport/virtq.h"
 #include "util/util.h"
 
 static void conn_close(struct vu_conn *conn, const char *why);
+static void mem_gone(struct vu_conn *conn);
 
 /* ------------------------------------------------------------ queues */
 
@@ -47,6 +49,21 @@ static void notify(struct vu_conn *conn, unsigned int q)
 	}
 }
 
+/* Whether the guest wants a signal for queue q (it reads its ring's flags): 1, 0, or -1 memory gone. */
+static int notify_wanted(struct vu_conn *conn, unsigned int q)
+{
+	struct guestmem_guard g;
+	bool wants;
+
+	if (!GUESTMEM_GUARD(&g, &conn->mem)) {
+		mem_gone(conn);
+		return -1;
+	}
+	wants = virtq_should_notify(&conn->vq[q]);
+	guestmem_unguard(&g);
+	return wants;
+}
+
 static void vu_flush(void *opaque)
 {
 	struct vu_server *srv = opaque;
@@ -57,9 +74,16 @@ static void vu_flush(void *opaque)
 		conn->dirty = false;
 		for (unsigned int q = 0; q < NQUEUES; q++) {
 			uint64_t one = 1;
+			int wants;
 
-			if (!(conn->call_owed & (1u << q)) || conn->call[q] < 0 ||
-			    !virtq_should_notify(&conn->vq[q]))
+			if (!(conn->call_owed & (1u << q)) || conn->call[q] < 0 || conn->vq[q].broken)
+				continue;
+			wants = notify_wanted(conn, q);
+			if (wants < 0) {
+				shutdown(conn->fd, SHUT_RDWR);	/* closed when the socket wakes it */
+				break;
+			}
+			if (!wants)
 				continue;
 			/* An eventfd takes 8 bytes; UML's call fd is a pipe, full means already signalled. */
 			if (write(conn->call[q], &one, sizeof(one)) < 0 && errno != EAGAIN)
@@ -69,6 +93,17 @@ static void vu_flush(void *opaque)
 		}
 		conn->call_owed = 0;
 	}
+}
+
+/*
+ * The VMM shrank the file behind the guest's memory (a guarded access
+ * raised SIGBUS): nothing of it may be touched again. Every queue is
+ * broken, so no ring is read, and the connection ends at the next chance.
+ */
+static void mem_gone(struct vu_conn *conn)
+{
+	for (unsigned int q = 0; q < NQUEUES; q++)
+		conn->vq[q].broken = "the guest's memory went away under us (SIGBUS)";
 }
 
 static bool ring_fault(struct vu_conn *conn, unsigned int q)
@@ -86,20 +121,31 @@ static bool ring_fault(struct vu_conn *conn, unsigned int q)
 static int rx_put(struct vu_conn *conn, const void *msg, uint32_t len)
 {
 	struct virtq *vq = &conn->vq[Q_RX];
+	struct guestmem_guard g;
 	struct virtq_elem elem;
-	int ret = virtq_pop(vq, &conn->mem, &elem);
+	bool small = false;
+	int ret;
 
+	if (!virtq_ready(vq))
+		return vq->broken ? -1 : 0;
+	if (!GUESTMEM_GUARD(&g, &conn->mem)) {
+		mem_gone(conn);
+		return -1;
+	}
+	ret = virtq_pop(vq, &conn->mem, &elem);
+	if (ret > 0) {
+		/* A buffer smaller than any hwsim posts goes back empty. */
+		small = virtq_write(&elem, msg, len) < 0;
+		virtq_push(vq, &elem, small ? 0 : len);
+	}
+	guestmem_unguard(&g);
 	if (ret <= 0)
 		return ret < 0 ? -1 : 0;
-	if (virtq_write(&elem, msg, len) < 0) {
-		/* Smaller than any buffer hwsim posts: give it back empty, count the loss. */
-		virtq_push(vq, &elem, 0);
+	if (small) {
 		conn->srv->c.rx_dropped++;
 		log_ratelimited(&conn->lim, LOG_LEVEL_WARN, "%s: RX buffer of %lu B too small for %u B",
 				conn->name, (unsigned long)elem.in_len, len);
-		return 1;
 	}
-	virtq_push(vq, &elem, len);
 	return 1;
 }
 
@@ -168,18 +214,42 @@ static int vu_send(struct hub_client *c, const void *msg, size_t len)
 
 static const struct hub_client_ops vu_client_ops = { .send = vu_send };
 
+/*
+ * The next chain on the TX queue, copied to conn->tx and given back: 1 with
+ * *len, 0 none, -1 the ring or the memory broke. Guarded only while it
+ * touches guest memory: the hub is no place to jump out of.
+ */
+static int tx_take(struct vu_conn *conn, size_t *len)
+{
+	struct virtq *vq = &conn->vq[Q_TX];
+	struct guestmem_guard g;
+	struct virtq_elem elem;
+	int ret;
+
+	if (!GUESTMEM_GUARD(&g, &conn->mem)) {
+		mem_gone(conn);
+		return -1;
+	}
+	ret = virtq_pop(vq, &conn->mem, &elem);
+	if (ret > 0) {
+		*len = virtq_read(&elem, conn->tx, sizeof(conn->tx));
+		virtq_push(vq, &elem, 0);
+	}
+	guestmem_unguard(&g);
+	return ret < 0 ? -1 : ret;
+}
+
 /* The guest transmitted: every chain on queue 0 is one hwsim message. */
 void vu_tx_process(struct vu_conn *conn)
 {
 	struct virtq *vq = &conn->vq[Q_TX];
-	struct virtq_elem elem;
 	bool any = false;
-	int ret;
 
-	while (!conn->dead && (ret = virtq_pop(vq, &conn->mem, &elem)) > 0) {
-		size_t len = virtq_read(&elem, conn->tx, sizeof(conn->tx));
+	while (!conn->dead && virtq_ready(vq)) {
+		size_t len = 0;
 
-		virtq_push(vq, &elem, 0);
+		if (tx_take(conn, &len) <= 0)
+			break;
 		any = true;
 		hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
 	}
@@ -501,6 +571,7 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int ret;
 
+	guestmem_init();
 	srv->hub = hub;
 	srv->fd = -1;
 	srv->watch.fd = -1;

@@ -44,6 +44,7 @@
 #include "util/loop.h"
 #include "hub/hub.h"
 #include "proto/hwsim.h"
+#include "transport/guestmem.h"
 #include "transport/vhost_user.h"
 
 /* ------------------------------------------------------------ protocol */
@@ -960,6 +961,22 @@ static void act_mem_table_beyond_file(struct fixture *f, struct vm *m)
 	kick(m, 0);
 }
 
+/*
+ * The VMM shrinks the file behind guest memory the daemon has mapped (a
+ * memfd truncated to 0): the daemon's next touch of the rings raises
+ * SIGBUS, which used to kill it. Now only this VM is dropped.
+ */
+static void act_memory_truncated(struct fixture *f, struct vm *m)
+{
+	/* cmocka puts a SIGBUS handler of its own in place for every test: ours again. */
+	guestmem_init();
+	vm_start(f, m);
+	m->service = false;	/* our own mapping of it faults now too */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ftruncate(m->memfd[i], 0), 0);
+	kick(m, 0);
+}
+
 static void act_oversized_header(struct fixture *f, struct vm *m)
 {
 	uint32_t hdr[3] = { SET_MEM_TABLE, V1, 4097 };
@@ -1103,6 +1120,7 @@ static const struct bad_case bad_cases[] = {
 	{ "SET_VRING_NUM growing a mapped ring", act_vring_num_grows, 0, true, false },
 	{ "kick fd that never drains", act_kick_never_drains, 0, true, false },
 	{ "reset with a reply unread", act_reset_with_reply_unread, -1, false, true },
+	{ "guest memory truncated under the daemon (SIGBUS)", act_memory_truncated, 1, false, false },
 };
 
 static void test_malicious(void **state)
