@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -163,6 +164,7 @@ void ctl_request(struct ctl_conn *conn, const char *line, size_t len)
 
 static void conn_input(struct ctl_conn *conn, const char *buf, size_t n)
 {
+	conn->last_active = loop_now_us();
 	while (n && !conn->dead && !conn->cap) {
 		const char *nl = memchr(buf, '\n', n);
 		size_t take = nl ? (size_t)(nl - buf) : n;
@@ -245,6 +247,8 @@ static struct ctl_conn *conn_new(struct ctl *ctl, int fd)
 	conn->fd = fd;
 	conn->w.fd = -1;
 	conn->in = xmalloc(CTL_LINE_MAX);
+	conn->uid = (uid_t)-1;
+	conn->last_active = loop_now_us();
 	conn->next = &ctl->conns;
 	conn->prev = ctl->conns.prev;
 	ctl->conns.prev->next = conn;
@@ -253,12 +257,44 @@ static struct ctl_conn *conn_new(struct ctl *ctl, int fd)
 	return conn;
 }
 
+static int user_conns(const struct ctl *ctl, uid_t uid)
+{
+	int n = 0;
+
+	for (const struct ctl_conn *c = ctl->conns.next; c != &ctl->conns; c = c->next)
+		n += !c->dead && c->uid == uid;
+	return n;
+}
+
+/*
+ * Every few seconds: a connection that has asked nothing for CTL_IDLE_US
+ * and streams nothing (no subscription, no capture) is closed, so idle
+ * clients cannot hold every slot forever.
+ */
+static void tick_cb(struct loop_watch *w, uint32_t events)
+{
+	struct ctl *ctl = w->opaque;
+	uint64_t now = loop_now_us(), n;
+	const uint64_t idle = ctl->ops.idle_us;
+
+	(void)events;
+	if (read(ctl->tick_fd, &n, sizeof(n)) < 0)
+		return;
+	for (struct ctl_conn *c = ctl->conns.next, *next; c != &ctl->conns; c = next) {
+		next = c->next;
+		if (!c->dead && !c->memory && !c->events && !c->cap &&
+		    now - c->last_active > idle)
+			conn_kill(c, "idle: no request for a while");
+	}
+}
+
 static void accept_cb(struct loop_watch *w, uint32_t events)
 {
 	struct ctl *ctl = w->opaque;
 
 	for (int i = 0; i < 16; i++) {
 		int fd = accept_shedding(ctl->fd, NULL, NULL);
+		struct ucred cred = { .uid = (uid_t)-1 };
 		struct ctl_conn *conn;
 
 		if (fd == -EAGAIN)
@@ -277,7 +313,17 @@ static void accept_cb(struct loop_watch *w, uint32_t events)
 			close(fd);
 			continue;
 		}
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &(socklen_t){ sizeof(cred) }) < 0)
+			cred.uid = (uid_t)-1;
+		if (user_conns(ctl, cred.uid) >= CTL_MAX_CONNS_PER_USER) {
+			log_ratelimited(&ctl->lim, LOG_LEVEL_WARN,
+					"control: user %u has %d connections already; refusing another",
+					(unsigned)cred.uid, CTL_MAX_CONNS_PER_USER);
+			close(fd);
+			continue;
+		}
 		conn = conn_new(ctl, fd);
+		conn->uid = cred.uid;
 		if (loop_watch(ctl->hub->loop, &conn->w, fd, EPOLLIN, conn_cb, conn) < 0) {
 			close(fd);
 			conn->fd = -1;
@@ -318,6 +364,10 @@ struct ctl *ctl_new(struct hub *hub, const struct ctl_ops *ops)
 	ctl->ops = *ops;
 	ctl->fd = -1;
 	ctl->w.fd = -1;
+	ctl->tick_fd = -1;
+	ctl->tick.fd = -1;
+	if (!ctl->ops.idle_us)
+		ctl->ops.idle_us = CTL_IDLE_US;
 	ctl->conns.next = ctl->conns.prev = &ctl->conns;
 	ctl->obs_id = hub_observe(hub, &ctl_observer, ctl, NULL);
 	ctl->flush_id = hub_add_flush(hub, flush_all, ctl, NULL);
@@ -384,6 +434,23 @@ int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struc
 		errno = -err;
 		goto fail_unlink;
 	}
+	{
+		/* Checked twice per idle period, at most every 5 s. */
+		uint64_t us = ctl->ops.idle_us / 2 < 5000000 ? ctl->ops.idle_us / 2 : 5000000;
+		struct itimerspec its = {
+			{ (time_t)(us / 1000000), (long)(us % 1000000) * 1000 },
+			{ (time_t)(us / 1000000), (long)(us % 1000000) * 1000 },
+		};
+
+		ctl->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (ctl->tick_fd < 0 || timerfd_settime(ctl->tick_fd, 0, &its, NULL) < 0 ||
+		    (err = loop_watch(hub->loop, &ctl->tick, ctl->tick_fd, EPOLLIN, tick_cb, ctl)) < 0) {
+			if (ctl->tick_fd >= 0 && err >= 0)
+				err = -errno;
+			errno = err < 0 ? -err : errno;
+			goto fail_unlink;
+		}
+	}
 	accept_reserve();
 	log_notice("control: listening on %s", path);
 	*out = ctl;
@@ -411,6 +478,10 @@ void ctl_close(struct ctl *ctl)
 	if (ctl->fd >= 0) {
 		loop_unwatch(ctl->hub->loop, &ctl->w);
 		close(ctl->fd);
+	}
+	if (ctl->tick_fd >= 0) {
+		loop_unwatch(ctl->hub->loop, &ctl->tick);
+		close(ctl->tick_fd);
 	}
 	if (ctl->path)
 		unlink(ctl->path);

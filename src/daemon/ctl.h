@@ -23,6 +23,11 @@ struct ctl_ops {
 	const char *config;		/* the config file's path, or NULL */
 	/* The daemon's file capture (capture-start/stop); NULL refuses them (fuzzing). */
 	struct capture_recorder *recorder;
+	/*
+	 * A connection that sends no request for this long and streams nothing
+	 * (no events, no capture) is closed. 0: 60 s.
+	 */
+	uint64_t idle_us;
 };
 
 struct ctl;
@@ -30,7 +35,8 @@ struct ctl_conn;
 
 /*
  * Listen on path (mode 0660): 0, or -errno after logging why. A stale
- * socket is replaced; one a live daemon answers on is -EADDRINUSE.
+ * socket is replaced; one a live daemon answers on is -EADDRINUSE. At
+ * most 64 connections, 16 of one user (SO_PEERCRED); idle ones are closed.
  */
 int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struct ctl **out);
 void ctl_close(struct ctl *ctl);

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "daemon/capture.h"
 #include "daemon/ctl.h"
@@ -16,6 +17,8 @@
 #define CTL_OUT_LIMIT (1u << 20)	/* replies and events waiting for a reader */
 #define CTL_CAPTURE_LIMIT (4u << 20)	/* live capture bytes waiting for a reader */
 #define CTL_MAX_CONNS 64
+#define CTL_MAX_CONNS_PER_USER 16	/* one user cannot take every connection */
+#define CTL_IDLE_US (60u * 1000000u)	/* a connection that asks nothing is closed */
 
 enum {
 	CTL_EV_RADIO = 1 << 0,
@@ -40,6 +43,8 @@ struct ctl_conn {
 	bool start_capture;		/* after this reply, with cap_filter */
 	struct capture_filter cap_filter;
 	bool memory;			/* no socket: output stays in out (tests, fuzzing) */
+	uid_t uid;			/* the peer's, for the per-user share */
+	uint64_t last_active;		/* CLOCK_MONOTONIC us of its last request */
 };
 
 struct ctl {
@@ -52,6 +57,8 @@ struct ctl {
 	int nconns;
 	struct log_limit lim;
 	unsigned obs_id, flush_id;	/* its hooks in the hub */
+	int tick_fd;			/* every few seconds: idle connections go */
+	struct loop_watch tick;
 };
 
 /* ctl.c: queue a JSON value as one line to conn; steals v. */

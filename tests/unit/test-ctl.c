@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -749,6 +750,68 @@ static void test_overflow_note_needs_room(void **state)
 	free(out);
 }
 
+/* Whether the daemon closed fd (EOF after what it sent). */
+static bool hung_up(int fd)
+{
+	char b[4096];
+	ssize_t n;
+
+	while ((n = recv(fd, b, sizeof(b), MSG_DONTWAIT)) > 0)
+		;
+	return n == 0;
+}
+
+/*
+ * Connections nobody uses cannot lock others out: one user gets at most 16
+ * of the 64, and a connection that asks nothing (and streams nothing) is
+ * closed after the idle time; a subscriber is not.
+ */
+static void test_idle_and_per_user(void **state)
+{
+	struct fixture *f = *state;
+	const struct ctl_ops ops = { .idle_us = 200000 };
+	int fds[20], sub, busy;
+	struct buf b = { 0 };
+	unsigned open = 0;
+
+	assert_int_equal(ctl_open(&f->hub, f->path, &ops, &f->ctl), 0);
+	for (int i = 0; i < 20; i++)
+		fds[i] = client(f, 0);
+	pump(f);
+	for (int i = 0; i < 20; i++)
+		open += !hung_up(fds[i]);
+	assert_int_equal(open, 16);	/* all ours: the same uid */
+	for (int i = 0; i < 20; i++)
+		close(fds[i]);
+	for (int i = 0; i < 10; i++)
+		pump(f);
+
+	/* Idle ones go; a subscriber and one that keeps asking stay. */
+	fds[0] = client(f, 0);
+	sub = client(f, 0);
+	busy = client(f, 0);
+	say(sub, "{\"id\":1,\"cmd\":\"subscribe\"}\n");
+	wait_line(f, sub, &b);
+	for (int i = 0; i < 60; i++) {
+		struct timespec ts = { 0, 10000000 };
+
+		nanosleep(&ts, NULL);
+		if (i % 5 == 0) {
+			say(busy, "{\"id\":2,\"cmd\":\"status\"}\n");
+			b.len = 0;
+			wait_line(f, busy, &b);
+		}
+		pump(f);
+	}
+	assert_true(hung_up(fds[0]));
+	assert_false(hung_up(sub));
+	assert_false(hung_up(busy));
+	close(fds[0]);
+	close(sub);
+	close(busy);
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +822,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nonreader_cut_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_and_per_user, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
