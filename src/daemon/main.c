@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/capture.h"
 #include "daemon/config.h"
@@ -45,6 +48,8 @@ struct options {
 	const char *capture;
 	const char *capture_dir;
 	const char *control;
+	int socket_mode;		/* --socket-mode, -1: as created */
+	gid_t socket_gid;		/* --socket-group, (gid_t)-1: unchanged */
 	/* --limit: 0 keeps each default (docs/limits.md). */
 	uint32_t max_radios, max_client_radios, max_radio_addrs, max_pending, queue;
 };
@@ -84,6 +89,8 @@ enum {
 	OPT_CONTROL,
 	OPT_LIMIT,
 	OPT_CAPTURE_DIR,
+	OPT_SOCKET_MODE,
+	OPT_SOCKET_GROUP,
 };
 
 static const struct option long_options[] = {
@@ -99,6 +106,8 @@ static const struct option long_options[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "capture-dir", required_argument, NULL, OPT_CAPTURE_DIR },
+	{ "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
+	{ "socket-group", required_argument, NULL, OPT_SOCKET_GROUP },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
 	{ "addressee-only", no_argument, NULL, OPT_ADDRESSEE_ONLY },
@@ -132,6 +141,9 @@ static void usage(FILE *f)
 		"                         (mode 0660; docs/control.md, wifimedium-ctl)\n"
 		"      --capture-dir DIR  where capture-start may write (beneath DIR only;\n"
 		"                         without it, control clients cannot write files)\n"
+		"      --socket-mode MODE permissions of every unix socket (octal, e.g. 0660;\n"
+		"                         default: the umask's, 0660 for --control)\n"
+		"      --socket-group GROUP  group of every unix socket (e.g. the VMM's)\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
 		"                         netlink too (the default without -u or --airport)\n"
 		"      --limit NAME=N[,NAME=N...]  what peers can make the medium hold:\n"
@@ -199,6 +211,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->level = LOG_LEVEL_NOTICE;
+	o->socket_mode = -1;
+	o->socket_gid = (gid_t)-1;
 	o->seed = 1;
 	while ((c = getopt_long(argc, argv, "c:x:l:u:p:nhV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -254,6 +268,33 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CAPTURE_DIR:
 			o->capture_dir = optarg;
 			break;
+		case OPT_SOCKET_MODE: {
+			char *end;
+			long m = strtol(optarg, &end, 8);
+
+			if (*end || end == optarg || m < 0 || m > 0777) {
+				fprintf(stderr, "wifimedium: bad socket mode (octal, 0 to 0777): `%s'\n",
+					optarg);
+				return -1;
+			}
+			o->socket_mode = (int)m;
+			break;
+		}
+		case OPT_SOCKET_GROUP: {
+			struct group *g = getgrnam(optarg);
+			char *end;
+			long id = strtol(optarg, &end, 10);
+
+			if (g)
+				o->socket_gid = g->gr_gid;
+			else if (!*end && end != optarg && id >= 0)
+				o->socket_gid = (gid_t)id;
+			else {
+				fprintf(stderr, "wifimedium: no such group: `%s'\n", optarg);
+				return -1;
+			}
+			break;
+		}
 		case OPT_LIMIT:
 			if (parse_limits(optarg, o) < 0)
 				return -1;
@@ -483,6 +524,32 @@ static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
 	return 0;
 }
 
+/* --socket-mode and --socket-group on every unix socket we listen on: 0, or -1 after logging. */
+static int socket_perms(const struct options *o)
+{
+	const char *paths[2 + ARRAY_SIZE(o->airport)];
+	size_t n = 0;
+
+	if (o->socket_mode < 0 && o->socket_gid == (gid_t)-1)
+		return 0;
+	if (o->vhost_user)
+		paths[n++] = o->vhost_user;
+	if (o->control)
+		paths[n++] = o->control;
+	for (unsigned int i = 0; i < o->nairport; i++)
+		if (!strncmp(o->airport[i], "unix:", 5))
+			paths[n++] = o->airport[i] + 5;
+	for (size_t i = 0; i < n; i++) {
+		if ((o->socket_gid != (gid_t)-1 && chown(paths[i], (uid_t)-1, o->socket_gid) < 0) ||
+		    (o->socket_mode >= 0 && chmod(paths[i], (mode_t)o->socket_mode) < 0)) {
+			log_error("%s: cannot set the socket's group or mode: %s", paths[i],
+				  strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int open_airport(struct daemon *d)
 {
 	uint8_t secret[256];
@@ -617,6 +684,8 @@ int main(int argc, char **argv)
 		if (ctl_open(&d.hub, d.o.control, &ops, &d.ctl) < 0)
 			goto close_nl;
 	}
+	if (socket_perms(&d.o) < 0)
+		goto close_nl;
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
 		   d.o.config ? ", config " : "", d.o.config ? d.o.config : "");
 	loop_run(d.loop, before_wait, &d);

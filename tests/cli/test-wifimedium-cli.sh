@@ -70,6 +70,17 @@ kill "$second"
 wait "$second" 2>/dev/null
 : >"$T/plain"
 expect not-a-socket 1 "plain: exists and is not a socket" timeout 5 "$WM" -u "$T/plain"
+# --socket-mode and --socket-group on every unix socket.
+expect socket-mode-bad 2 "bad socket mode" "$WM" --socket-mode 0999
+expect socket-group-bad 2 "no such group" "$WM" --socket-group no-such-group-here
+"$WM" -u "$T/pm-vu.sock" --airport "unix:$T/pm-ap.sock" --control "$T/pm-ctl.sock" \
+	--socket-mode 0600 --socket-group "$(id -g)" -l info --log-file "$T/pm.log" &
+pm=$!
+for _ in $(seq 50); do grep -q "running" "$T/pm.log" 2>/dev/null && break; sleep 0.1; done
+expect socket-perms 0 "^600 $(id -g) 600 $(id -g) 600 $(id -g) $" \
+	sh -c 'stat -c "%a %g" "$@" | tr "\n" " "; echo' - "$T/pm-vu.sock" "$T/pm-ap.sock" "$T/pm-ctl.sock"
+kill "$pm"
+wait "$pm" 2>/dev/null
 # --limit reaches the listeners: with airport-pending=1 a second connection
 # that has not said HELLO is closed at once, the first is kept.
 "$WM" --airport "unix:$T/lim.sock" --limit airport-pending=1,radios=100 -l info \
