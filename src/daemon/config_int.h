@@ -30,6 +30,9 @@ struct found {
 
 #define SLOT(x) offsetof(struct found, x)
 
+/* ifaces.ids and nodes: more than this is a mistake, not a topology (docs/limits.md). */
+#define CONFIG_MAX_ENTRIES 65536
+
 enum key_type {
 	KEY_GROUP,
 	KEY_LIST,	/* a list ( ) or an array [ ] */

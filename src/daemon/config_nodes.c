@@ -196,9 +196,17 @@ void config_parse_nodes(struct ctx *c)
 	const config_setting_t *list = c->f.nodes, *ids = c->f.ids;
 	struct wm_config *cfg = c->cfg;
 	size_t n = list ? length(list) : 0, n_ids = ids ? length(ids) : 0;
-	struct ident *names = xcalloc(n, sizeof(*names));
-	struct ident *macs = xcalloc(n + n_ids, sizeof(*macs));
+	struct ident *names, *macs;
 	size_t n_names = 0, n_macs = 0;
+
+	if (n > CONFIG_MAX_ENTRIES) {
+		report_at(c, list, "nodes: %zu nodes, more than %u", n, CONFIG_MAX_ENTRIES);
+		n = 0;
+	}
+	if (n_ids > CONFIG_MAX_ENTRIES)
+		n_ids = 0;	/* reported with ifaces.ids */
+	names = xcalloc(n, sizeof(*names));
+	macs = xcalloc(n + n_ids, sizeof(*macs));
 
 	cfg->nodes = xcalloc(n, sizeof(*cfg->nodes));
 	cfg->n_nodes = n;

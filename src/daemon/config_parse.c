@@ -84,8 +84,14 @@ void config_parse_ids(struct ctx *c)
 	const config_setting_t *ids = c->f.ids;
 	struct wm_config *cfg = c->cfg;
 	size_t n = ids ? length(ids) : 0, good = 0;
-	struct mac_ref *refs = xcalloc(n, sizeof(*refs));
+	struct mac_ref *refs;
 	long long count;
+
+	if (n > CONFIG_MAX_ENTRIES) {
+		report_at(c, ids, "ifaces.ids: %zu radios, more than %u", n, CONFIG_MAX_ENTRIES);
+		n = 0;
+	}
+	refs = xcalloc(n, sizeof(*refs));
 
 	cfg->radios = xcalloc(n, sizeof(*cfg->radios));
 	cfg->n_radios = n;

@@ -47,6 +47,11 @@ expect integer-tx-power 0 "15 dBm" "$WM" --test-config -c "$T/ints.cfg"
 expect per-table-good 0 ": ok" "$WM" --test-config -c "$SRC/examples/demo.cfg" -x "$SRC/examples/per-table-awgn.txt"
 printf '# signal p0\n-90 0.5\n' >"$T/bad.per"
 expect per-table-bad 1 "bad.per:" "$WM" --test-config -c "$SRC/examples/demo.cfg" -x "$T/bad.per"
+# A config past the entry limit is refused with its line, quickly and in little memory.
+python3 -c "
+ids = ', '.join('\"02:%02x:%02x:%02x:00:00\"' % (i >> 16, (i >> 8) & 255, i & 255) for i in range(65537))
+print('ifaces : { ids = [ %s ]; };' % ids)" >"$T/huge.cfg"
+expect config-too-many-ids 1 "huge.cfg:1: ifaces.ids: 65537 radios, more than 65536" "$WM" --test-config -c "$T/huge.cfg"
 # Without hwsim in this kernel, running for real fails clearly.
 if ! grep -q MAC80211_HWSIM /proc/net/genetlink 2>/dev/null && [ ! -d /sys/module/mac80211_hwsim ]; then
 	expect no-hwsim 1 "is mac80211_hwsim loaded" "$WM" -c "$SRC/examples/demo.cfg"
