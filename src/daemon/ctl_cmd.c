@@ -262,17 +262,76 @@ static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 			 (json_int_t)c->rx_loss, "rx_busy", (json_int_t)c->rx_busy);
 }
 
+/*
+ * Lists come in pages, so no reply outgrows a client's output buffer or
+ * holds the loop for long: `from' (the first item, default 0) and `count'
+ * (at most this many, default and limit PAGE_MAX). The reply's `next' is
+ * where the following page starts, or null after the last.
+ */
+#define PAGE_MAX 1000u
+
+struct page {
+	uint64_t from, count;		/* asked for */
+	uint64_t seen;			/* items passed so far */
+	bool more;			/* an item past the page exists */
+};
+
+static json_t *page_parse(json_t *req, const char *cmd, struct page *pg)
+{
+	json_t *from = json_object_get(req, "from"), *count = json_object_get(req, "count");
+
+	*pg = (struct page){ .from = 0, .count = PAGE_MAX };
+	if (from && (!json_is_integer(from) || json_integer_value(from) < 0))
+		return ctl_fail("bad-request", "%s: from is not a count of items", cmd);
+	if (count && (!json_is_integer(count) || json_integer_value(count) < 1 ||
+		      json_integer_value(count) > PAGE_MAX))
+		return ctl_fail("bad-request", "%s: count is not 1 to %u", cmd, PAGE_MAX);
+	if (from)
+		pg->from = (uint64_t)json_integer_value(from);
+	if (count)
+		pg->count = (uint64_t)json_integer_value(count);
+	return NULL;
+}
+
+/* Is the next item on the page? Counts it either way; past the page, notes there is more. */
+static bool page_take(struct page *pg)
+{
+	uint64_t i = pg->seen++;
+
+	if (i >= pg->from + pg->count) {
+		pg->more = true;
+		return false;
+	}
+	return i >= pg->from;
+}
+
+/* Past the page and knowing there is more: nothing else to look at. */
+static bool page_done(const struct page *pg)
+{
+	return pg->more;
+}
+
+static json_t *page_reply(const char *key, json_t *list, const struct page *pg)
+{
+	return json_pack("{s:o, s:o}", key, list, "next",
+			 pg->more ? json_integer((json_int_t)(pg->from + pg->count)) : json_null());
+}
+
 static json_t *cmd_radios(struct ctl_conn *conn, json_t *req)
 {
 	struct medium *m = conn->ctl->hub->medium;
 	struct medium_radio_info ri;
-	json_t *list = json_array();
+	struct page pg;
+	json_t *list, *err;
 
+	if ((err = page_parse(req, "radios", &pg)))
+		return err;
 	medium_run(m, hub_now(conn->ctl->hub));
-	for (uint32_t s = 0; s < medium_radio_slots(m); s++)
-		if (medium_radio_info(m, s, &ri) == 0)
+	list = json_array();
+	for (uint32_t s = 0; s < medium_radio_slots(m) && !page_done(&pg); s++)
+		if (medium_radio_info(m, s, &ri) == 0 && page_take(&pg))
 			json_array_append_new(list, radio_json(conn->ctl, &ri));
-	return json_pack("{s:o}", "radios", list);
+	return page_reply("radios", list, &pg);
 }
 
 static json_t *node_json(struct ctl *ctl, int node, bool created)
@@ -291,16 +350,23 @@ static json_t *node_json(struct ctl *ctl, int node, bool created)
 static json_t *cmd_nodes(struct ctl_conn *conn, json_t *req)
 {
 	struct medium *m = conn->ctl->hub->medium;
-	json_t *list = json_array();
+	struct page pg;
+	json_t *list, *err;
 
+	if ((err = page_parse(req, "nodes", &pg)))
+		return err;
 	medium_run(m, hub_now(conn->ctl->hub));
-	for (int i = 0; i < medium_node_count(m); i++) {
-		json_t *n = node_json(conn->ctl, i, false);
+	list = json_array();
+	for (int i = 0; i < medium_node_count(m) && !page_done(&pg); i++) {
+		json_t *n;
 
+		if (!page_take(&pg))
+			continue;
+		n = node_json(conn->ctl, i, false);
 		json_object_del(n, "created");
 		json_array_append_new(list, n);
 	}
-	return json_pack("{s:o}", "nodes", list);
+	return page_reply("nodes", list, &pg);
 }
 
 static json_t *rate_json(const struct phy_rate *r)
@@ -351,8 +417,14 @@ static json_t *cmd_links(struct ctl_conn *conn, json_t *req)
 	struct medium_radio_info *ri = xcalloc(n ? n : 1, sizeof(*ri));
 	bool *used = xcalloc(n ? n : 1, sizeof(*used));
 	json_t *sel = json_object_get(req, "radio"), *list, *err;
+	struct page pg;
 	int only = -1;
 
+	if ((err = page_parse(req, "links", &pg))) {
+		free(ri);
+		free(used);
+		return err;
+	}
 	if (sel) {
 		struct medium_radio_info tmp;
 
@@ -366,18 +438,20 @@ static json_t *cmd_links(struct ctl_conn *conn, json_t *req)
 	list = json_array();
 	for (uint32_t s = 0; s < n; s++)
 		used[s] = medium_radio_info(m, s, &ri[s]) == 0;
-	for (uint32_t a = 0; a < n; a++) {
-		for (uint32_t b = 0; b < n; b++) {
+	/* Pairs are counted, not built, up to the page: a page costs its own links only. */
+	for (uint32_t a = 0; a < n && !page_done(&pg); a++) {
+		for (uint32_t b = 0; b < n && !page_done(&pg); b++) {
 			if (a == b || !used[a] || !used[b])
 				continue;
 			if (only >= 0 && a != (uint32_t)only && b != (uint32_t)only)
 				continue;
-			json_array_append_new(list, link_json(conn->ctl, a, b, &ri[a], &ri[b]));
+			if (page_take(&pg))
+				json_array_append_new(list, link_json(conn->ctl, a, b, &ri[a], &ri[b]));
 		}
 	}
 	free(ri);
 	free(used);
-	return json_pack("{s:o}", "links", list);
+	return page_reply("links", list, &pg);
 }
 
 /* ------------------------------------------------------------- steering */

@@ -598,6 +598,44 @@ static const struct wmctl_cmd wmctl_cmds[] = {
 	  "events --type frame,drop" },
 };
 
+/*
+ * Lists (radios, nodes, links) come in pages: while a reply says where the
+ * next one starts, ask for it and add its items to the first reply, which
+ * is then printed as one list. 0 or an exit code.
+ */
+static int wmctl_all_pages(struct wmctl *c, json_t *req, json_t **reply)
+{
+	static const char *const keys[] = { "radios", "nodes", "links" };
+	json_t *result = json_object_get(*reply, "result");
+
+	if (!json_is_true(json_object_get(*reply, "ok")) || !json_is_object(result))
+		return 0;
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		json_t *items = json_object_get(result, keys[k]);
+
+		while (json_is_array(items) && json_is_integer(json_object_get(result, "next"))) {
+			json_t *more = NULL, *mres;
+			int ret;
+
+			json_object_set(req, "from", json_object_get(result, "next"));
+			ret = wmctl_call(c, req, &more);
+			if (ret)
+				return ret;
+			mres = json_object_get(more, "result");
+			if (!json_is_true(json_object_get(more, "ok")) || !json_is_object(mres) ||
+			    !json_is_array(json_object_get(mres, keys[k]))) {
+				json_decref(*reply);
+				*reply = more;
+				return 0;
+			}
+			json_array_extend(items, json_object_get(mres, keys[k]));
+			json_object_set(result, "next", json_object_get(mres, "next"));
+			json_decref(more);
+		}
+	}
+	return 0;
+}
+
 static const struct wmctl_cmd *wmctl_find_cmd(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(wmctl_cmds); i++)
@@ -690,6 +728,8 @@ static int wmctl_run(struct wmctl *c, const struct wmctl_cmd *cmd, int argc, cha
 		ret = wmctl_connect(c);
 	if (!ret)
 		ret = wmctl_call(c, req, &reply);
+	if (!ret)
+		ret = wmctl_all_pages(c, req, &reply);
 	if (!ret)
 		ret = wmctl_answer(c, cmd, req, reply);
 	/* Output lost to a full disk must not pass for success; a reader that left may. */

@@ -812,6 +812,100 @@ static void test_idle_and_per_user(void **state)
 	free(b.p);
 }
 
+/* The first line of b as JSON, consumed from b. */
+static json_t *take_line(struct buf *b)
+{
+	char *nl = memchr(b->p, '\n', b->len);
+	size_t n = (size_t)(nl - b->p);
+	json_t *v = parse_line(b->p, n);
+
+	memmove(b->p, nl + 1, b->len - n - 1);
+	b->len -= n + 1;
+	return v;
+}
+
+/*
+ * 1,000 radios: 999,000 links. Built whole, that reply took seconds and
+ * was refused past the output limit. Now lists come in pages of at most
+ * 1,000 items, each a reply that fits, with `next' where the following one
+ * starts; another client is answered between pages.
+ */
+static void test_links_in_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct buf b = { 0 }, o = { 0 };
+	json_t *v, *res;
+	int fd, other;
+
+	for (unsigned i = 0; i < 1000; i++) {
+		uint8_t id[6] = { 0x42, 0x10, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+		uint8_t a[6] = { 0x02, 0x10, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+
+		announce(f, i % 2 ? &f->a : &f->b, id, a);
+	}
+	open_ctl(f);
+	fd = client(f, 0);
+	other = client(f, 0);
+
+	say(fd, "{\"id\":1,\"cmd\":\"links\"}\n");
+	wait_line(f, fd, &b);
+	v = take_line(&b);
+	res = json_object_get(v, "result");
+	assert_int_equal(json_array_size(json_object_get(res, "links")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(res, "next")), 1000);
+	json_decref(v);
+
+	/* Someone else is served meanwhile. */
+	say(other, "{\"id\":2,\"cmd\":\"status\"}\n");
+	wait_line(f, other, &o);
+	v = take_line(&o);
+	assert_true(json_is_true(json_object_get(v, "ok")));
+	json_decref(v);
+
+	/* The last page: 999,000 links in all. */
+	say(fd, "{\"id\":3,\"cmd\":\"links\",\"from\":998500}\n");
+	wait_line(f, fd, &b);
+	v = take_line(&b);
+	res = json_object_get(v, "result");
+	assert_int_equal(json_array_size(json_object_get(res, "links")), 500);
+	assert_true(json_is_null(json_object_get(res, "next")));
+	json_decref(v);
+
+	/* One radio's links: 1,998, in two pages; radios in one. */
+	say(fd, "{\"id\":4,\"cmd\":\"links\",\"radio\":\"02:10:00:00:00:07\"}\n");
+	wait_line(f, fd, &b);
+	v = take_line(&b);
+	res = json_object_get(v, "result");
+	assert_int_equal(json_array_size(json_object_get(res, "links")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(res, "next")), 1000);
+	json_decref(v);
+	say(fd, "{\"id\":5,\"cmd\":\"links\",\"radio\":\"02:10:00:00:00:07\",\"from\":1000}\n");
+	wait_line(f, fd, &b);
+	v = take_line(&b);
+	res = json_object_get(v, "result");
+	assert_int_equal(json_array_size(json_object_get(res, "links")), 998);
+	assert_true(json_is_null(json_object_get(res, "next")));
+	json_decref(v);
+	say(fd, "{\"id\":6,\"cmd\":\"radios\",\"count\":1000}\n");
+	wait_line(f, fd, &b);
+	v = take_line(&b);
+	res = json_object_get(v, "result");
+	assert_int_equal(json_array_size(json_object_get(res, "radios")), 1000);
+	assert_true(json_is_null(json_object_get(res, "next")));
+	json_decref(v);
+
+	/* Bad pages are refused, not served. */
+	say(fd, "{\"id\":7,\"cmd\":\"links\",\"count\":5000}\n");
+	wait_line(f, fd, &b);
+	v = take_line(&b);
+	assert_string_equal(json_string_value(json_object_get(v, "error")), "bad-request");
+	json_decref(v);
+	close(fd);
+	close(other);
+	free(b.p);
+	free(o.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -823,6 +917,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_and_per_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_links_in_pages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
