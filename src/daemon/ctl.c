@@ -306,19 +306,19 @@ static void accept_cb(struct loop_watch *w, uint32_t events)
 				continue;
 			return;
 		}
-		if (ctl->nconns >= CTL_MAX_CONNS) {
+		if (ctl->nconns >= (int)ctl->ops.max_conns) {
 			log_ratelimited(&ctl->lim, LOG_LEVEL_WARN,
-					"control: %d connections already; refusing another",
-					CTL_MAX_CONNS);
+					"control: %u connections already; refusing another",
+					ctl->ops.max_conns);
 			close(fd);
 			continue;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &(socklen_t){ sizeof(cred) }) < 0)
 			cred.uid = (uid_t)-1;
-		if (user_conns(ctl, cred.uid) >= CTL_MAX_CONNS_PER_USER) {
+		if (user_conns(ctl, cred.uid) >= (int)ctl->ops.max_conns_per_user) {
 			log_ratelimited(&ctl->lim, LOG_LEVEL_WARN,
-					"control: user %u has %d connections already; refusing another",
-					(unsigned)cred.uid, CTL_MAX_CONNS_PER_USER);
+					"control: user %u has %u connections already; refusing another",
+					(unsigned)cred.uid, ctl->ops.max_conns_per_user);
 			close(fd);
 			continue;
 		}
@@ -368,6 +368,10 @@ struct ctl *ctl_new(struct hub *hub, const struct ctl_ops *ops)
 	ctl->tick.fd = -1;
 	if (!ctl->ops.idle_us)
 		ctl->ops.idle_us = CTL_IDLE_US;
+	if (!ctl->ops.max_conns)
+		ctl->ops.max_conns = CTL_MAX_CONNS;
+	if (!ctl->ops.max_conns_per_user)
+		ctl->ops.max_conns_per_user = CTL_MAX_CONNS_PER_USER;
 	ctl->conns.next = ctl->conns.prev = &ctl->conns;
 	ctl->obs_id = hub_observe(hub, &ctl_observer, ctl, NULL);
 	ctl->flush_id = hub_add_flush(hub, flush_all, ctl, NULL);

@@ -28,6 +28,8 @@ struct ctl_ops {
 	 * (no events, no capture) is closed. 0: 60 s.
 	 */
 	uint64_t idle_us;
+	unsigned max_conns;		/* 0: 64 */
+	unsigned max_conns_per_user;	/* 0: 16 */
 };
 
 struct ctl;

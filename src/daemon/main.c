@@ -52,6 +52,7 @@ struct options {
 	gid_t socket_gid;		/* --socket-group, (gid_t)-1: unchanged */
 	/* --limit: 0 keeps each default (docs/limits.md). */
 	uint32_t max_radios, max_client_radios, max_radio_addrs, max_pending, queue;
+	uint32_t max_vms, max_control, max_control_user, control_idle_s;
 };
 
 /* --limit NAME=N: what each name sets, and its bounds. */
@@ -65,6 +66,10 @@ static const struct limit_def {
 	{ "radio-addrs", offsetof(struct options, max_radio_addrs), 1, 4096 },
 	{ "airport-pending", offsetof(struct options, max_pending), 1, 4096 },
 	{ "queue", offsetof(struct options, queue), 1, 65536 },
+	{ "vms", offsetof(struct options, max_vms), 1, 65536 },
+	{ "control", offsetof(struct options, max_control), 1, 4096 },
+	{ "control-per-user", offsetof(struct options, max_control_user), 1, 4096 },
+	{ "control-idle", offsetof(struct options, control_idle_s), 1, 86400 },
 };
 
 struct daemon {
@@ -149,7 +154,9 @@ static void usage(FILE *f)
 		"      --limit NAME=N[,NAME=N...]  what peers can make the medium hold:\n"
 		"                         radios (16384), client-radios (1024),\n"
 		"                         radio-addrs (32), airport-pending (64),\n"
-		"                         queue (256 frames per radio); docs/limits.md\n"
+		"                         queue (256 frames per radio), vms (1024),\n"
+		"                         control (64), control-per-user (16),\n"
+		"                         control-idle (60 s); docs/limits.md\n"
 		"      --seed N           seed of every random draw (default 1): runs repeat\n"
 		"      --addressee-only   deliver unicast frames only to their addressee\n"
 		"                         (no overhearing: for very large setups)\n"
@@ -188,7 +195,8 @@ static int parse_limits(const char *arg, struct options *o)
 				d = &limit_defs[i];
 		if (!d) {
 			fprintf(stderr, "wifimedium: unknown limit: `%s' (radios, client-radios, "
-					"radio-addrs, airport-pending, queue)\n", item);
+					"radio-addrs, airport-pending, queue, vms, control, "
+					"control-per-user, control-idle)\n", item);
 			ret = -1;
 			break;
 		}
@@ -497,8 +505,9 @@ static void log_totals(struct daemon *d)
 
 		vu_server_get_counters(d->vu, &v);
 		log_notice("vhost-user: %" PRIu64 " VMs connected in all, %" PRIu64
-			   " dropped for faults, %" PRIu64 " messages dropped for want of RX buffers",
-			   v.connections, v.broken, v.rx_dropped);
+			   " dropped for faults, %" PRIu64 " messages dropped for want of RX buffers, %"
+			   PRIu64 " connections refused", v.connections, v.broken, v.rx_dropped,
+			   v.refused);
 	}
 }
 
@@ -664,6 +673,8 @@ int main(int argc, char **argv)
 	}
 	if (d.o.vhost_user && vu_server_open(&d.hub, d.o.vhost_user, &d.vu) < 0)
 		goto deinit;
+	if (d.vu)
+		vu_server_set_max_conns(d.vu, d.o.max_vms);
 	if (d.o.nairport && open_airport(&d) < 0)
 		goto close_vu;
 	if (d.o.netlink && nl_medium_open(&d.hub, &d.nl) < 0)
@@ -679,6 +690,8 @@ int main(int argc, char **argv)
 	if (d.o.control) {
 		struct ctl_ops ops = {
 			.reload = ctl_reload, .opaque = &d, .config = d.o.config, .recorder = &d.recorder,
+			.idle_us = (uint64_t)d.o.control_idle_s * 1000000u,
+			.max_conns = d.o.max_control, .max_conns_per_user = d.o.max_control_user,
 		};
 
 		if (ctl_open(&d.hub, d.o.control, &ops, &d.ctl) < 0)

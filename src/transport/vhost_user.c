@@ -451,6 +451,7 @@ static void conn_close(struct vu_conn *conn, const char *why)
 	for (pp = &srv->conns; *pp; pp = &(*pp)->next)
 		if (*pp == conn) {
 			*pp = conn->next;
+			srv->nconns--;
 			break;
 		}
 	loop_unwatch(srv->hub->loop, &conn->watch);
@@ -491,6 +492,7 @@ int vu_server_adopt(struct vu_server *srv, int fd, const char *name)
 	conn->client = hub_client_new(srv->hub, conn->name, 0, &vu_client_ops, conn);
 	conn->next = srv->conns;
 	srv->conns = conn;
+	srv->nconns++;
 	srv->c.connections++;
 	return 0;
 }
@@ -555,9 +557,18 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 		if (fd < 0) {
 			log_ratelimited(&srv->lim, LOG_LEVEL_WARN, "vhost-user: accept: %s%s",
 					strerror(-fd), fd == -EMFILE ? ": a new VM was refused" : "");
-			if (fd == -EMFILE)
+			if (fd == -EMFILE) {
+				srv->c.refused++;
 				continue;
+			}
 			return;
+		}
+		if (srv->nconns >= srv->max_conns) {
+			log_ratelimited(&srv->lim, LOG_LEVEL_WARN,
+					"vhost-user: %u VMs already; refusing another", srv->max_conns);
+			srv->c.refused++;
+			close(fd);
+			continue;
 		}
 		peer_name(fd, ++srv->next_anon, name);
 		if (vu_server_adopt(srv, fd, name) < 0)
@@ -572,6 +583,7 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 	int ret;
 
 	guestmem_init();
+	srv->max_conns = 1024;
 	srv->hub = hub;
 	srv->fd = -1;
 	srv->watch.fd = -1;
@@ -615,6 +627,11 @@ fail:
 		close(srv->fd);
 	free(srv);
 	return ret;
+}
+
+void vu_server_set_max_conns(struct vu_server *srv, unsigned n)
+{
+	srv->max_conns = n ? n : 1024;
 }
 
 void vu_server_close(struct vu_server *srv)

@@ -18,10 +18,13 @@ struct vu_counters {
 	uint64_t connections;		/* accepted so far */
 	uint64_t broken;		/* connections dropped for a protocol or ring fault */
 	uint64_t rx_dropped;		/* messages for a guest that had no room for them */
+	uint64_t refused;		/* connections closed at once: too many, or no descriptors */
 };
 
 /* Listen on path (a stale socket there is replaced). 0 or -errno, logged. */
 int vu_server_open(struct hub *hub, const char *path, struct vu_server **out);
+/* At most n VMs at once (0: 1024); more are closed as they come, counted as refused. */
+void vu_server_set_max_conns(struct vu_server *srv, unsigned n);
 void vu_server_close(struct vu_server *srv);
 void vu_server_get_counters(const struct vu_server *srv, struct vu_counters *c);
 

@@ -86,6 +86,7 @@ struct vu_server {
 	struct vu_conn *dirty;		/* connections with guest signals owed this round */
 	unsigned flush_id;		/* the hub's flush hook: vu_flush() */
 	struct log_limit lim;		/* the listener's own warnings */
+	unsigned nconns, max_conns;
 	struct vu_counters c;
 	unsigned int next_anon;
 };

@@ -107,4 +107,27 @@ sys.exit(0 if kept and closed else 1)
 PY
 kill "$lim"
 wait "$lim" 2>/dev/null
+# vms and control: connections past the limit are closed at once, the first kept.
+"$WM" -u "$T/lim-vu.sock" --control "$T/lim-ctl.sock" --limit vms=1,control=1 -l info \
+	--log-file "$T/lim2.log" &
+lim=$!
+for _ in $(seq 50); do [ -S "$T/lim-ctl.sock" ] && break; sleep 0.1; done
+for sock in lim-vu lim-ctl; do
+	expect "limit-$sock" 0 "kept closed" python3 - "$T/$sock.sock" <<'PY'
+import socket, sys
+a = socket.socket(socket.AF_UNIX); a.connect(sys.argv[1])
+b = socket.socket(socket.AF_UNIX); b.connect(sys.argv[1])
+b.settimeout(5); a.settimeout(0.5)
+closed = b.recv(1) == b""
+try:
+    kept = a.recv(1) != b""
+except socket.timeout:
+    kept = True
+print("kept" if kept else "first closed", "closed" if closed else "second open")
+sys.exit(0 if kept and closed else 1)
+PY
+done
+kill "$lim"
+wait "$lim" 2>/dev/null
+expect limit-control-idle 2 "control-idle wants a number from 1 to 86400" "$WM" --limit control-idle=0
 [ "$fails" = 0 ]
