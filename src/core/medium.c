@@ -73,6 +73,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	radio_maps_init(m);
 	link_init(m);
 	map64_init(&m->pins, sizeof(struct mpin));
+	stats_init(m);
 	sched_event_init(&m->mob_ev);
 	m->mob_ev.tag = EV_MOBILITY;
 	air_init(m);

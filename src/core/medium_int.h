@@ -223,10 +223,8 @@ struct medium {
 		uint32_t cap;
 	} rep;
 
-	/* Link counters: (sender slot, receiver slot) -> counters, open addressing. */
-	uint64_t *ls_keys;		/* (a << 32 | b) + 1; 0 empty, UINT64_MAX deleted */
-	struct medium_link_counters *ls_vals;
-	uint32_t ls_cap, ls_fill;
+	/* stats.c: (sender slot << 32 | receiver slot) -> counters, only pairs that heard each other. */
+	struct map64 link_stats;
 
 	struct medium_channel *chans;
 	uint32_t nchans, chans_cap;

@@ -5,6 +5,7 @@
 
 #include "core/medium_int.h"
 
+void stats_init(struct medium *m);
 /* The counters of link a -> b, created on first use. */
 struct medium_link_counters *stats_link(struct medium *m, uint32_t a, uint32_t b);
 /* Forget every link from or to slot. */

@@ -110,3 +110,15 @@ bool map64_del(struct map64 *m, uint64_t key)
 	m->count--;
 	return true;
 }
+
+void map64_del_if(struct map64 *m, bool (*drop)(uint64_t key, void *ctx), void *ctx)
+{
+	for (uint32_t i = 0; i < m->cap; i++) {
+		if (m->keys[i] == M64_EMPTY || m->keys[i] == M64_DELETED)
+			continue;
+		if (drop(m->keys[i] - 1, ctx)) {
+			m->keys[i] = M64_DELETED;
+			m->count--;
+		}
+	}
+}

@@ -29,5 +29,7 @@ void *map64_put(struct map64 *m, uint64_t key);
 /* Remove key: whether it was there. */
 bool map64_del(struct map64 *m, uint64_t key);
 void map64_clear(struct map64 *m);
+/* Remove every key for which drop(key, ctx) is true. */
+void map64_del_if(struct map64 *m, bool (*drop)(uint64_t key, void *ctx), void *ctx);
 
 #endif

@@ -824,6 +824,27 @@ static json_t *take_line(struct buf *b)
 	return v;
 }
 
+/* Send one request line on fd and take its reply's result (NULL for an error reply). */
+static json_t *ask(struct fixture *f, int fd, struct buf *b, const char *line, json_t **reply)
+{
+	say(fd, line);
+	wait_line(f, fd, b);
+	*reply = take_line(b);
+	return json_object_get(*reply, "result");
+}
+
+/* A page of a list: how many items it held, and where the next starts (-1: none). */
+static void page_is(json_t *res, const char *key, size_t items, json_int_t next)
+{
+	json_t *n = json_object_get(res, "next");
+
+	assert_int_equal(json_array_size(json_object_get(res, key)), items);
+	if (next < 0)
+		assert_true(json_is_null(n));
+	else
+		assert_int_equal(json_integer_value(n), next);
+}
+
 /*
  * 1,000 radios: 999,000 links. Built whole, that reply took seconds and
  * was refused past the output limit. Now lists come in pages of at most
@@ -834,7 +855,7 @@ static void test_links_in_pages(void **state)
 {
 	struct fixture *f = *state;
 	struct buf b = { 0 }, o = { 0 };
-	json_t *v, *res;
+	json_t *v;
 	int fd, other;
 
 	for (unsigned i = 0; i < 1000; i++) {
@@ -847,57 +868,29 @@ static void test_links_in_pages(void **state)
 	fd = client(f, 0);
 	other = client(f, 0);
 
-	say(fd, "{\"id\":1,\"cmd\":\"links\"}\n");
-	wait_line(f, fd, &b);
-	v = take_line(&b);
-	res = json_object_get(v, "result");
-	assert_int_equal(json_array_size(json_object_get(res, "links")), 1000);
-	assert_int_equal(json_integer_value(json_object_get(res, "next")), 1000);
+	page_is(ask(f, fd, &b, "{\"id\":1,\"cmd\":\"links\"}\n", &v), "links", 1000, 1000);
 	json_decref(v);
-
 	/* Someone else is served meanwhile. */
-	say(other, "{\"id\":2,\"cmd\":\"status\"}\n");
-	wait_line(f, other, &o);
-	v = take_line(&o);
+	ask(f, other, &o, "{\"id\":2,\"cmd\":\"status\"}\n", &v);
 	assert_true(json_is_true(json_object_get(v, "ok")));
 	json_decref(v);
-
 	/* The last page: 999,000 links in all. */
-	say(fd, "{\"id\":3,\"cmd\":\"links\",\"from\":998500}\n");
-	wait_line(f, fd, &b);
-	v = take_line(&b);
-	res = json_object_get(v, "result");
-	assert_int_equal(json_array_size(json_object_get(res, "links")), 500);
-	assert_true(json_is_null(json_object_get(res, "next")));
+	page_is(ask(f, fd, &b, "{\"id\":3,\"cmd\":\"links\",\"from\":998500}\n", &v), "links",
+		500, -1);
 	json_decref(v);
-
 	/* One radio's links: 1,998, in two pages; radios in one. */
-	say(fd, "{\"id\":4,\"cmd\":\"links\",\"radio\":\"02:10:00:00:00:07\"}\n");
-	wait_line(f, fd, &b);
-	v = take_line(&b);
-	res = json_object_get(v, "result");
-	assert_int_equal(json_array_size(json_object_get(res, "links")), 1000);
-	assert_int_equal(json_integer_value(json_object_get(res, "next")), 1000);
+	page_is(ask(f, fd, &b, "{\"id\":4,\"cmd\":\"links\",\"radio\":\"02:10:00:00:00:07\"}\n",
+		    &v), "links", 1000, 1000);
 	json_decref(v);
-	say(fd, "{\"id\":5,\"cmd\":\"links\",\"radio\":\"02:10:00:00:00:07\",\"from\":1000}\n");
-	wait_line(f, fd, &b);
-	v = take_line(&b);
-	res = json_object_get(v, "result");
-	assert_int_equal(json_array_size(json_object_get(res, "links")), 998);
-	assert_true(json_is_null(json_object_get(res, "next")));
+	page_is(ask(f, fd, &b,
+		    "{\"id\":5,\"cmd\":\"links\",\"radio\":\"02:10:00:00:00:07\",\"from\":1000}\n",
+		    &v), "links", 998, -1);
 	json_decref(v);
-	say(fd, "{\"id\":6,\"cmd\":\"radios\",\"count\":1000}\n");
-	wait_line(f, fd, &b);
-	v = take_line(&b);
-	res = json_object_get(v, "result");
-	assert_int_equal(json_array_size(json_object_get(res, "radios")), 1000);
-	assert_true(json_is_null(json_object_get(res, "next")));
+	page_is(ask(f, fd, &b, "{\"id\":6,\"cmd\":\"radios\",\"count\":1000}\n", &v), "radios",
+		1000, -1);
 	json_decref(v);
-
 	/* Bad pages are refused, not served. */
-	say(fd, "{\"id\":7,\"cmd\":\"links\",\"count\":5000}\n");
-	wait_line(f, fd, &b);
-	v = take_line(&b);
+	assert_null(ask(f, fd, &b, "{\"id\":7,\"cmd\":\"links\",\"count\":5000}\n", &v));
 	assert_string_equal(json_string_value(json_object_get(v, "error")), "bad-request");
 	json_decref(v);
 	close(fd);

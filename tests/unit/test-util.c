@@ -23,6 +23,7 @@
 
 #include "util/log.h"
 #include "util/loop.h"
+#include "util/map64.h"
 #include "util/outbuf.h"
 #include "util/util.h"
 
@@ -361,6 +362,57 @@ static void test_log(void **state)
 	assert_int_equal(log_open_file("/nonexistent-dir/x.log"), -ENOENT);
 }
 
+static bool odd_key(uint64_t key, void *ctx)
+{
+	(void)ctx;
+	return key & 1;
+}
+
+static void test_map64(void **state)
+{
+	struct map64 m;
+	uint32_t *v;
+
+	(void)state;
+	map64_init(&m, sizeof(uint32_t));
+	assert_null(map64_get(&m, 5));
+	assert_false(map64_del(&m, 5));
+	/* Enough to grow several times; keys far apart and adjacent, 0 included. */
+	for (uint64_t k = 0; k < 5000; k++) {
+		v = map64_put(&m, k * 0x100000001ull);
+		assert_int_equal(*v, 0);	/* new values start zeroed */
+		*v = (uint32_t)k + 1;
+	}
+	assert_int_equal(m.count, 5000);
+	for (uint64_t k = 0; k < 5000; k++) {
+		v = map64_get(&m, k * 0x100000001ull);
+		assert_non_null(v);
+		assert_int_equal(*v, k + 1);
+	}
+	assert_null(map64_get(&m, 12345));
+	/* put on a present key returns its value, unchanged. */
+	assert_int_equal(*(uint32_t *)map64_put(&m, 7 * 0x100000001ull), 8);
+	/* Delete, then put again: a tombstone does not hide what follows it. */
+	for (uint64_t k = 0; k < 5000; k += 2)
+		assert_true(map64_del(&m, k * 0x100000001ull));
+	assert_int_equal(m.count, 2500);
+	for (uint64_t k = 1; k < 5000; k += 2)
+		assert_int_equal(*(uint32_t *)map64_get(&m, k * 0x100000001ull), k + 1);
+	for (int round = 0; round < 10; round++)
+		for (uint64_t k = 0; k < 5000; k += 2) {
+			*(uint32_t *)map64_put(&m, k * 0x100000001ull) = 1;
+			map64_del(&m, k * 0x100000001ull);
+		}
+	assert_int_equal(m.count, 2500);
+	assert_true(m.cap <= 16384);	/* churn rebuilds in place, it does not grow */
+	/* Remove by predicate: keys k * 0x100000001 are odd exactly when k is. */
+	map64_del_if(&m, odd_key, NULL);
+	assert_int_equal(m.count, 0);
+	map64_clear(&m);
+	assert_null(map64_get(&m, 0x100000001ull));
+	map64_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_outbuf),
 		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_map64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
