@@ -671,16 +671,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (secret_file) {
-		FILE *f = fopen(secret_file, "r");
+		const char *why = NULL;
 
-		if (!f) {
-			fprintf(stderr, "airport: %s: %s\n", secret_file, strerror(errno));
+		if (secret_read(secret_file, a.secret, sizeof(a.secret), &a.secret_len, &why) < 0) {
+			fprintf(stderr, "airport: secret file %s: %s\n", secret_file, why);
 			return 1;
 		}
-		a.secret_len = fread(a.secret, 1, sizeof(a.secret), f);
-		fclose(f);
-		if (a.secret_len && a.secret[a.secret_len - 1] == '\n')
-			a.secret_len--;
 	}
 	{
 		const char *why = NULL;

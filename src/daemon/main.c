@@ -514,22 +514,12 @@ static void log_totals(struct daemon *d)
 /* The secret: the file's bytes, less one trailing newline. */
 static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
+	const char *why = NULL;
 
-	if (!f) {
-		fprintf(stderr, "wifimedium: secret file %s: %s\n", path, strerror(errno));
+	if (secret_read(path, buf, size, len, &why) < 0) {
+		fprintf(stderr, "wifimedium: secret file %s: %s\n", path, why);
 		return -1;
 	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
-	if (n && buf[n - 1] == '\n')
-		n--;
-	if (n < 8 || n == size) {
-		fprintf(stderr, "wifimedium: secret file %s: want 8..%zu bytes\n", path, size - 1);
-		return -1;
-	}
-	*len = n;
 	return 0;
 }
 

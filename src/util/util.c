@@ -203,3 +203,47 @@ int accept_shedding(int lfd, struct sockaddr *sa, socklen_t *len)
 	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return -EMFILE;
 }
+
+int secret_read(const char *path, uint8_t *buf, size_t size, size_t *len, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+	int err;
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		*why = strerror(errno);
+	} else if (!S_ISREG(st.st_mode)) {
+		err = -EINVAL;
+		*why = "not a regular file";
+	} else if (st.st_mode & 077) {
+		err = -EPERM;
+		*why = "readable or writable by group or others (chmod 600 it)";
+	} else {
+		err = 0;
+	}
+	if (err) {
+		close(fd);
+		return err;
+	}
+	n = read(fd, buf, size);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err) {
+		*why = strerror(-err);
+		return err;
+	}
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n < 8 || (size_t)n >= size) {
+		*why = "want 8 bytes or more, and not too many";
+		return -EINVAL;
+	}
+	*len = (size_t)n;
+	return 0;
+}

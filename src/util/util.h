@@ -37,6 +37,15 @@ int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
 int unix_path_claim(const char *path);
 
 /*
+ * A shared secret from path into buf (at most size - 1 bytes, a final
+ * newline dropped): 0 with *len, or -errno with *why saying what is wrong:
+ * not a regular file, readable or writable by group or others (-EPERM: a
+ * secret others can read is no secret), shorter than 8 bytes or too long
+ * (-EINVAL).
+ */
+int secret_read(const char *path, uint8_t *buf, size_t size, size_t *len, const char **why);
+
+/*
  * For listeners: accept_shedding() below needs one spare descriptor, set
  * aside here while descriptors are plentiful (when a listener opens).
  * 0 or -errno.

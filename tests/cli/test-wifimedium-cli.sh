@@ -2,9 +2,10 @@
 # The daemon's command line: help, version, bad options, --test-config on
 # good and bad files, -x with good and bad tables. None of it touches a
 # kernel: --test-config must work where no hwsim exists (as here).
-#   test-wifimedium-cli.sh WIFIMEDIUM SOURCE-DIR
+#   test-wifimedium-cli.sh WIFIMEDIUM SOURCE-DIR [AIRPORT]
 WM=$1
 SRC=$2
+AP=${3:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
@@ -75,6 +76,16 @@ kill "$second"
 wait "$second" 2>/dev/null
 : >"$T/plain"
 expect not-a-socket 1 "plain: exists and is not a socket" timeout 5 "$WM" -u "$T/plain"
+# A secret file others may read is no secret: the medium and the agent refuse it.
+echo "a shared secret for the test" >"$T/secret"
+chmod 644 "$T/secret"
+expect secret-readable 1 "chmod 600" timeout 5 "$WM" --airport tcp:127.0.0.1:7399 --secret-file "$T/secret"
+if [ -n "$AP" ]; then
+	expect secret-readable-agent 1 "chmod 600" timeout 5 "$AP" -c tcp:127.0.0.1:7399 -s "$T/secret"
+fi
+echo short >"$T/short"
+chmod 600 "$T/short"
+expect secret-short 1 "want 8 bytes" timeout 5 "$WM" --airport tcp:127.0.0.1:7399 --secret-file "$T/short"
 # --socket-mode and --socket-group on every unix socket.
 expect socket-mode-bad 2 "bad socket mode" "$WM" --socket-mode 0999
 expect socket-group-bad 2 "no such group" "$WM" --socket-group no-such-group-here

@@ -48,6 +48,8 @@ wait "$WM_PID"
 # TCP with a secret: the honest agent proves it, a wrong secret is refused.
 echo "a shared secret for the test" >$W/secret
 echo "not the secret at all" >$W/wrong
+# Secrets are for the owner's eyes only (tests/cli checks the refusal of others).
+chmod 600 $W/secret $W/wrong
 "$WM" -l info --log-file $W/wifimedium3.log --airport tcp:127.0.0.1:7373 --secret-file $W/secret &
 WM_PID=$!
 sleep 0.5
