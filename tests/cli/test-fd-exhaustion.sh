@@ -25,18 +25,29 @@ before=$(cpu)
 # 300 connections to each socket (airport first, then vhost-user), held for
 # 3 s, none saying anything.
 python3 - "$T/ap.sock" "$T/vu.sock" <<'PY'
-import socket, sys, time
+import errno, socket, sys, time
 held = []
 for path in sys.argv[1:]:
     for _ in range(300):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(2)      # a backlog nobody drains blocks connect(): stop there
-        try:
-            s.connect(path)
-            held.append(s)
-        except OSError:
-            s.close()
+        # A full backlog makes a unix connect() fail with EAGAIN: retry a while,
+        # and give up on this socket if it is not drained within 2 s.
+        deadline = time.monotonic() + 2
+        s = None
+        while time.monotonic() < deadline:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.setblocking(False)
+            try:
+                s.connect(path)
+                break
+            except OSError as e:
+                s.close()
+                s = None
+                if e.errno not in (errno.EAGAIN, errno.EWOULDBLOCK):
+                    break
+                time.sleep(0.01)
+        if s is None:
             break
+        held.append(s)
 time.sleep(3)
 PY
 after=$(cpu)
