@@ -29,6 +29,7 @@
 #include "util/loop.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
+#include "proto/stream_tls.h"
 #include "guest/hwsim_nl.h"
 #include "util/outbuf.h"
 #include "util/util.h"
@@ -41,6 +42,7 @@
 enum link_state {
 	LINK_DOWN,
 	LINK_CONNECTING,
+	LINK_TLS,		/* TCP with a secret: the TLS handshake */
 	LINK_HELLO,		/* HELLO sent, waiting for WELCOME */
 	LINK_UP,
 };
@@ -71,7 +73,9 @@ struct agent {
 	int fd;
 	struct loop_watch watch;
 	enum link_state state;
-	bool vport;
+	bool vport, tcp;
+	SSL_CTX *tls;			/* with a secret over TCP */
+	SSL *ssl;
 	uint64_t keepalive_us, last_rx, last_tx, retry_at;
 	unsigned int backoff_ms;
 	struct stream_rx in;
@@ -146,14 +150,20 @@ static void addr_note(struct agent *a, const struct hwsim_msg *m, bool add)
 
 /* ----------------------------------------------------------- medium */
 
+static ssize_t tls_writer(void *ctx, const void *buf, size_t len)
+{
+	return stream_tls_write(ctx, buf, len);
+}
+
 /* Write what is queued (once connected); false if the link went down. */
 static bool flush_out(struct agent *a)
 {
 	ssize_t n;
 
-	if (a->fd < 0 || a->state == LINK_CONNECTING)
+	if (a->fd < 0 || a->state == LINK_CONNECTING || a->state == LINK_TLS)
 		return a->fd >= 0;
-	n = outbuf_flush(&a->out, a->loop, &a->watch);
+	n = a->ssl ? outbuf_flush_via(&a->out, a->loop, &a->watch, tls_writer, a->ssl) :
+		     outbuf_flush(&a->out, a->loop, &a->watch);
 	if (n < 0) {
 		link_down(a, strerror((int)-n));
 		return false;
@@ -184,13 +194,13 @@ static int send_hwsim(struct agent *a, const void *msg, size_t len)
 	return queue_out(a, hdr, (size_t)h, msg, len);
 }
 
-static void send_hello(struct agent *a, const uint8_t *auth)
+static void send_hello(struct agent *a)
 {
 	uint8_t buf[STREAM_HDR_LEN + 128];
 
-	send_msg(a, buf, stream_encode_hello(buf, sizeof(buf), STREAM_VERSION, STREAM_VERSION, 0,
-					     a->radios, a->name, auth));
 	a->state = LINK_HELLO;
+	send_msg(a, buf, stream_encode_hello(buf, sizeof(buf), STREAM_VERSION, STREAM_VERSION, 0,
+					     a->radios, a->name, NULL));
 }
 
 /* The medium is gone: fail what it had, try again later. */
@@ -200,6 +210,8 @@ static void link_down(struct agent *a, const char *why)
 		return;
 	log_warn("medium %s: %s; frames fail until it is back", a->connect, why);
 	loop_unwatch(a->loop, &a->watch);
+	SSL_free(a->ssl);
+	a->ssl = NULL;
 	close(a->fd);
 	a->fd = -1;
 	a->state = LINK_DOWN;
@@ -247,21 +259,8 @@ static void forget_pending(struct agent *a, const struct hwsim_msg *m)
 static void on_stream_msg(struct agent *a, const struct stream_msg *m)
 {
 	uint8_t buf[STREAM_HDR_LEN + 8];
-	uint8_t mac[STREAM_MAC_LEN];
 
 	switch ((enum stream_type)m->type) {
-	case STREAM_CHALLENGE:
-		if (!a->secret_len) {
-			log_error("medium %s: wants a secret (--secret-file)", a->connect);
-			link_down(a, "no secret to prove");
-			return;
-		}
-		if (stream_auth(a->secret, a->secret_len, m->challenge, a->name, mac) < 0) {
-			link_down(a, "cannot compute the authenticator");
-			return;
-		}
-		send_hello(a, mac);
-		return;
 	case STREAM_WELCOME:
 		on_welcome(a, &m->welcome);
 		return;
@@ -297,6 +296,7 @@ static void on_stream_msg(struct agent *a, const struct stream_msg *m)
 	case STREAM_PONG:
 		return;
 	case STREAM_HELLO:
+	case STREAM_CHALLENGE:		/* version 1's HMAC handshake: TLS does its work now */
 		break;
 	}
 	link_down(a, "the medium broke the protocol");
@@ -323,25 +323,55 @@ static void stream_event(struct loop_watch *w, uint32_t events)
 			link_down(a, strerror(err));
 			return;
 		}
-		a->state = LINK_HELLO;
 		loop_rewatch(a->loop, &a->watch, EPOLLIN);
-		send_hello(a, NULL);
+		if (a->tls && a->tcp) {
+			a->ssl = SSL_new(a->tls);
+			if (!a->ssl || !SSL_set_fd(a->ssl, a->fd)) {
+				link_down(a, "cannot start TLS");
+				return;
+			}
+			SSL_set_connect_state(a->ssl);
+			a->state = LINK_TLS;
+		} else {
+			send_hello(a);
+			return;
+		}
+	}
+	if (a->state == LINK_TLS) {
+		const char *why = NULL;
+		bool want_write;
+		int r = stream_tls_handshake(a->ssl, &want_write, &why);
+
+		if (r < 0) {
+			link_down(a, why);
+			return;
+		}
+		if (r == 0) {
+			loop_rewatch(a->loop, &a->watch, EPOLLIN | (want_write ? EPOLLOUT : 0));
+			return;
+		}
+		log_info("medium %s: TLS session established", a->connect);
+		loop_rewatch(a->loop, &a->watch, EPOLLIN);
+		send_hello(a);
 		return;
 	}
 	if ((events & EPOLLOUT) && !flush_out(a))
 		return;
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !(a->ssl && SSL_pending(a->ssl)))
 		return;
-	for (int rounds = 0; rounds < 16 && a->fd >= 0; rounds++) {
+	/* TLS may hold decrypted bytes the socket no longer shows: read it dry. */
+	for (int rounds = 0; (rounds < 16 || a->ssl) && a->fd >= 0; rounds++) {
 		size_t room;
 		uint8_t *space = stream_rx_space(&a->in, &room);
-		ssize_t n = read(a->fd, space, room);
+		ssize_t n = a->ssl ? stream_tls_read(a->ssl, space, room) : read(a->fd, space, room);
 		const char *why = "?";
 
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (!a->ssl && n < 0)
+			n = -errno;
+		if (n == -EAGAIN || n == -EINTR)
 			break;
 		if (n <= 0) {
-			link_down(a, n ? strerror(errno) : "closed");
+			link_down(a, n ? strerror((int)-n) : "closed");
 			return;
 		}
 		a->last_rx = loop_now_us();
@@ -362,6 +392,7 @@ static int link_open(struct agent *a)
 
 	memset(&ss, 0, sizeof(ss));
 	a->vport = false;
+	a->tcp = !strncmp(spec, "tcp:", 4);
 	if (!strncmp(spec, "vport:", 6)) {
 		char path[128];
 
@@ -423,7 +454,7 @@ static int link_open(struct agent *a)
 		return ret;
 	}
 	if (a->vport)
-		send_hello(a, NULL);
+		send_hello(a);
 	return 0;
 }
 
@@ -512,7 +543,7 @@ static void tick(struct loop_watch *w, uint32_t events)
 	}
 	/* A port keeps no connection: say HELLO again until someone answers. */
 	if (a->state == LINK_HELLO && a->vport && now - a->last_tx > 1000000)
-		send_hello(a, NULL);
+		send_hello(a);
 }
 
 static void on_signal(int sig, void *opaque)
@@ -534,7 +565,7 @@ static void usage(FILE *f)
 		"  -c, --connect SPEC     vport:NAME (virtio-serial port, e.g. org.wifimedium.0),\n"
 		"                         tcp:ADDR:PORT (IPv4 literal), vsock:CID:PORT, unix:PATH\n"
 		"  -N, --name NAME        the guest's name at the medium (default: hostname)\n"
-		"  -s, --secret-file FILE the shared secret, for a TCP medium that asks for one\n"
+		"  -s, --secret-file FILE the shared secret of a TCP medium: TLS with it\n"
 		"  -r, --radios N         create N radios with unique addresses first\n"
 		"  -m, --mac-prefix P     their addresses: P:00:ii:00 (P = three octets,\n"
 		"                         locally administered; default from the name)\n"
@@ -599,7 +630,7 @@ int main(int argc, char **argv)
 	int c;
 
 	a.fd = -1;
-	stream_rx_init(&a.in, STREAM_BIT(STREAM_CHALLENGE) | STREAM_BIT(STREAM_WELCOME) |
+	stream_rx_init(&a.in, STREAM_BIT(STREAM_WELCOME) |
 				      STREAM_BIT(STREAM_REFUSE) | STREAM_BIT(STREAM_BYE));
 	a.backoff_ms = BACKOFF_MIN_MS;
 	while ((c = getopt_long(argc, argv, "c:N:s:r:m:l:h", opts, NULL)) != -1) {
@@ -677,6 +708,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "airport: secret file %s: %s\n", secret_file, why);
 			return 1;
 		}
+		a.tls = stream_tls_ctx(false, a.secret, a.secret_len, &why);
+		if (!a.tls) {
+			fprintf(stderr, "airport: %s\n", why);
+			return 1;
+		}
 	}
 	{
 		const char *why = NULL;
@@ -731,6 +767,8 @@ int main(int argc, char **argv)
 	log_notice("airport: stopping (%lu frames failed while the medium was away)",
 		   (unsigned long)a.failed_offline);
 	hwsim_nl_close(a.nl);
+	SSL_free(a.ssl);
+	stream_tls_ctx_free(a.tls);
 	stream_rx_deinit(&a.in);
 	outbuf_free(&a.out);
 	return 0;

@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "util/util.h"
 
@@ -512,40 +509,6 @@ ssize_t stream_encode(void *buf, size_t size, const struct stream_msg *m)
 
 /* ------------------------------------------------------------------ */
 /* Authentication                                                      */
-/* ------------------------------------------------------------------ */
-
-int stream_auth(const void *secret, size_t secret_len,
-		const uint8_t challenge[STREAM_CHALLENGE_LEN], const char *name,
-		uint8_t mac_out[STREAM_MAC_LEN])
-{
-	uint8_t data[STREAM_CHALLENGE_LEN + STREAM_NAME_MAX];
-	size_t name_len = name ? strnlen(name, STREAM_NAME_MAX + 1) : 0;
-	unsigned int mac_len = 0;
-
-	if (!secret || secret_len == 0 || secret_len > INT_MAX || !stream_name_valid(name, name_len))
-		return -EINVAL;
-	memcpy(data, challenge, STREAM_CHALLENGE_LEN);
-	memcpy(data + STREAM_CHALLENGE_LEN, name, name_len);
-	if (!HMAC(EVP_sha256(), secret, (int)secret_len, data, STREAM_CHALLENGE_LEN + name_len,
-		  mac_out, &mac_len) || mac_len != STREAM_MAC_LEN)
-		return -EIO;
-	return 0;
-}
-
-bool stream_auth_check(const void *secret, size_t secret_len,
-		       const uint8_t challenge[STREAM_CHALLENGE_LEN], const char *name,
-		       const uint8_t mac[STREAM_MAC_LEN])
-{
-	uint8_t want[STREAM_MAC_LEN];
-	bool ok;
-
-	if (stream_auth(secret, secret_len, challenge, name, want) < 0)
-		return false;
-	/* Constant time: a timing oracle would let a peer find a valid MAC byte by byte. */
-	ok = CRYPTO_memcmp(want, mac, STREAM_MAC_LEN) == 0;
-	OPENSSL_cleanse(want, sizeof(want));
-	return ok;
-}
 
 /* ------------------------------------------------------------- receiving */
 

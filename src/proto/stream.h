@@ -79,7 +79,7 @@ struct stream_hello {
 	uint32_t flags;			/* none defined: sent 0, unknown bits ignored */
 	uint16_t radios;		/* hwsim radios the agent runs in its guest */
 	uint8_t auth_len;		/* 0 (no authenticator) or STREAM_MAC_LEN */
-	uint8_t auth[STREAM_MAC_LEN];	/* stream_auth(secret, challenge, name) */
+	uint8_t auth[STREAM_MAC_LEN];	/* version 1's HMAC, unused: TLS proves the secret now */
 	char name[STREAM_NAME_MAX + 1];	/* NUL-terminated copy */
 };
 
@@ -219,19 +219,6 @@ ssize_t stream_encode_pong(void *buf, size_t size, uint64_t token);
 /* Any parsed message, byte for byte as it was received (every field is kept). */
 ssize_t stream_encode(void *buf, size_t size, const struct stream_msg *msg);
 
-/*
- * The HELLO authenticator: HMAC-SHA256(secret, challenge || name), name
- * without its NUL. Returns 0; -EINVAL for an empty secret or an invalid
- * name; -EIO if libcrypto fails.
- */
-int stream_auth(const void *secret, size_t secret_len,
-		const uint8_t challenge[STREAM_CHALLENGE_LEN], const char *name,
-		uint8_t mac_out[STREAM_MAC_LEN]);
-
-/* Whether mac is stream_auth()'s value, compared in constant time; false on any error. */
-bool stream_auth_check(const void *secret, size_t secret_len,
-		       const uint8_t challenge[STREAM_CHALLENGE_LEN], const char *name,
-		       const uint8_t mac[STREAM_MAC_LEN]);
 
 /* A guest name: 1..63 bytes of [A-Za-z0-9._-], the first a letter or digit. */
 bool stream_name_valid(const char *name, size_t len);

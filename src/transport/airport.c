@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -27,6 +26,7 @@
 #include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
+#include "proto/stream_tls.h"
 #include "util/outbuf.h"
 #include "util/util.h"
 
@@ -65,12 +65,11 @@ struct airport_peer {
 	int fd;
 	struct loop_watch watch;
 	char peer[96];
-	bool need_secret;		/* TCP with a secret configured */
+	SSL *ssl;			/* TCP with a secret: TLS, handshaking until established */
+	bool tls_ready;
 	bool resync;			/* a virtio-serial port: never closed, resynced */
 	bool dead;
 	enum airport_state state;
-	uint8_t challenge[STREAM_CHALLENGE_LEN];
-	bool have_challenge;
 	struct hub_client *client;
 	uint64_t opened, last_rx, last_tx;	/* CLOCK_MONOTONIC us */
 	struct stream_rx in;
@@ -82,6 +81,8 @@ struct airport_server {
 	struct hub *hub;
 	struct airport_options o;
 	uint8_t *secret;
+	SSL_CTX *tls;			/* with a secret: TCP peers speak TLS (proto/stream_tls) */
+	struct log_limit lim;		/* warnings about peers that never got a session */
 	struct airport_listener *listeners;
 	struct airport_peer *peers;
 	int tick_fd;
@@ -96,10 +97,20 @@ static void peer_drop(struct airport_peer *p, const char *why);
 
 /* ------------------------------------------------------------ output */
 
+static ssize_t tls_writer(void *ctx, const void *buf, size_t len)
+{
+	return stream_tls_write(ctx, buf, len);
+}
+
 /* Write what is queued; false if the peer is gone. */
 static bool flush_out(struct airport_peer *p)
 {
-	ssize_t n = outbuf_flush(&p->out, p->srv->hub->loop, &p->watch);
+	ssize_t n;
+
+	if (p->ssl && !p->tls_ready)
+		return true;	/* nothing goes out before the handshake is done */
+	n = p->ssl ? outbuf_flush_via(&p->out, p->srv->hub->loop, &p->watch, tls_writer, p->ssl) :
+		     outbuf_flush(&p->out, p->srv->hub->loop, &p->watch);
 
 	if (n < 0) {
 		peer_drop(p, strerror((int)-n));
@@ -167,7 +178,6 @@ static void session_end(struct airport_peer *p)
 		p->client = NULL;
 	}
 	p->state = AIRPORT_STATE_WAITING;
-	p->have_challenge = false;
 }
 
 static void refuse(struct airport_peer *p, uint32_t reason, const char *text)
@@ -195,30 +205,10 @@ static void on_hello(struct airport_peer *p, const struct stream_hello *h)
 		refuse(p, STREAM_REASON_VERSION, "no protocol version in common (we speak 1)");
 		return;
 	}
-	if (p->need_secret) {
-		if (!h->auth_len) {
-			if (!p->have_challenge) {
-				if (getrandom(p->challenge, sizeof(p->challenge), 0) !=
-				    (ssize_t)sizeof(p->challenge)) {
-					refuse(p, STREAM_REASON_BUSY, "no randomness for a challenge");
-					return;
-				}
-				p->have_challenge = true;
-			}
-			p->state = AIRPORT_STATE_CHALLENGED;
-			send_msg(p, buf, stream_encode_challenge(buf, sizeof(buf), p->challenge));
-			return;
-		}
-		if (!p->have_challenge ||
-		    !stream_auth_check(srv->secret, srv->o.secret_len, p->challenge, h->name,
-				       h->auth)) {
-			p->have_challenge = false;
-			refuse(p, STREAM_REASON_AUTH, "wrong secret");
-			return;
-		}
-		p->have_challenge = false;
-	} else if (h->auth_len) {
-		refuse(p, STREAM_REASON_AUTH, "this listener takes no secret");
+	if (h->auth_len) {
+		/* Version 1's HMAC handshake is gone: over TCP, TLS proves the secret. */
+		refuse(p, STREAM_REASON_AUTH, p->ssl ? "the secret is proved by TLS, not in HELLO" :
+						      "this listener takes no secret");
 		return;
 	}
 	if (h->radios > MAX_RADIOS) {
@@ -286,24 +276,72 @@ static bool peer_msg(void *data, const struct stream_msg *m)
 	return on_msg(p, m) && !p->dead;
 }
 
+/* Begin TLS on a new TCP peer: its first bytes are the client's hello. */
+static void tls_start(struct airport_peer *p)
+{
+	p->ssl = SSL_new(p->srv->tls);
+	if (!p->ssl || !SSL_set_fd(p->ssl, p->fd)) {
+		peer_drop(p, "cannot start TLS");
+		return;
+	}
+	SSL_set_accept_state(p->ssl);
+}
+
+/* Advance the handshake: true once done, false while it goes on or after it failed. */
+static bool tls_step(struct airport_peer *p)
+{
+	const char *why = NULL;
+	bool want_write;
+	int r = stream_tls_handshake(p->ssl, &want_write, &why);
+
+	if (r < 0) {
+		p->srv->c.refused++;
+		log_ratelimited(&p->srv->lim, LOG_LEVEL_WARN, "airport %s: %s", p->peer, why);
+		peer_drop(p, NULL);
+		return false;
+	}
+	if (r == 0) {
+		loop_rewatch(p->srv->hub->loop, &p->watch, EPOLLIN | (want_write ? EPOLLOUT : 0));
+		return false;
+	}
+	p->tls_ready = true;
+	log_info("airport %s: TLS session established", p->peer);
+	loop_rewatch(p->srv->hub->loop, &p->watch, EPOLLIN);
+	return true;
+}
+
+/* Read what the peer sent, through TLS when it speaks it: as recv(), with -errno. */
+static ssize_t peer_read(struct airport_peer *p, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (p->ssl)
+		return stream_tls_read(p->ssl, buf, len);
+	n = recv(p->fd, buf, len, MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
 static void peer_readable(struct loop_watch *w, uint32_t events)
 {
 	struct airport_peer *p = w->opaque;
 
+	if (p->ssl && !p->tls_ready && !tls_step(p))
+		return;
 	if ((events & EPOLLOUT) && !flush_out(p))
 		return;
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !(p->ssl && SSL_pending(p->ssl)))
 		return;
-	for (int rounds = 0; rounds < 16 && !p->dead; rounds++) {
+	/* TLS may hold decrypted bytes the socket no longer shows: read it dry. */
+	for (int rounds = 0; (rounds < 16 || p->ssl) && !p->dead; rounds++) {
 		size_t room;
 		uint8_t *space = stream_rx_space(&p->in, &room);
-		ssize_t n = recv(p->fd, space, room, MSG_DONTWAIT);
+		ssize_t n = peer_read(p, space, room);
 		const char *why = NULL;
 
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (n == -EAGAIN || n == -EINTR)
 			break;
 		if (n <= 0) {
-			peer_drop(p, n ? strerror(errno) : "closed");
+			peer_drop(p, n ? strerror((int)-n) : "closed");
 			return;
 		}
 		p->last_rx = loop_now_us();
@@ -325,6 +363,7 @@ static void peer_free(void *ptr)
 
 	if (p->client)
 		hub_client_free(p->srv->hub, p->client);
+	SSL_free(p->ssl);
 	stream_rx_deinit(&p->in);
 	outbuf_free(&p->out);
 	free(p);
@@ -473,8 +512,8 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 			break;
 		}
 		if (airport_server_adopt(srv, fd, peer, l->kind == AIRPORT_KIND_UNIX) == 0 &&
-		    l->kind == AIRPORT_KIND_TCP && srv->secret)
-			srv->peers->need_secret = true;
+		    l->kind == AIRPORT_KIND_TCP && srv->tls)
+			tls_start(srv->peers);
 	}
 }
 
@@ -521,6 +560,11 @@ struct airport_server *airport_server_new(struct hub *hub, const struct airport_
 	if (!srv->o.queue_limit)
 		srv->o.queue_limit = DEFAULT_QUEUE_LIMIT;
 	if (o->secret_len) {
+		const char *why = NULL;
+
+		srv->tls = stream_tls_ctx(true, o->secret, o->secret_len, &why);
+		if (!srv->tls)
+			log_error("airport: %s: TCP agents will be refused", why);
 		srv->secret = xmalloc(o->secret_len);
 		memcpy(srv->secret, o->secret, o->secret_len);
 		srv->o.secret = srv->secret;
@@ -706,6 +750,7 @@ void airport_server_free(struct airport_server *srv)
 		close(srv->tick_fd);
 	}
 	free(srv->secret);
+	stream_tls_ctx_free(srv->tls);
 	free(srv);
 }
 

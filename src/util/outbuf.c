@@ -64,6 +64,27 @@ ssize_t outbuf_flush(struct outbuf *o, struct loop *l, struct loop_watch *w)
 	return n;
 }
 
+ssize_t outbuf_flush_via(struct outbuf *o, struct loop *l, struct loop_watch *w,
+			 outbuf_writer *write_fn, void *ctx)
+{
+	size_t done = 0;
+
+	while (!outbuf_empty(o)) {
+		ssize_t n = write_fn(ctx, o->buf + o->off, outbuf_held(o));
+
+		if (n == -EAGAIN)
+			break;
+		if (n < 0)
+			return n;
+		o->off += (size_t)n;
+		done += (size_t)n;
+	}
+	if (outbuf_empty(o))
+		o->off = o->len = 0;
+	loop_rewatch(l, w, EPOLLIN | (outbuf_empty(o) ? 0 : EPOLLOUT));
+	return (ssize_t)done;
+}
+
 void outbuf_clear(struct outbuf *o)
 {
 	o->off = o->len = 0;

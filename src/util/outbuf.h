@@ -42,6 +42,13 @@ ssize_t outbuf_write(struct outbuf *o, int fd);
  * while bytes wait (EPOLLIN always): what outbuf_write() returned.
  */
 ssize_t outbuf_flush(struct outbuf *o, struct loop *l, struct loop_watch *w);
+/*
+ * The same through write(ctx, buf, len) instead of the socket (a TLS
+ * session): it returns the bytes it took, -EAGAIN when none now, or -errno.
+ */
+typedef ssize_t outbuf_writer(void *ctx, const void *buf, size_t len);
+ssize_t outbuf_flush_via(struct outbuf *o, struct loop *l, struct loop_watch *w,
+			 outbuf_writer *write, void *ctx);
 void outbuf_clear(struct outbuf *o);
 void outbuf_free(struct outbuf *o);
 

@@ -24,6 +24,7 @@
 #include "hub/hub.h"
 #include "proto/hwsim.h"
 #include "proto/stream.h"
+#include "proto/stream_tls.h"
 #include "transport/airport.h"
 
 struct fixture {
@@ -411,6 +412,64 @@ static void test_slow_reader_drops_only_its_own(void **state)
 }
 
 /* TCP on loopback with a secret: CHALLENGE, the right proof, a wrong one. */
+/*
+ * An agent's TLS session to the medium, with the key of `secret': the
+ * handshake runs step by step while the daemon spins. 1 established, 0 the
+ * handshake failed (this end or the medium's refused it).
+ */
+static int tls_connect(struct fixture *f, struct agent *a, SSL_CTX *ctx, SSL **out)
+{
+	SSL *ssl = SSL_new(ctx);
+	const char *why;
+	bool ww;
+	int r = 0;
+
+	assert_non_null(ssl);
+	assert_int_equal(SSL_set_fd(ssl, a->fd), 1);
+	SSL_set_connect_state(ssl);
+	for (int i = 0; i < 2000; i++) {
+		r = stream_tls_handshake(ssl, &ww, &why);
+		if (r != 0)
+			break;
+		spin(f, 1);
+	}
+	*out = ssl;
+	return r > 0;
+}
+
+/* One message from the medium over TLS, spinning the daemon: as agent_recv(). */
+static int tls_recv(struct fixture *f, struct agent *a, SSL *ssl, struct stream_msg *m)
+{
+	static uint8_t keep[STREAM_MSG_MAX];
+
+	for (int i = 0; i < 2000; i++) {
+		size_t used = 0;
+		const char *why;
+		int ret = stream_parse(a->in, a->have, m, &used, &why);
+		ssize_t n;
+
+		if (ret > 0) {
+			memcpy(keep, a->in, used);
+			memmove(a->in, a->in + used, a->have - used);
+			a->have -= used;
+			return stream_parse(keep, used, m, &used, &why) > 0 ? 1 : -1;
+		}
+		spin(f, 1);
+		n = stream_tls_read(ssl, a->in + a->have, sizeof(a->in) - a->have);
+		if (n == 0 || (n < 0 && n != -EAGAIN))
+			return 0;
+		if (n > 0)
+			a->have += (size_t)n;
+	}
+	return -1;
+}
+
+/*
+ * TCP with a secret is TLS 1.3 with a key from the secret: an agent with
+ * the wrong secret, or none (plain bytes), gets no session; one with the
+ * right one is welcomed, and its traffic is private. The medium's HMAC
+ * handshake of version 1 is gone: HELLO carries no authenticator.
+ */
 static void test_secret_over_tcp(void **state)
 {
 	static const char secret[] = "correct horse battery staple";
@@ -419,12 +478,20 @@ static void test_secret_over_tcp(void **state)
 	struct agent a;
 	struct stream_msg m;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
-	uint8_t mac[STREAM_MAC_LEN];
+	struct airport_counters c;
+	SSL_CTX *good, *bad;
+	const char *why;
 	char spec[64];
+	uint8_t buf[256];
+	SSL *ssl;
 	int port = 0;
 
 	setup_with(state, &o);
 	f = *state;
+	good = stream_tls_ctx(false, (const uint8_t *)secret, sizeof(secret) - 1, &why);
+	bad = stream_tls_ctx(false, (const uint8_t *)"wrong secret!", 13, &why);
+	assert_non_null(good);
+	assert_non_null(bad);
 	for (int p = 41000 + getpid() % 2000; p < 45000 && !port; p += 37) {
 		snprintf(spec, sizeof(spec), "tcp:127.0.0.1:%d", p);
 		if (airport_server_listen(f->srv, spec) == 0)
@@ -432,29 +499,49 @@ static void test_secret_over_tcp(void **state)
 	}
 	assert_true(port > 0);
 	sa.sin_port = htons((uint16_t)port);
-	for (int round = 0; round < 2; round++) {
-		memset(&a, 0, sizeof(a));
-		a.fd = socket(AF_INET, SOCK_STREAM, 0);
-		assert_int_equal(connect(a.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-		spin(f, 5);
-		hello(&a, "remote", NULL);
-		assert_int_equal(agent_expect(f, &a, STREAM_CHALLENGE, &m), 1);
-		if (round == 0) {
-			/* The wrong secret: REFUSE AUTH, then the connection closes. */
-			assert_int_equal(stream_auth("wrong secret!", 13, m.challenge, "remote", mac), 0);
-			hello(&a, "remote", mac);
-			assert_int_equal(agent_expect(f, &a, STREAM_REFUSE, &m), 1);
-			assert_int_equal(m.refuse.reason, STREAM_REASON_AUTH);
-			assert_int_equal(agent_recv(f, &a, &m), 0);
-		} else {
-			assert_int_equal(stream_auth(secret, sizeof(secret) - 1, m.challenge, "remote",
-						     mac), 0);
-			hello(&a, "remote", mac);
-			assert_int_equal(agent_expect(f, &a, STREAM_WELCOME, &m), 1);
-			assert_string_equal(m.welcome.name, "remote");
-		}
-		close(a.fd);
+
+	/* The wrong secret: no session, and the medium counts a refusal. */
+	memset(&a, 0, sizeof(a));
+	a.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(a.fd, (struct sockaddr *)&sa, sizeof(sa));
+	assert_int_equal(tls_connect(f, &a, bad, &ssl), 0);
+	SSL_free(ssl);
+	close(a.fd);
+	spin(f, 20);
+	airport_server_get_counters(f->srv, &c);
+	assert_int_equal(c.refused, 1);
+
+	/* No TLS at all: a plain HELLO is not a client hello; the medium hangs up. */
+	memset(&a, 0, sizeof(a));
+	a.fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(a.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	hello(&a, "remote", NULL);
+	assert_int_equal(agent_recv(f, &a, &m), 0);
+	close(a.fd);
+
+	/* The right secret: a session, HELLO, WELCOME, all of it encrypted. */
+	memset(&a, 0, sizeof(a));
+	a.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(a.fd, (struct sockaddr *)&sa, sizeof(sa));
+	assert_int_equal(tls_connect(f, &a, good, &ssl), 1);
+	assert_int_equal(SSL_version(ssl), TLS1_3_VERSION);
+	{
+		ssize_t n = stream_encode_hello(buf, sizeof(buf), 1, 1, 0, 1, "remote", NULL);
+
+		assert_true(n > 0);
+		assert_int_equal(stream_tls_write(ssl, buf, (size_t)n), n);
 	}
+	for (int k = 0; k < 8; k++) {
+		assert_int_equal(tls_recv(f, &a, ssl, &m), 1);
+		if (m.type == STREAM_WELCOME)
+			break;
+	}
+	assert_int_equal(m.type, STREAM_WELCOME);
+	assert_string_equal(m.welcome.name, "remote");
+	SSL_free(ssl);
+	close(a.fd);
+	stream_tls_ctx_free(good);
+	stream_tls_ctx_free(bad);
 	teardown(state);
 }
 

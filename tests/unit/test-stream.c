@@ -607,93 +607,8 @@ static void test_resync(void **state)
 	assert_int_equal(stream_resync(b, sizeof(wire_hello), from_agent), sizeof(wire_hello));
 }
 
-/* Vectors computed without this code or libcrypto's HMAC: RFC 2104 by hand over Python's hashlib. */
-static void test_auth_vectors(void **state)
-{
-	static const uint8_t want1[32] = {
-		0x84, 0x34, 0xa4, 0x8c, 0x01, 0x3a, 0x7f, 0x55, 0x3c, 0xf7, 0x8a, 0xc6, 0x8d, 0x3b, 0xc9, 0x7d,
-		0x22, 0x0a, 0x7a, 0xe2, 0x38, 0xb8, 0x07, 0x0a, 0xc5, 0xbf, 0x7f, 0x29, 0x42, 0xbf, 0xeb, 0x54,
-	};
-	/* RFC 4231's 131-byte key (cases 6 and 7): longer than a block, so it is hashed first. */
-	static const uint8_t want2[32] = {
-		0x1b, 0x45, 0xdf, 0xb8, 0x5c, 0x02, 0xc6, 0x18, 0xa2, 0x99, 0x14, 0x54, 0xac, 0x94, 0x64, 0xa3,
-		0xa4, 0xfb, 0x55, 0x69, 0xd7, 0x5a, 0x03, 0x8f, 0x8e, 0x43, 0x24, 0x2e, 0xf2, 0x17, 0x61, 0x18,
-	};
-	static const char secret1[] = "wifimedium test secret";
-	uint8_t challenge[32], key2[131], mac[32];
 
-	(void)state;
-	for (int i = 0; i < 32; i++)
-		challenge[i] = (uint8_t)i;
-	assert_int_equal(stream_auth(secret1, strlen(secret1), challenge, "vm1", mac), 0);
-	assert_memory_equal(mac, want1, 32);
 
-	memset(key2, 0xaa, sizeof(key2));
-	memset(challenge, 0xff, sizeof(challenge));
-	assert_int_equal(stream_auth(key2, sizeof(key2), challenge, name63, mac), 0);
-	assert_memory_equal(mac, want2, 32);
-	assert_true(stream_auth_check(key2, sizeof(key2), challenge, name63, want2));
-}
-
-static void test_auth_check(void **state)
-{
-	static const char secret[] = "s3cret";
-	uint8_t challenge[32], mac[32], bad[32];
-
-	(void)state;
-	for (int i = 0; i < 32; i++)
-		challenge[i] = (uint8_t)(i * 7);
-	assert_int_equal(stream_auth(secret, 6, challenge, "vm1", mac), 0);
-	assert_true(stream_auth_check(secret, 6, challenge, "vm1", mac));
-
-	assert_false(stream_auth_check("s3creT", 6, challenge, "vm1", mac));
-	assert_false(stream_auth_check(secret, 5, challenge, "vm1", mac));	/* a prefix of it */
-	assert_false(stream_auth_check(secret, 6, challenge, "vm2", mac));
-	assert_false(stream_auth_check(secret, 6, challenge, "vm1-2", mac));
-	challenge[31] ^= 1;
-	assert_false(stream_auth_check(secret, 6, challenge, "vm1", mac));
-	challenge[31] ^= 1;
-	for (int i = 0; i < 32; i += 31) {
-		memcpy(bad, mac, 32);
-		bad[i] ^= 0x80;
-		assert_false(stream_auth_check(secret, 6, challenge, "vm1", bad));
-	}
-
-	assert_int_equal(stream_auth(secret, 0, challenge, "vm1", mac), -EINVAL);
-	assert_int_equal(stream_auth(NULL, 6, challenge, "vm1", mac), -EINVAL);
-	assert_int_equal(stream_auth(secret, 6, challenge, "", mac), -EINVAL);
-	assert_int_equal(stream_auth(secret, 6, challenge, "v m", mac), -EINVAL);
-	assert_int_equal(stream_auth(secret, 6, challenge, NULL, mac), -EINVAL);
-	assert_false(stream_auth_check(secret, 0, challenge, "vm1", mac));
-}
-
-/* The handshake with a secret, through the codec on both sides. */
-static void test_auth_handshake(void **state)
-{
-	static const char secret[] = "shared between host and guest";
-	uint8_t challenge[32], mac[32];
-	struct stream_msg m;
-	ssize_t n;
-
-	(void)state;
-	/* Agent: HELLO without an authenticator. Medium: CHALLENGE. */
-	n = stream_encode_hello(buf, sizeof(buf), 1, 1, 0, 2, "vm1", NULL);
-	assert_parses(buf, (size_t)n, &m);
-	assert_int_equal(m.hello.auth_len, 0);
-	for (int i = 0; i < 32; i++)
-		challenge[i] = (uint8_t)(0x5a ^ i);
-	n = stream_encode_challenge(buf, sizeof(buf), challenge);
-	assert_parses(buf, (size_t)n, &m);
-	/* Agent: HELLO again, with the authenticator over what it received. */
-	assert_int_equal(stream_auth(secret, strlen(secret), m.challenge, "vm1", mac), 0);
-	n = stream_encode_hello(buf, sizeof(buf), 1, 1, 0, 2, "vm1", mac);
-	assert_parses(buf, (size_t)n, &m);
-	assert_int_equal(m.hello.auth_len, 32);
-	/* Medium: checks it against the challenge it sent and the name as received. */
-	assert_true(stream_auth_check(secret, strlen(secret), challenge, m.hello.name, m.hello.auth));
-	challenge[0] ^= 1;	/* a stale challenge */
-	assert_false(stream_auth_check(secret, strlen(secret), challenge, m.hello.name, m.hello.auth));
-}
 
 static void test_roles_names(void **state)
 {
@@ -738,9 +653,6 @@ int main(void)
 		cmocka_unit_test(test_bad_hwsim),
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_resync),
-		cmocka_unit_test(test_auth_vectors),
-		cmocka_unit_test(test_auth_check),
-		cmocka_unit_test(test_auth_handshake),
 		cmocka_unit_test(test_roles_names),
 	};
 
