@@ -129,41 +129,41 @@ int stream_tls_handshake(SSL *ssl, bool *want_write, const char **why)
 	}
 }
 
-ssize_t stream_tls_read(SSL *ssl, void *buf, size_t len)
+/* What a failed SSL_read_ex() or SSL_write_ex() means: -EAGAIN, 0 (the end), or -errno. */
+static ssize_t io_error(SSL *ssl, int r, bool reading)
 {
-	size_t n = 0;
-	int r = SSL_read_ex(ssl, buf, len, &n);
-
-	if (r == 1)
-		return (ssize_t)n;
 	switch (SSL_get_error(ssl, r)) {
 	case SSL_ERROR_WANT_READ:
 	case SSL_ERROR_WANT_WRITE:
 		return -EAGAIN;
 	case SSL_ERROR_ZERO_RETURN:
-		return 0;
+		return reading ? 0 : -EPIPE;
 	case SSL_ERROR_SYSCALL:
 		ERR_clear_error();
-		return errno ? -errno : 0;	/* no errno: the peer hung up without close_notify */
+		/* No errno: the peer hung up without close_notify. */
+		return errno ? -errno : reading ? 0 : -EPIPE;
 	default:
 		ERR_clear_error();
-		return -EPROTO;
+		return reading ? -EPROTO : -EPIPE;
 	}
+}
+
+ssize_t stream_tls_read(SSL *ssl, void *buf, size_t len)
+{
+	size_t n = 0;
+	int r;
+
+	errno = 0;	/* SSL_ERROR_SYSCALL's cause, if any, is what the call leaves here */
+	r = SSL_read_ex(ssl, buf, len, &n);
+	return r == 1 ? (ssize_t)n : io_error(ssl, r, true);
 }
 
 ssize_t stream_tls_write(SSL *ssl, const void *buf, size_t len)
 {
 	size_t n = 0;
-	int r = SSL_write_ex(ssl, buf, len, &n);
+	int r;
 
-	if (r == 1)
-		return (ssize_t)n;
-	switch (SSL_get_error(ssl, r)) {
-	case SSL_ERROR_WANT_READ:
-	case SSL_ERROR_WANT_WRITE:
-		return -EAGAIN;
-	default:
-		ERR_clear_error();
-		return -EPIPE;
-	}
+	errno = 0;
+	r = SSL_write_ex(ssl, buf, len, &n);
+	return r == 1 ? (ssize_t)n : io_error(ssl, r, false);
 }
