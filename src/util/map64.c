@@ -87,8 +87,9 @@ void *map64_put(struct map64 *m, uint64_t key)
 	bool found;
 	int64_t i;
 
-	if (2 * (m->fill + 1) > m->cap)
-		m64_rebuild(m, m->count * 4 > m->cap ? (m->cap ? 2 * m->cap : 16) : (m->cap ? m->cap : 16));
+	/* At most 3/4 full, tombstones included; mostly tombstones: rebuilt at the same size. */
+	if (4 * (m->fill + 1) > 3 * m->cap)
+		m64_rebuild(m, 2 * m->count >= m->cap ? (m->cap ? 2 * m->cap : 16) : (m->cap ? m->cap : 16));
 	i = m64_find(m, key, &found);
 	if (!found) {
 		m->keys[i] = key + 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A hash map from 64-bit keys to fixed-size values stored inline: open
- * addressing with linear probing, grown at half full. For sparse tables
+ * addressing with linear probing, grown at three quarters full. For sparse tables
  * indexed by pairs (pinned links), where a dense N x N array would not fit.
  * Keys are any value below UINT64_MAX - 1. Pointers to values stay valid
  * until the next put or delete.
