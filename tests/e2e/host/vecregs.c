@@ -71,8 +71,6 @@ void vr_hold_ymm(const struct vr_image *in, struct vr_image *out, long spin,
 void vr_hold_xmm(const struct vr_image *in, struct vr_image *out, long spin,
 		 const struct vr_sys *sys);
 
-#define VR_S(x) #x
-#define VR_STR(x) VR_S(x)
 #define VR_ENTER                                                           \
 	"push %rbx\npush %r12\npush %r13\n"                                 \
 	"mov %rsi, %r12\nmov %rdx, %r13\nmov %rcx, %rbx\n"
@@ -84,67 +82,17 @@ void vr_hold_xmm(const struct vr_image *in, struct vr_image *out, long spin,
 	"1: dec %rdx\n"                                                    \
 	"jns 1b\n"
 #define VR_LEAVE "pop %r13\npop %r12\npop %rbx\n"
-#define VR_L8(op, r, base)                                                 \
-	op " " VR_STR(base) "+0*64(%rdi), %" r "0\n"                       \
-	op " " VR_STR(base) "+1*64(%rdi), %" r "1\n"                       \
-	op " " VR_STR(base) "+2*64(%rdi), %" r "2\n"                       \
-	op " " VR_STR(base) "+3*64(%rdi), %" r "3\n"                       \
-	op " " VR_STR(base) "+4*64(%rdi), %" r "4\n"                       \
-	op " " VR_STR(base) "+5*64(%rdi), %" r "5\n"                       \
-	op " " VR_STR(base) "+6*64(%rdi), %" r "6\n"                       \
-	op " " VR_STR(base) "+7*64(%rdi), %" r "7\n"
-#define VR_S8(op, r, base)                                                 \
-	op " %" r "0, " VR_STR(base) "+0*64(%r12)\n"                       \
-	op " %" r "1, " VR_STR(base) "+1*64(%r12)\n"                       \
-	op " %" r "2, " VR_STR(base) "+2*64(%r12)\n"                       \
-	op " %" r "3, " VR_STR(base) "+3*64(%r12)\n"                       \
-	op " %" r "4, " VR_STR(base) "+4*64(%r12)\n"                       \
-	op " %" r "5, " VR_STR(base) "+5*64(%r12)\n"                       \
-	op " %" r "6, " VR_STR(base) "+6*64(%r12)\n"                       \
-	op " %" r "7, " VR_STR(base) "+7*64(%r12)\n"
-/* Register numbers 8..15 etc.: the names are built by pasting a digit. */
-#define VR_L8N(op, r, d, base)                                             \
-	op " " VR_STR(base) "+0*64(%rdi), %" r d "0\n"                     \
-	op " " VR_STR(base) "+1*64(%rdi), %" r d "1\n"                     \
-	op " " VR_STR(base) "+2*64(%rdi), %" r d "2\n"                     \
-	op " " VR_STR(base) "+3*64(%rdi), %" r d "3\n"                     \
-	op " " VR_STR(base) "+4*64(%rdi), %" r d "4\n"                     \
-	op " " VR_STR(base) "+5*64(%rdi), %" r d "5\n"                     \
-	op " " VR_STR(base) "+6*64(%rdi), %" r d "6\n"                     \
-	op " " VR_STR(base) "+7*64(%rdi), %" r d "7\n"
-#define VR_S8N(op, r, d, base)                                             \
-	op " %" r d "0, " VR_STR(base) "+0*64(%r12)\n"                     \
-	op " %" r d "1, " VR_STR(base) "+1*64(%r12)\n"                     \
-	op " %" r d "2, " VR_STR(base) "+2*64(%r12)\n"                     \
-	op " %" r d "3, " VR_STR(base) "+3*64(%r12)\n"                     \
-	op " %" r d "4, " VR_STR(base) "+4*64(%r12)\n"                     \
-	op " %" r d "5, " VR_STR(base) "+5*64(%r12)\n"                     \
-	op " %" r d "6, " VR_STR(base) "+6*64(%r12)\n"                     \
-	op " %" r d "7, " VR_STR(base) "+7*64(%r12)\n"
 
-/* 8..9 and 10..15 (and 16..31) do not share a prefix digit: list them. */
-#define VR_L_8_15(op, r)                                                   \
-	op " 8*64(%rdi), %" r "8\n" op " 9*64(%rdi), %" r "9\n"            \
-	op " 10*64(%rdi), %" r "10\n" op " 11*64(%rdi), %" r "11\n"        \
-	op " 12*64(%rdi), %" r "12\n" op " 13*64(%rdi), %" r "13\n"        \
-	op " 14*64(%rdi), %" r "14\n" op " 15*64(%rdi), %" r "15\n"
-#define VR_S_8_15(op, r)                                                   \
-	op " %" r "8, 8*64(%r12)\n" op " %" r "9, 9*64(%r12)\n"            \
-	op " %" r "10, 10*64(%r12)\n" op " %" r "11, 11*64(%r12)\n"        \
-	op " %" r "12, 12*64(%r12)\n" op " %" r "13, 13*64(%r12)\n"        \
-	op " %" r "14, 14*64(%r12)\n" op " %" r "15, 15*64(%r12)\n"
-#define VR_L_16_31(op, r)                                                  \
-	op " 16*64(%rdi), %" r "16\n" op " 17*64(%rdi), %" r "17\n"        \
-	op " 18*64(%rdi), %" r "18\n" op " 19*64(%rdi), %" r "19\n"        \
-	VR_L8N(op, r, "2", 20*64)                                          \
-	op " 28*64(%rdi), %" r "28\n" op " 29*64(%rdi), %" r "29\n"        \
-	op " 30*64(%rdi), %" r "30\n" op " 31*64(%rdi), %" r "31\n"
-#define VR_S_16_31(op, r)                                                  \
-	op " %" r "16, 16*64(%r12)\n" op " %" r "17, 17*64(%r12)\n"        \
-	op " %" r "18, 18*64(%r12)\n" op " %" r "19, 19*64(%r12)\n"        \
-	VR_S8N(op, r, "2", 20*64)                                          \
-	op " %" r "28, 28*64(%r12)\n" op " %" r "29, 29*64(%r12)\n"        \
-	op " %" r "30, 30*64(%r12)\n" op " %" r "31, 31*64(%r12)\n"
+/*
+ * Register i of the list from (or to) slot i of the image: the assembler's
+ * own loop writes one instruction per register. In is %rdi, out is %r12.
+ */
+#define VR_REGS_0_15 "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
+#define VR_REGS_16_31 "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
+#define VR_LOAD(op, r, list) ".irp i," list "\n" op " \\i*64(%rdi), %" r "\\i\n.endr\n"
+#define VR_STORE(op, r, list) ".irp i," list "\n" op " %" r "\\i, \\i*64(%r12)\n.endr\n"
+#define VR_KLOAD ".irp i,1,2,3,4,5,6,7\nkmovw 2048+2*\\i(%rdi), %k\\i\n.endr\n"
+#define VR_KSTORE ".irp i,1,2,3,4,5,6,7\nkmovw %k\\i, 2048+2*\\i(%r12)\n.endr\n"
 
 #define VR_FUNC(name, body)                                                \
 	__asm__(".text\n.globl " name "\n.type " name ", @function\n"      \
@@ -152,31 +100,23 @@ void vr_hold_xmm(const struct vr_image *in, struct vr_image *out, long spin,
 
 VR_FUNC("vr_hold_zmm",
 	VR_ENTER
-	VR_L8("vmovdqu64", "zmm", 0) VR_L_8_15("vmovdqu64", "zmm")
-	VR_L_16_31("vmovdqu64", "zmm")
-	"kmovw 2048+2(%rdi), %k1\nkmovw 2048+4(%rdi), %k2\n"
-	"kmovw 2048+6(%rdi), %k3\nkmovw 2048+8(%rdi), %k4\n"
-	"kmovw 2048+10(%rdi), %k5\nkmovw 2048+12(%rdi), %k6\n"
-	"kmovw 2048+14(%rdi), %k7\n"
+	VR_LOAD("vmovdqu64", "zmm", VR_REGS_0_15) VR_LOAD("vmovdqu64", "zmm", VR_REGS_16_31)
+	VR_KLOAD
 	VR_SYSCALL_SPIN
-	VR_S8("vmovdqu64", "zmm", 0) VR_S_8_15("vmovdqu64", "zmm")
-	VR_S_16_31("vmovdqu64", "zmm")
-	"kmovw %k1, 2048+2(%r12)\nkmovw %k2, 2048+4(%r12)\n"
-	"kmovw %k3, 2048+6(%r12)\nkmovw %k4, 2048+8(%r12)\n"
-	"kmovw %k5, 2048+10(%r12)\nkmovw %k6, 2048+12(%r12)\n"
-	"kmovw %k7, 2048+14(%r12)\n"
+	VR_STORE("vmovdqu64", "zmm", VR_REGS_0_15) VR_STORE("vmovdqu64", "zmm", VR_REGS_16_31)
+	VR_KSTORE
 	"vzeroupper\n" VR_LEAVE);
 VR_FUNC("vr_hold_ymm",
 	VR_ENTER
-	VR_L8("vmovdqu", "ymm", 0) VR_L_8_15("vmovdqu", "ymm")
+	VR_LOAD("vmovdqu", "ymm", VR_REGS_0_15)
 	VR_SYSCALL_SPIN
-	VR_S8("vmovdqu", "ymm", 0) VR_S_8_15("vmovdqu", "ymm")
+	VR_STORE("vmovdqu", "ymm", VR_REGS_0_15)
 	"vzeroupper\n" VR_LEAVE);
 VR_FUNC("vr_hold_xmm",
 	VR_ENTER
-	VR_L8("movdqu", "xmm", 0) VR_L_8_15("movdqu", "xmm")
+	VR_LOAD("movdqu", "xmm", VR_REGS_0_15)
 	VR_SYSCALL_SPIN
-	VR_S8("movdqu", "xmm", 0) VR_S_8_15("movdqu", "xmm")
+	VR_STORE("movdqu", "xmm", VR_REGS_0_15)
 	VR_LEAVE);
 
 enum vr_isa { VR_ISA_SSE, VR_ISA_AVX, VR_ISA_AVX512 };
