@@ -150,11 +150,6 @@ static void addr_note(struct agent *a, const struct hwsim_msg *m, bool add)
 
 /* ----------------------------------------------------------- medium */
 
-static ssize_t tls_writer(void *ctx, const void *buf, size_t len)
-{
-	return stream_tls_write(ctx, buf, len);
-}
-
 /* Write what is queued (once connected); false if the link went down. */
 static bool flush_out(struct agent *a)
 {
@@ -162,8 +157,7 @@ static bool flush_out(struct agent *a)
 
 	if (a->fd < 0 || a->state == LINK_CONNECTING || a->state == LINK_TLS)
 		return a->fd >= 0;
-	n = a->ssl ? outbuf_flush_via(&a->out, a->loop, &a->watch, tls_writer, a->ssl) :
-		     outbuf_flush(&a->out, a->loop, &a->watch);
+	n = stream_io_flush(a->ssl, &a->out, a->loop, &a->watch);
 	if (n < 0) {
 		link_down(a, strerror((int)-n));
 		return false;
@@ -363,11 +357,9 @@ static void stream_event(struct loop_watch *w, uint32_t events)
 	for (int rounds = 0; (rounds < 16 || a->ssl) && a->fd >= 0; rounds++) {
 		size_t room;
 		uint8_t *space = stream_rx_space(&a->in, &room);
-		ssize_t n = a->ssl ? stream_tls_read(a->ssl, space, room) : read(a->fd, space, room);
+		ssize_t n = stream_io_read(a->ssl, a->fd, space, room);
 		const char *why = "?";
 
-		if (!a->ssl && n < 0)
-			n = -errno;
 		if (n == -EAGAIN || n == -EINTR)
 			break;
 		if (n <= 0) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -166,4 +167,24 @@ ssize_t stream_tls_write(SSL *ssl, const void *buf, size_t len)
 	errno = 0;
 	r = SSL_write_ex(ssl, buf, len, &n);
 	return r == 1 ? (ssize_t)n : io_error(ssl, r, false);
+}
+
+ssize_t stream_io_read(SSL *ssl, int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (ssl)
+		return stream_tls_read(ssl, buf, len);
+	n = read(fd, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t tls_writer(void *ssl, const void *buf, size_t len)
+{
+	return stream_tls_write(ssl, buf, len);
+}
+
+ssize_t stream_io_flush(SSL *ssl, struct outbuf *out, struct loop *l, struct loop_watch *w)
+{
+	return ssl ? outbuf_flush_via(out, l, w, tls_writer, ssl) : outbuf_flush(out, l, w);
 }

@@ -18,6 +18,9 @@
 
 #include <openssl/ssl.h>
 
+#include "util/loop.h"
+#include "util/outbuf.h"
+
 /* A context for one end: server (the medium) or client (an agent). NULL with *why. */
 SSL_CTX *stream_tls_ctx(bool server, const uint8_t *secret, size_t len, const char **why);
 void stream_tls_ctx_free(SSL_CTX *ctx);
@@ -32,5 +35,14 @@ int stream_tls_handshake(SSL *ssl, bool *want_write, const char **why);
 ssize_t stream_tls_read(SSL *ssl, void *buf, size_t len);
 /* Bytes written (possibly fewer), -EAGAIN when none fit now, or -EPIPE. */
 ssize_t stream_tls_write(SSL *ssl, const void *buf, size_t len);
+
+/*
+ * For both ends, whether their stream is TLS (ssl set) or plain: read into
+ * buf (as stream_tls_read(); read() on a plain fd, so a virtio-serial port
+ * works too), and write what is queued in out to w's fd (outbuf_flush(),
+ * through TLS when ssl is set).
+ */
+ssize_t stream_io_read(SSL *ssl, int fd, void *buf, size_t len);
+ssize_t stream_io_flush(SSL *ssl, struct outbuf *out, struct loop *l, struct loop_watch *w);
 
 #endif

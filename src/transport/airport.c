@@ -97,11 +97,6 @@ static void peer_drop(struct airport_peer *p, const char *why);
 
 /* ------------------------------------------------------------ output */
 
-static ssize_t tls_writer(void *ctx, const void *buf, size_t len)
-{
-	return stream_tls_write(ctx, buf, len);
-}
-
 /* Write what is queued; false if the peer is gone. */
 static bool flush_out(struct airport_peer *p)
 {
@@ -109,8 +104,7 @@ static bool flush_out(struct airport_peer *p)
 
 	if (p->ssl && !p->tls_ready)
 		return true;	/* nothing goes out before the handshake is done */
-	n = p->ssl ? outbuf_flush_via(&p->out, p->srv->hub->loop, &p->watch, tls_writer, p->ssl) :
-		     outbuf_flush(&p->out, p->srv->hub->loop, &p->watch);
+	n = stream_io_flush(p->ssl, &p->out, p->srv->hub->loop, &p->watch);
 
 	if (n < 0) {
 		peer_drop(p, strerror((int)-n));
@@ -310,17 +304,6 @@ static bool tls_step(struct airport_peer *p)
 	return true;
 }
 
-/* Read what the peer sent, through TLS when it speaks it: as recv(), with -errno. */
-static ssize_t peer_read(struct airport_peer *p, void *buf, size_t len)
-{
-	ssize_t n;
-
-	if (p->ssl)
-		return stream_tls_read(p->ssl, buf, len);
-	n = recv(p->fd, buf, len, MSG_DONTWAIT);
-	return n < 0 ? -errno : n;
-}
-
 static void peer_readable(struct loop_watch *w, uint32_t events)
 {
 	struct airport_peer *p = w->opaque;
@@ -335,7 +318,7 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 	for (int rounds = 0; (rounds < 16 || p->ssl) && !p->dead; rounds++) {
 		size_t room;
 		uint8_t *space = stream_rx_space(&p->in, &room);
-		ssize_t n = peer_read(p, space, room);
+		ssize_t n = stream_io_read(p->ssl, p->fd, space, room);
 		const char *why = NULL;
 
 		if (n == -EAGAIN || n == -EINTR)
