@@ -27,6 +27,8 @@
 #include "proto/stream_tls.h"
 #include "transport/airport.h"
 
+#include "hub_env.h"
+
 struct fixture {
 	struct loop *loop;
 	struct hub hub;
@@ -45,13 +47,9 @@ static const uint8_t id_b[6] = { 0x02, 0xbb, 0, 0, 0, 0 };
 static int setup_with(void **state, const struct airport_options *o)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct medium_params p;
 
 	log_set_level(LOG_LEVEL_ERROR);
-	medium_params_init(&p);
-	p.link_model = MEDIUM_LINK_SNR;
-	f->loop = loop_new();
-	hub_init(&f->hub, f->loop, &p);
+	f->loop = hub_env_init(&f->hub);
 	f->srv = airport_server_new(&f->hub, o);
 	*state = f;
 	return 0;

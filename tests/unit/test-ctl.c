@@ -33,6 +33,8 @@
 #include "hub/hub.h"
 #include "proto/hwsim.h"
 
+#include "hub_env.h"
+
 #define NL 0x1d
 #define RATE_54 11		/* 2.4 GHz legacy index: 54 Mbit/s */
 
@@ -80,14 +82,9 @@ static const uint8_t nobody[6] = { 0x02, 0xee, 0, 0, 0, 9 };
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct medium_params p;
 
 	log_set_level(LOG_LEVEL_ERROR);
-	medium_params_init(&p);
-	p.link_model = MEDIUM_LINK_SNR;
-	f->loop = loop_new();
-	assert_non_null(f->loop);
-	hub_init(&f->hub, f->loop, &p);
+	f->loop = hub_env_init(&f->hub);
 	strcpy(f->dir, "/tmp/hub-ctl-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/ctl.sock", f->dir);

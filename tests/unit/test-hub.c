@@ -20,6 +20,8 @@
 #include "hub/hub.h"
 #include "proto/hwsim.h"
 
+#include "hub_env.h"
+
 #define MAXMSG 64
 
 struct peer {
@@ -58,14 +60,9 @@ static const uint8_t id_b[6] = { 0x42, 0, 0, 0, 1, 0 }, addr_b[6] = { 0x02, 0xb0
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct medium_params p;
 
 	log_set_level(LOG_LEVEL_ERROR);
-	medium_params_init(&p);
-	p.link_model = MEDIUM_LINK_SNR;
-	f->loop = loop_new();
-	assert_non_null(f->loop);
-	hub_init(&f->hub, f->loop, &p);
+	f->loop = hub_env_init(&f->hub);
 	f->a.c = hub_client_new(&f->hub, "vm:a", 0x1d, &peer_ops, &f->a);
 	f->b.c = hub_client_new(&f->hub, "vm:b", 0x1d, &peer_ops, &f->b);
 	*state = f;

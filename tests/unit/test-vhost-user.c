@@ -47,6 +47,8 @@
 #include "transport/guestmem.h"
 #include "transport/vhost_user.h"
 
+#include "hub_env.h"
+
 /* ------------------------------------------------------------ protocol */
 
 enum {
@@ -724,17 +726,12 @@ static void exchange(struct fixture *f, struct vm *from, struct vm *to)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct medium_params p;
 
 	assert_non_null(f);
 	f->bad = *state;
 	f->fds_at_start = count_fds();
 	log_set_level(getenv("TEST_LOG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
-	medium_params_init(&p);
-	p.link_model = MEDIUM_LINK_SNR;	/* what the daemon runs without a config */
-	f->loop = loop_new();
-	assert_non_null(f->loop);
-	hub_init(&f->hub, f->loop, &p);
+	f->loop = hub_env_init(&f->hub);
 	assert_int_equal(vu_server_open(&f->hub, NULL, &f->srv), 0);
 	f->a = vm_new(f, VM_UML, addr_a, "uml-a");
 	vm_start(f, f->a);
