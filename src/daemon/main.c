@@ -164,8 +164,10 @@ static void usage(FILE *f)
 		"  -h, --help             this help\n"
 		"  -V, --version          the version\n"
 		"\n"
-		"Signals: SIGHUP reloads the config (and reopens no capture); SIGINT and\n"
-		"SIGTERM stop.\n");
+		"Signals: SIGHUP reloads the config and reopens the log file (not a\n"
+		"capture); SIGUSR1 logs the counters; SIGINT and SIGTERM stop.\n"
+		"Exit status: 0 done, 1 failed (the log says why), 2 bad usage.\n"
+		"Manual: wifimedium(8), wifimedium.conf(5).\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -318,6 +320,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
+	if (o->test_config && !o->config) {
+		fprintf(stderr, "wifimedium: --test-config needs -c FILE\n");
+		return -1;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "wifimedium: unexpected argument: `%s'\n", argv[optind]);
 		return -1;
@@ -328,8 +334,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Load path; on errors print them to f, and put the first into err if not NULL. */
-static int load_config(const char *path, struct wm_config *cfg, FILE *f, char *err, size_t errlen)
+/* Load path; on errors log them, and put the first into err if not NULL. */
+static int load_config(const char *path, struct wm_config *cfg, char *err, size_t errlen)
 {
 	struct config_errors errs;
 	int ret;
@@ -337,7 +343,10 @@ static int load_config(const char *path, struct wm_config *cfg, FILE *f, char *e
 	config_errors_init(&errs);
 	ret = config_load_file(path, cfg, &errs);
 	if (ret < 0) {
-		config_errors_print(&errs, f);
+		for (size_t i = 0; i < errs.n; i++)
+			log_error("%s", errs.v[i].msg);
+		if (errs.dropped)
+			log_error("(%zu more errors)", errs.dropped);
 		if (err && errs.n)
 			snprintf(err, errlen, "%s%s", errs.v[0].msg,
 				 errs.n > 1 ? " (and more errors)" : "");
@@ -357,8 +366,9 @@ static int load_per_file(struct hub *hub, const char *path)
 	int ret;
 
 	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return -errno;
+		ret = -errno;
+		log_error("%s: %s", path, strerror(-ret));
+		return ret;
 	}
 	text = xmalloc(cap);
 	for (size_t n; (n = fread(text + len, 1, cap - len, f)) > 0;) {
@@ -369,7 +379,7 @@ static int load_per_file(struct hub *hub, const char *path)
 	fclose(f);
 	ret = medium_load_per_table(hub->medium, text, len, err, sizeof(err));
 	if (ret < 0)
-		fprintf(stderr, "%s:%s\n", path, err);
+		log_error("%s:%s", path, err);
 	free(text);
 	return ret;
 }
@@ -445,7 +455,7 @@ static int reload(struct daemon *d, const char *why, char *err, size_t errlen)
 		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	if (load_config(d->o.config, &cfg, log_stream(), err, errlen) < 0) {
+	if (load_config(d->o.config, &cfg, err, errlen) < 0) {
 		log_error("%s: %s has errors (above); keeping the config in use", why, d->o.config);
 		return -1;
 	}
@@ -460,20 +470,6 @@ static int reload(struct daemon *d, const char *why, char *err, size_t errlen)
 static int ctl_reload(void *opaque, char *err, size_t errlen)
 {
 	return reload(opaque, "control", err, errlen);
-}
-
-static void on_signal(int sig, void *opaque)
-{
-	struct daemon *d = opaque;
-
-	if (sig == SIGHUP) {
-		char err[256];
-
-		reload(d, "SIGHUP", err, sizeof(err));
-		return;
-	}
-	log_notice("%s: stopping", strsignal(sig));
-	loop_stop(d->loop);
 }
 
 /* What the medium did and what it cost, for the log and for benchmarks. */
@@ -511,13 +507,36 @@ static void log_totals(struct daemon *d)
 	}
 }
 
+static void on_signal(int sig, void *opaque)
+{
+	struct daemon *d = opaque;
+
+	if (sig == SIGHUP) {
+		char err[256];
+		int e = log_reopen();
+
+		if (e < 0)
+			log_error("SIGHUP: cannot reopen the log file: %s; still writing to the old one",
+				  strerror(-e));
+		reload(d, "SIGHUP", err, sizeof(err));
+		return;
+	}
+	if (sig == SIGUSR1) {
+		log_notice("SIGUSR1: counters so far");
+		log_totals(d);
+		return;
+	}
+	log_notice("%s: stopping", strsignal(sig));
+	loop_stop(d->loop);
+}
+
 /* The secret: the file's bytes, less one trailing newline. */
 static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
 {
 	const char *why = NULL;
 
 	if (secret_read(path, buf, size, len, &why) < 0) {
-		fprintf(stderr, "wifimedium: secret file %s: %s\n", path, why);
+		log_error("secret file %s: %s", path, why);
 		return -1;
 	}
 	return 0;
@@ -576,7 +595,7 @@ static void before_wait(void *opaque)
 
 int main(int argc, char **argv)
 {
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
 	struct daemon d;
 	struct wm_config cfg;
 	bool have_cfg = false;
@@ -599,9 +618,10 @@ int main(int argc, char **argv)
 	 * kill the medium for everyone else.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);	/* reserved; a stray kill -USR2 must not stop the medium */
 	if (d.o.log_file && log_open_file(d.o.log_file) < 0) {
 		fprintf(stderr, "wifimedium: cannot open log file %s: %s\n", d.o.log_file,
-			strerror(errno));
+			strerror(errno));	/* no log yet to say it in */
 		return 1;
 	}
 
@@ -620,14 +640,14 @@ int main(int argc, char **argv)
 	d.base.link_model = MEDIUM_LINK_SNR;
 
 	if (d.o.config) {
-		if (load_config(d.o.config, &cfg, stderr, NULL, 0) < 0)
+		if (load_config(d.o.config, &cfg, NULL, 0) < 0)
 			return 1;
 		have_cfg = true;
 	}
 
 	d.loop = loop_new();
 	if (!d.loop) {
-		fprintf(stderr, "wifimedium: cannot create the event loop: %s\n", strerror(errno));
+		log_error("cannot create the event loop: %s", strerror(errno));
 		goto free_cfg;
 	}
 	hub_init(&d.hub, d.loop, &d.base);
@@ -636,8 +656,7 @@ int main(int argc, char **argv)
 		int err = capture_recorder_set_dir(&d.recorder, d.o.capture_dir);
 
 		if (err < 0) {
-			fprintf(stderr, "wifimedium: --capture-dir %s: %s\n", d.o.capture_dir,
-				strerror(-err));
+			log_error("--capture-dir %s: %s", d.o.capture_dir, strerror(-err));
 			goto deinit;
 		}
 	}
@@ -647,10 +666,6 @@ int main(int argc, char **argv)
 		goto deinit;
 
 	if (d.o.test_config) {
-		if (!have_cfg) {
-			fprintf(stderr, "wifimedium: --test-config needs -c FILE\n");
-			goto deinit;
-		}
 		test_config(&d, &cfg);
 		printf("%s: ok\n", d.o.config);
 		ret = 0;

@@ -23,8 +23,16 @@ enum log_level {
 int log_level_parse(const char *s, enum log_level *out);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
-/* Log to path (appending) instead of stderr; -errno if it cannot be opened. */
+/*
+ * Where lines go and how they look: to a file (appending), each line starts
+ * with an ISO 8601 timestamp and the level; to stderr when it is journald's
+ * stream (JOURNAL_STREAM), with the syslog priority prefix "<N>" and no time;
+ * otherwise to stderr with the time of day and the level.
+ */
+/* Log to path instead of stderr; -errno if it cannot be opened. */
 int log_open_file(const char *path);
+/* Open the log file's path anew (after logrotate moved it); -errno, still logging to the old. */
+int log_reopen(void);
 void log_close(void);
 /* Where messages go: the log file, or stderr. */
 FILE *log_stream(void);

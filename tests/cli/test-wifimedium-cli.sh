@@ -34,12 +34,12 @@ expect limit-unknown 2 "unknown limit: \`sockets'" "$WM" --limit sockets=3
 expect limit-range 2 "limit radios wants a number from 1 to" "$WM" --limit radios=0
 expect limit-not-number 2 "limit queue wants a number" "$WM" --limit queue=many
 expect limit-no-value 2 "limit radio-addrs wants a number" "$WM" --limit radio-addrs
-expect test-config-needs-file 1 "needs -c" "$WM" --test-config
+expect test-config-needs-file 2 "needs -c" "$WM" --test-config
 expect test-config-good 0 "SNR in dB at 2412 MHz" "$WM" --test-config -c "$SRC/examples/demo.cfg"
 expect test-config-nodes 0 "     sta2      23.1      18.5" "$WM" --test-config -c "$SRC/examples/vms.cfg"
 expect test-config-summary 0 "3 radios, model path_loss" "$WM" --test-config -c "$SRC/examples/demo.cfg"
-# Every error with its file:line, exit 1.
-expect test-config-bad 1 "bad-many.cfg:22: unknown model_name" "$WM" --test-config -c "$SRC/tests/configs/bad-many.cfg"
+# Every error with its level and file:line, exit 1.
+expect test-config-bad 1 " error  .*bad-many.cfg:22: unknown model_name" "$WM" --test-config -c "$SRC/tests/configs/bad-many.cfg"
 expect test-config-all-errors 1 "bad-many.cfg:29: unknown section" "$WM" --test-config -c "$SRC/tests/configs/bad-many.cfg"
 expect test-config-missing 1 "No such file" "$WM" --test-config -c "$T/none.cfg"
 # Integers where reals belong: 15 dBm, not 0.
@@ -133,4 +133,31 @@ done
 kill "$lim"
 wait "$lim" 2>/dev/null
 expect limit-control-idle 2 "control-idle wants a number from 1 to 86400" "$WM" --limit control-idle=0
+# Service hygiene: USR2 is ignored, USR1 logs the counters, HUP reopens the
+# log file logrotate moved away, TERM stops and removes the sockets.
+"$WM" -u "$T/svc-vu.sock" --control "$T/svc-ctl.sock" --log-file "$T/svc.log" &
+svc=$!
+for _ in $(seq 50); do grep -q "running" "$T/svc.log" 2>/dev/null && break; sleep 0.1; done
+kill -USR2 "$svc"
+kill -USR1 "$svc"
+for _ in $(seq 50); do grep -q "totals:" "$T/svc.log" && break; sleep 0.1; done
+expect sigusr1-counters 0 "notice SIGUSR1: counters so far" cat "$T/svc.log"
+expect sigusr-alive 0 "" kill -0 "$svc"
+expect log-file-dated 0 "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]\{3\}[-+][0-9]\{4\} notice running" \
+	sed -n 's/ wifimedium [^ ]*//; /running/p' "$T/svc.log"
+mv "$T/svc.log" "$T/svc.log.1"
+kill -HUP "$svc"
+for _ in $(seq 50); do [ -s "$T/svc.log" ] && break; sleep 0.1; done
+expect sighup-reopens 0 "SIGHUP: no config file to reload" cat "$T/svc.log"
+kill -TERM "$svc"
+wait "$svc"
+expect sigterm-exit 0 "" test "$?" = 0
+expect sigterm-sockets-gone 0 "" test ! -e "$T/svc-vu.sock" -a ! -e "$T/svc-ctl.sock"
+expect sigterm-logged 0 "SIGTERM\|Terminated: stopping" cat "$T/svc.log"
+# Under systemd (JOURNAL_STREAM names our stderr) lines carry journald's
+# priority prefix and no time of day.
+: >"$T/journal"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/journal") timeout 5 "$WM" --test-config \
+	-c "$SRC/tests/configs/bad-many.cfg" 2>"$T/journal" >/dev/null
+expect journal-prefix 0 "^<3>.*bad-many.cfg:22: unknown model_name" cat "$T/journal"
 [ "$fails" = 0 ]

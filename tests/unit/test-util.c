@@ -362,6 +362,43 @@ static void test_log(void **state)
 	assert_int_equal(log_open_file("/nonexistent-dir/x.log"), -ENOENT);
 }
 
+/* A file's lines carry the date; after logrotate's rename, SIGHUP's reopen writes anew. */
+static void test_log_rotate(void **state)
+{
+	char path[] = "/tmp/wm-log-XXXXXX", moved[64];
+	int fd = mkstemp(path), y, mo, d, h, mi, s, ms, zone;
+	char level[16], word[16];
+	const char *text;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	log_set_level(LOG_LEVEL_NOTICE);
+	assert_int_equal(log_open_file(path), 0);
+	log_notice("before");
+	assert_int_equal(rename(path, moved), 0);
+	log_notice("still old");
+	assert_int_equal(log_reopen(), 0);
+	log_warn("after");
+	log_close();
+	assert_int_equal(log_reopen(), 0);	/* no file: nothing to do */
+
+	text = slurp(moved);
+	assert_int_equal(count(text, "\n"), 2);
+	assert_int_equal(sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%5d %15s %15s", &y, &mo, &d, &h,
+				&mi, &s, &ms, &zone, level, word), 10);
+	assert_true(y >= 2024 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31);
+	assert_string_equal(level, "notice");
+	assert_string_equal(word, "before");
+	assert_non_null(strstr(text, "still old"));
+	text = slurp(path);
+	assert_int_equal(count(text, "\n"), 1);
+	assert_non_null(strstr(text, " warn   after"));
+	unlink(path);
+	unlink(moved);
+}
+
 static bool odd_key(uint64_t key, void *ctx)
 {
 	(void)ctx;
@@ -422,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_outbuf),
 		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_log_rotate),
 		cmocka_unit_test(test_map64),
 	};
 
