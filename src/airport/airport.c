@@ -562,7 +562,12 @@ static void usage(FILE *f)
 		"  -m, --mac-prefix P     their addresses: P:00:ii:00 (P = three octets,\n"
 		"                         locally administered; default from the name)\n"
 		"  -l, --log-level LEVEL  error, warn, notice (default), info, debug\n"
-		"  -h, --help\n");
+		"  -h, --help             this help\n"
+		"  -V, --version          the version\n"
+		"\n"
+		"Signals: SIGINT and SIGTERM stop (the radios it made stay).\n"
+		"Exit status: 0 stopped by a signal, 1 failed (the log says why), 2 bad usage.\n"
+		"Manual: airport(8).\n");
 }
 
 /* Three octets from the name, locally administered and unicast: guests differ. */
@@ -609,6 +614,7 @@ int main(int argc, char **argv)
 		{ "mac-prefix", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct agent a;
@@ -625,7 +631,7 @@ int main(int argc, char **argv)
 	stream_rx_init(&a.in, STREAM_BIT(STREAM_WELCOME) |
 				      STREAM_BIT(STREAM_REFUSE) | STREAM_BIT(STREAM_BYE));
 	a.backoff_ms = BACKOFF_MIN_MS;
-	while ((c = getopt_long(argc, argv, "c:N:s:r:m:l:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:N:s:r:m:l:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a.connect = optarg;
@@ -670,6 +676,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("airport %s\n", WM_VERSION);
 			return 0;
 		default:
 			usage(stderr);

@@ -647,8 +647,9 @@ static void hr_usage(FILE *f)
 		"Manage this kernel's mac80211_hwsim radios over generic netlink.\n\n");
 	for (size_t i = 0; i < ARRAY_SIZE(hr_cmds); i++)
 		fprintf(f, "  %-6s %s\n", hr_cmds[i].name, hr_cmds[i].summary);
-	fprintf(f, "\n" HR_PROG " COMMAND --help for its options. Exit status: 0 done, "
-		"1 refused or failed, 2 usage error.\n");
+	fprintf(f, "\n" HR_PROG " COMMAND --help for its options; " HR_PROG " -V, --version "
+		"the version.\nExit status: 0 done, 1 refused or failed, 2 usage error.\n"
+		"Manual: hwsim-radio(8).\n");
 }
 
 int main(int argc, char **argv)
@@ -658,6 +659,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		hr_usage(stderr);
 		return HR_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf(HR_PROG " %s\n", WM_VERSION);
+		return HR_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		if (argc > 2 && !strcmp(argv[1], "help")) {

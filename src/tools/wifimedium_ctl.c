@@ -664,9 +664,10 @@ static void wmctl_usage(FILE *f)
 		"  --json             print the reply's result as JSON\n"
 		"  --timeout SEC      wait this long for a reply (default %d; 0: for ever)\n"
 		"  -h, --help         this help\n"
-		"  --version          the version\n"
+		"  -V, --version      the version\n"
 		"\nExit status: 0 done; 1 the daemon refused (its message on stderr); 2 usage\n"
-		"error; 3 no daemon at the socket, no reply in time, or a broken reply.\n",
+		"error; 3 no daemon at the socket, no reply in time, or a broken reply.\n"
+		"Manual: wifimedium-ctl(1).\n",
 		WMCTL_DEFAULT_TIMEOUT_MS / 1000);
 }
 
@@ -764,7 +765,7 @@ int main(int argc, char **argv)
 		const char *val = NULL;
 		int k;
 
-		if (!strcmp(argv[i], "--version")) {
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
 			printf(WMCTL_PROG " " WM_VERSION "\n");
 			return WMCTL_EXIT_OK;
 		}
