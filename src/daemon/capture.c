@@ -276,7 +276,7 @@ void capture_air(struct capture *c, const struct medium_air *a, capture_namer *n
 {
 	struct radiotap_info ri = {
 		.tsft = a->start_us, .freq = a->freq, .rate = a->rate,
-		.signal_dbm = clamp_dbm(a->tx_power_dbm), .noise_dbm = clamp_dbm(a->noise_dbm),
+		.noise_dbm = clamp_dbm(a->noise_dbm),
 		.has_tx_power = true, .tx_power_dbm = clamp_dbm(a->tx_power_dbm),
 	};
 	struct text t = { .len = 0 };
@@ -297,6 +297,7 @@ void capture_air(struct capture *c, const struct medium_air *a, capture_namer *n
 		if (!rx)
 			return;
 		/* That radio's view: the signal it heard, and what it made of it first. */
+		ri.has_signal = true;
 		ri.signal_dbm = clamp_dbm(rx->signal_dbm);
 		ri.has_tx_power = false;
 		put(&t, "this radio: %s; ", fate_name(rx->fate));

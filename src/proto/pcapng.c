@@ -271,12 +271,14 @@ static size_t rt_build(uint8_t *out, const struct radiotap_info *ri)
 	const struct phy_rate *r = &ri->rate;
 	bool legacy = r->mode == PHY_MODE_DSSS || r->mode == PHY_MODE_OFDM;
 	uint32_t present = 1u << RT_TSFT | 1u << RT_FLAGS | 1u << RT_CHANNEL |
-			   1u << RT_DBM_ANTSIGNAL | 1u << RT_DBM_ANTNOISE;
+			   1u << RT_DBM_ANTNOISE;
 	uint8_t flags = 0;
 	uint8_t *p = out + 8;
 
 	if (legacy)
 		present |= 1u << RT_RATE;
+	if (ri->has_signal)
+		present |= 1u << RT_DBM_ANTSIGNAL;
 	if (ri->has_tx_power)
 		present |= 1u << RT_DBM_TX_POWER;
 	if (r->mode == PHY_MODE_HT)
@@ -298,7 +300,8 @@ static size_t rt_build(uint8_t *out, const struct radiotap_info *ri)
 	p = rt_align(p, out, 2);
 	p = put_le16(p, (uint16_t)ri->freq);
 	p = put_le16(p, rt_chan_flags(r));
-	p = put_u8(p, (uint8_t)ri->signal_dbm);
+	if (ri->has_signal)
+		p = put_u8(p, (uint8_t)ri->signal_dbm);
 	p = put_u8(p, (uint8_t)ri->noise_dbm);
 	if (ri->has_tx_power)
 		p = put_u8(p, (uint8_t)ri->tx_power_dbm);

@@ -35,7 +35,8 @@ struct radiotap_info {
 	uint64_t tsft;		/* us: TSFT, here the start of the frame on the air */
 	uint32_t freq;		/* MHz: primary channel centre */
 	struct phy_rate rate;
-	int8_t signal_dbm;	/* antenna signal */
+	bool has_signal;
+	int8_t signal_dbm;	/* antenna signal: what a receiver heard, only if has_signal */
 	int8_t noise_dbm;	/* antenna noise */
 	bool has_tx_power;
 	int8_t tx_power_dbm;	/* transmit power, only if has_tx_power */
@@ -53,8 +54,8 @@ size_t pcapng_idb(uint8_t *buf, size_t cap, const char *name, const char *desc);
 
 /*
  * Radiotap header for ri: TSFT, Flags, Rate (DSSS/OFDM), Channel, dBm
- * antenna signal and noise, dBm TX power (if has_tx_power), and MCS (HT)
- * or VHT. At most RADIOTAP_MAX_LEN bytes.
+ * antenna signal (if has_signal), dBm antenna noise, dBm TX power (if
+ * has_tx_power), and MCS (HT) or VHT. At most RADIOTAP_MAX_LEN bytes.
  */
 size_t radiotap_encode(uint8_t *buf, size_t cap, const struct radiotap_info *ri);
 

@@ -3,8 +3,10 @@
 
   check-capture.py FILE [--sta MAC --ap MAC] [--retries] [--view CLIENT] [--freq MHZ]
 
-Every record: on the interface named after its channel, radiotap frequency, signal,
-noise, a rate (legacy or MCS) and a comment naming the sender and attempt.
+Every record: on the interface named after its channel, radiotap frequency, noise,
+a rate (legacy or MCS) and a comment naming the sender and attempt; the sender's
+TX power in the TX-power field and no antenna signal, except in a radio's view
+(--view) where a record that radio heard carries the signal it received instead.
 With --sta/--ap: the station's exchange with the AP appears in order (probe
 request, probe response, authentication both ways, association request and
 response, the four EAPOL messages, data), ACKs appear as frames. With
@@ -19,7 +21,8 @@ import subprocess
 import sys
 
 FIELDS = ["frame.number", "frame.interface_name", "radiotap.channel.freq",
-          "radiotap.dbm_antsignal", "radiotap.dbm_antnoise", "radiotap.datarate",
+          "radiotap.dbm_antsignal", "radiotap.dbm_antnoise", "radiotap.txpower",
+          "radiotap.datarate",
           "radiotap.mcs.index", "wlan.fc.type_subtype", "wlan.fc.retry", "wlan.ta",
           "wlan.ra", "wlan.seq", "_ws.col.Protocol", "frame.comment"]
 
@@ -60,9 +63,15 @@ def main():
         n = r["frame.number"]
         if not r["radiotap.channel.freq"] or r["frame.interface_name"] != r["radiotap.channel.freq"] + " MHz":
             fail(f"record {n}: channel {r['radiotap.channel.freq']} on {r['frame.interface_name']!r}")
-        for f in ("radiotap.dbm_antsignal", "radiotap.dbm_antnoise"):
+        heard = r["frame.comment"].startswith("this radio:") or \
+            re.match(r"^\[.*\] this radio:", r["frame.comment"])
+        has, hasnt = ("radiotap.dbm_antsignal", "radiotap.txpower") if heard else \
+            ("radiotap.txpower", "radiotap.dbm_antsignal")
+        for f in (has, "radiotap.dbm_antnoise"):
             if not re.fullmatch(r"-?\d+", r[f]):
                 fail(f"record {n}: no {f}")
+        if r[hasnt]:
+            fail(f"record {n}: {hasnt} {r[hasnt]} in a {'receiver' if heard else 'channel'}'s view")
         if a.freq and r["radiotap.channel.freq"] != a.freq:
             fail(f"record {n}: on {r['radiotap.channel.freq']} MHz in a capture of {a.freq} MHz")
         if not (r["radiotap.datarate"] or r["radiotap.mcs.index"]):

@@ -32,10 +32,12 @@
 #define BT_EPB 6u
 #define EPOCH 1700000000000000ull
 #define RT_SIGNAL_OFF 22	/* dBm antenna signal: after TSFT, flags, rate/pad, channel */
+#define RT_TXPOWER_OFF 23	/* dBm TX power, after the noise, where no signal precedes it */
 
 /* Radiotap it_present for the records capture_air writes (TX power is the sender's). */
-#define RT_LEGACY 0x0000046fu	/* TSFT flags rate channel signal noise txpower */
-#define RT_HT 0x0008046bu	/* TSFT flags channel signal noise txpower MCS */
+#define RT_LEGACY 0x0000044fu	/* TSFT flags rate channel noise txpower */
+#define RT_HT 0x0008044bu	/* TSFT flags channel noise txpower MCS */
+#define RT_HEARD 0x0000006fu	/* a receiver's view: TSFT flags rate channel signal noise */
 
 static uint16_t le16(const uint8_t *p)
 {
@@ -314,8 +316,8 @@ static void test_format(void **state)
 	check_epb(&p.epb[0], 0, &recs[0], RT_LEGACY,
 		  "tx " STR_A " (vm:a) attempt 1 at 20 dBm; rx " STR_B " -48 dBm ok (addressee); rx "
 		  STR_C " -71 dBm lost (collision); ACK follows");
-	/* The sender's own view: signal byte is its TX power. */
-	assert_int_equal((int8_t)p.epb[0].data[RT_SIGNAL_OFF], 20);
+	/* The channel's view: the sender's TX power, no received signal. */
+	assert_int_equal((int8_t)p.epb[0].data[RT_TXPOWER_OFF], 20);
 	check_epb(&p.epb[1], 0, &recs[1], RT_LEGACY,
 		  "ack by " STR_B " (vm:b) for attempt 1 at 15 dBm; rx " STR_A
 		  " -52 dBm ok; frame acked");
@@ -408,7 +410,7 @@ static void test_filter_radio(void **state)
 
 	assert_int_equal(parse(m.buf, m.len, &p), m.len);
 	assert_int_equal(p.nepb, 2);
-	check_epb(&p.epb[0], 0, &to_b, RT_LEGACY & ~(1u << 10), NULL);
+	check_epb(&p.epb[0], 0, &to_b, RT_HEARD, NULL);
 	assert_int_equal((int8_t)p.epb[0].data[RT_SIGNAL_OFF], -63);
 	assert_string_equal(p.epb[0].comment,
 			    "this radio: lost (collision); tx " STR_A " (vm:a) attempt 1 at 20 dBm; rx "
@@ -416,7 +418,7 @@ static void test_filter_radio(void **state)
 			    " -50 dBm ok; no ACK: retry follows");
 	by_b.client = 2;
 	check_epb(&p.epb[1], 0, &by_b, RT_LEGACY, NULL);
-	assert_int_equal((int8_t)p.epb[1].data[RT_SIGNAL_OFF], 15);
+	assert_int_equal((int8_t)p.epb[1].data[RT_TXPOWER_OFF], 15);
 	assert_int_equal(strncmp(p.epb[1].comment, "ack by " STR_B " (vm:b)", 30), 0);
 	capture_get_stats(c, &st);
 	assert_int_equal(st.records, 2);

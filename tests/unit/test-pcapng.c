@@ -158,6 +158,7 @@ static struct radiotap_info rt_info(uint32_t freq, enum phy_mode mode, uint8_t m
 			.bw = bw,
 			.sgi = sgi,
 		},
+		.has_signal = true,
 		.signal_dbm = -42,
 		.noise_dbm = -91,
 	};
@@ -226,6 +227,14 @@ static void test_radiotap_ofdm(void **state)
 	assert_int_equal(n, 25);
 	check_rt_head(b, n, 0x46f, 0x00);
 	assert_int_equal((int8_t)b[24], 20);
+
+	/* The channel's view: the sender's power, no received signal (bit 5 clear). */
+	ri.has_signal = false;
+	n = radiotap_encode(b, sizeof(b), &ri);
+	assert_int_equal(n, 24);
+	check_rt_head(b, n, 0x44f, 0x00);
+	assert_int_equal((int8_t)b[22], -91);
+	assert_int_equal((int8_t)b[23], 20);
 
 	/* ERP-OFDM at 2.4 GHz, and 6 GHz flagged as 5 GHz as mac80211 does. */
 	ri = rt_info(2412, PHY_MODE_OFDM, 4, 1, 20, false);
