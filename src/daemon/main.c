@@ -5,6 +5,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#else
+/* Without libsystemd the service is Type=exec: nothing to tell systemd. */
+static int sd_notify(int unset_environment, const char *state)
+{
+	(void)unset_environment;
+	(void)state;
+	return 0;
+}
+#endif
 #include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -165,7 +176,8 @@ static void usage(FILE *f)
 		"  -V, --version          the version\n"
 		"\n"
 		"Signals: SIGHUP reloads the config and reopens the log file (not a\n"
-		"capture); SIGUSR1 logs the counters; SIGINT and SIGTERM stop.\n"
+		"capture); SIGUSR2 only reopens the log file (for logrotate); SIGUSR1\n"
+		"logs the counters; SIGINT and SIGTERM stop.\n"
 		"Exit status: 0 done, 1 failed (the log says why), 2 bad usage.\n"
 		"Manual: wifimedium(8), wifimedium.conf(5).\n");
 }
@@ -511,14 +523,18 @@ static void on_signal(int sig, void *opaque)
 {
 	struct daemon *d = opaque;
 
-	if (sig == SIGHUP) {
+	if (sig == SIGHUP || sig == SIGUSR2) {
 		char err[256];
 		int e = log_reopen();
 
 		if (e < 0)
-			log_error("SIGHUP: cannot reopen the log file: %s; still writing to the old one",
-				  strerror(-e));
+			log_error("%s: cannot reopen the log file: %s; still writing to the old one",
+				  sig == SIGHUP ? "SIGHUP" : "SIGUSR2", strerror(-e));
+		if (sig == SIGUSR2)	/* logrotate's: the log file only, the air untouched */
+			return;
+		sd_notify(0, "RELOADING=1");
 		reload(d, "SIGHUP", err, sizeof(err));
+		sd_notify(0, "READY=1");
 		return;
 	}
 	if (sig == SIGUSR1) {
@@ -527,6 +543,7 @@ static void on_signal(int sig, void *opaque)
 		return;
 	}
 	log_notice("%s: stopping", strsignal(sig));
+	sd_notify(0, "STOPPING=1");
 	loop_stop(d->loop);
 }
 
@@ -595,7 +612,7 @@ static void before_wait(void *opaque)
 
 int main(int argc, char **argv)
 {
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
 	struct daemon d;
 	struct wm_config cfg;
 	bool have_cfg = false;
@@ -618,7 +635,6 @@ int main(int argc, char **argv)
 	 * kill the medium for everyone else.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGUSR2, SIG_IGN);	/* reserved; a stray kill -USR2 must not stop the medium */
 	if (d.o.log_file && log_open_file(d.o.log_file) < 0) {
 		fprintf(stderr, "wifimedium: cannot open log file %s: %s\n", d.o.log_file,
 			strerror(errno));	/* no log yet to say it in */
@@ -706,6 +722,8 @@ int main(int argc, char **argv)
 		goto close_nl;
 	log_notice("wifimedium %s running (seed %" PRIu64 "%s%s)", WM_VERSION, d.o.seed,
 		   d.o.config ? ", config " : "", d.o.config ? d.o.config : "");
+	/* Every socket listens: whatever systemd orders after us may connect now. */
+	sd_notify(0, "READY=1");
 	loop_run(d.loop, before_wait, &d);
 	log_totals(&d);
 	ret = 0;

@@ -133,27 +133,65 @@ done
 kill "$lim"
 wait "$lim" 2>/dev/null
 expect limit-control-idle 2 "control-idle wants a number from 1 to 86400" "$WM" --limit control-idle=0
-# Service hygiene: USR2 is ignored, USR1 logs the counters, HUP reopens the
-# log file logrotate moved away, TERM stops and removes the sockets.
+# Service hygiene: USR1 logs the counters, USR2 reopens the log file
+# logrotate moved away (and does nothing else), HUP reopens it and reloads,
+# TERM stops and removes the sockets. systemd hears READY=1 once every
+# socket listens, RELOADING=1 and READY=1 around a reload, STOPPING=1.
+cat >"$T/notify.py" <<'PY'
+import os, socket, subprocess, sys, time
+path, wm = sys.argv[1], sys.argv[2:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(10)
+p = subprocess.Popen(wm, env=dict(os.environ, NOTIFY_SOCKET=path))
+got = []
+def expect(state):
+    msg = s.recv(4096).decode()
+    got.append(msg)
+    if state not in msg.split("\n"):
+        sys.exit(f"wanted {state}, got {got}")
+expect("READY=1")
+sockets = [a for a in wm if a.endswith(".sock")]
+missing = [a for a in sockets if not os.path.exists(a)]
+if missing:
+    sys.exit(f"READY=1 before {missing} existed")
+p.send_signal(1)
+expect("RELOADING=1")
+expect("READY=1")
+p.terminate()
+expect("STOPPING=1")
+print("notified:", " ".join(m.replace("\n", ",") for m in got), "exit", p.wait())
+PY
+if [ "${WM_SYSTEMD:-}" = yes ]; then
+	expect sd-notify 0 "notified: READY=1 RELOADING=1 READY=1 STOPPING=1 exit 0" \
+		timeout 20 python3 "$T/notify.py" "$T/notify" "$WM" -u "$T/n-vu.sock" \
+		--control "$T/n-ctl.sock" --log-file "$T/n.log"
+fi
 "$WM" -u "$T/svc-vu.sock" --control "$T/svc-ctl.sock" --log-file "$T/svc.log" &
 svc=$!
 for _ in $(seq 50); do grep -q "running" "$T/svc.log" 2>/dev/null && break; sleep 0.1; done
-kill -USR2 "$svc"
 kill -USR1 "$svc"
 for _ in $(seq 50); do grep -q "totals:" "$T/svc.log" && break; sleep 0.1; done
 expect sigusr1-counters 0 "notice SIGUSR1: counters so far" cat "$T/svc.log"
-expect sigusr-alive 0 "" kill -0 "$svc"
-expect log-file-dated 0 "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]\{3\}[-+][0-9]\{4\} notice running" \
+expect log-file-dated 0 "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\\.[0-9]\\{3\\}[-+][0-9]\\{4\\} notice running" \
 	sed -n 's/ wifimedium [^ ]*//; /running/p' "$T/svc.log"
 mv "$T/svc.log" "$T/svc.log.1"
+kill -USR2 "$svc"
+for _ in $(seq 50); do [ -e "$T/svc.log" ] && break; sleep 0.1; done
+kill -USR1 "$svc"
+for _ in $(seq 50); do grep -q "totals:" "$T/svc.log" 2>/dev/null && break; sleep 0.1; done
+expect sigusr2-reopens 0 "SIGUSR1: counters so far" cat "$T/svc.log"
+expect sigusr2-no-reload 0 "" sh -c '! grep "SIGHUP\\|reload" "$@"' - "$T/svc.log" "$T/svc.log.1"
+mv "$T/svc.log" "$T/svc.log.2"
 kill -HUP "$svc"
 for _ in $(seq 50); do [ -s "$T/svc.log" ] && break; sleep 0.1; done
 expect sighup-reopens 0 "SIGHUP: no config file to reload" cat "$T/svc.log"
+expect signals-alive 0 "" kill -0 "$svc"
 kill -TERM "$svc"
 wait "$svc"
 expect sigterm-exit 0 "" test "$?" = 0
 expect sigterm-sockets-gone 0 "" test ! -e "$T/svc-vu.sock" -a ! -e "$T/svc-ctl.sock"
-expect sigterm-logged 0 "SIGTERM\|Terminated: stopping" cat "$T/svc.log"
+expect sigterm-logged 0 "Terminated: stopping" cat "$T/svc.log"
 # Under systemd (JOURNAL_STREAM names our stderr) lines carry journald's
 # priority prefix and no time of day.
 : >"$T/journal"
