@@ -3,8 +3,12 @@
 #   make check    every test suite: unit, sanitizers, fuzzing, end to end
 #   make demo     three VMs (an AP, two stations) on one simulated air
 #   make bench    the benchmarks in bench/
+#   make install  install (meson install; DESTDIR= and PREFIX= as usual)
+#   make deb      the Debian packages, in build-deb/ (dpkg-buildpackage)
+#   make check-package  build them, lintian, install into a fresh root (root)
 
 BUILD ?= build
+PREFIX ?= /usr/local
 
 all:
 	@scripts/deps build
@@ -20,7 +24,19 @@ demo:
 bench: all
 	$(BUILD)/bench/bench-core
 
+install:
+	@scripts/deps build
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) >/dev/null
+	@meson configure $(BUILD) --prefix $(PREFIX) >/dev/null
+	@meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+deb:
+	@scripts/build-deb
+
+check-package:
+	@tests/package/test-deb.sh
+
 clean:
 	rm -rf build build-* *.setup.log *.ninja.log
 
-.PHONY: all check demo bench clean
+.PHONY: all check demo bench install deb check-package clean
