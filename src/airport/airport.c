@@ -558,14 +558,16 @@ static void usage(FILE *f)
 		"                         tcp:ADDR:PORT (IPv4 literal), vsock:CID:PORT, unix:PATH\n"
 		"  -N, --name NAME        the guest's name at the medium (default: hostname)\n"
 		"  -s, --secret-file FILE the shared secret of a TCP medium: TLS with it\n"
-		"  -r, --radios N         create N radios with unique addresses first\n"
+		"  -r, --radios N         create N radios with unique addresses first, for\n"
+		"                         as long as the agent runs (hwsim-radio for others)\n"
 		"  -m, --mac-prefix P     their addresses: P:00:ii:00 (P = three octets,\n"
 		"                         locally administered; default from the name)\n"
 		"  -l, --log-level LEVEL  error, warn, notice (default), info, debug\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          the version\n"
 		"\n"
-		"Signals: SIGINT and SIGTERM stop (the radios it made stay).\n"
+		"Signals: SIGINT and SIGTERM stop, and the kernel removes the radios\n"
+		"--radios made (also if the agent dies); SIGHUP, SIGUSR1, SIGUSR2 are ignored.\n"
 		"Exit status: 0 stopped by a signal, 1 failed (the log says why), 2 bad usage.\n"
 		"Manual: airport(8).\n");
 }
@@ -582,6 +584,15 @@ static void default_prefix(const char *name, uint8_t p[3])
 	p[2] = (uint8_t)(h >> 16);
 }
 
+/*
+ * --radios N: radios P:00:ii:00 for i < N, which live as long as the agent:
+ * the kernel destroys them when our netlink socket closes, at exit or at a
+ * crash. A restarted agent would otherwise find them, perhaps moved to
+ * other namespaces where it cannot see them, and the 6.1 kernel takes a
+ * second radio with the same address without a word: the medium could not
+ * tell the two apart. Radios meant to outlive the agent come from
+ * hwsim-radio.
+ */
 static int make_radios(struct agent *a, unsigned int n, const uint8_t prefix[3])
 {
 	for (unsigned int i = 0; i < n; i++) {
@@ -593,7 +604,7 @@ static int make_radios(struct agent *a, unsigned int n, const uint8_t prefix[3])
 		r.perm_addr[1] = prefix[1];
 		r.perm_addr[2] = prefix[2];
 		r.perm_addr[4] = (uint8_t)i;
-		r.attrs = HWSIM_BIT(HWSIM_ATTR_PERM_ADDR);
+		r.attrs = HWSIM_BIT(HWSIM_ATTR_PERM_ADDR) | HWSIM_BIT(HWSIM_ATTR_DESTROY_RADIO_ON_CLOSE);
 		ret = hwsim_nl_new_radio(a->nl, &r, &id);
 		if (ret < 0) {
 			log_error("cannot create radio %u: %s", i, strerror(-ret));
@@ -692,6 +703,10 @@ int main(int argc, char **argv)
 	log_set_level(level);
 	/* A medium that hangs up must cost a reconnect, not the agent. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Nothing to reload: a stray signal must not take the guest's radios off the air. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	if (!a.name[0]) {
 		gethostname(a.name, sizeof(a.name) - 1);
 		for (char *p = a.name; *p; p++)

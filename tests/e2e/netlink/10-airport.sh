@@ -5,16 +5,19 @@
 # WPA2 association and ping; the medium restarted under the running
 # guest: airport reconnects and traffic resumes. Over TCP with a secret: a
 # wrong secret is refused and logged; a garbage-spewing peer is closed
-# while the honest agent keeps working.
+# while the honest agent keeps working. The radios hostapd uses come from
+# hwsim-radio and outlive any agent; those an agent makes with --radios
+# live as long as it does, so a restarted agent never doubles them.
 AP=$WM_BUILD/src/airport
 "$WM" -l info --log-file $W/wifimedium.log --airport unix:$W/wm.sock &
 WM_PID=$!
 sleep 0.5
-"$AP" -c unix:$W/wm.sock -N guest1 -r 2 -m 02:a1:00 -l info >$W/airport.log 2>&1 &
+"$WM_BUILD/src/hwsim-radio" add --mac-prefix 02:a1:00 --count 2 >$W/radios.txt
+"$AP" -c unix:$W/wm.sock -N guest1 -l info >$W/airport.log 2>&1 &
 AP_PID=$!
 for _ in $(seq 1 50); do grep -q "connected as guest1" $W/airport.log && break; sleep 0.1; done
 check agent-welcomed grep -q "connected as guest1" $W/airport.log
-check medium-saw-agent grep -q "guest guest1 with 2 radios" $W/wifimedium.log
+check medium-saw-agent grep -q "guest guest1 with 0 radios" $W/wifimedium.log
 
 phy_of() { basename "$(dirname "$(grep -l "$1" /sys/class/ieee80211/*/macaddress)")"; }
 ns_phy ap "$(phy_of 02:a1:00:00:00:00)"
@@ -29,6 +32,7 @@ check associated wait_connected sta "$ifs" 30
 ip_up ap "$ifa" 10.99.3.1/24
 ip_up sta "$ifs" 10.99.3.2/24
 check ping ping_ok sta 10.99.3.1
+check medium-saw-radios grep -q "guest1: radio 02:a1:00:00:01:00 appeared" $W/wifimedium.log
 
 # The medium restarts under the running guest.
 kill "$WM_PID"
@@ -76,3 +80,22 @@ ok=1
 for _ in $(seq 1 20); do ping_ok sta 10.99.3.1 >/dev/null && ok=0 && break; sleep 1; done
 check honest-agent-keeps-working test $ok = 0
 kill "$AP_PID"
+
+# --radios: made for the agent's run, gone with it (even killed), so a
+# restart makes them anew instead of doubling them.
+count_radios() { ls /sys/class/mac80211_hwsim | wc -l; }
+"$AP" -c tcp:127.0.0.1:7373 -N guest2 -s $W/secret -r 2 -m 02:b2:00 -l info >$W/airport3.log 2>&1 &
+AP3=$!
+for _ in $(seq 1 50); do grep -q "connected as guest2" $W/airport3.log && break; sleep 0.1; done
+check agent-radios-made test "$(count_radios)" = 4
+kill -9 "$AP3"
+wait "$AP3" 2>/dev/null
+for _ in $(seq 1 50); do [ "$(count_radios)" = 2 ] && break; sleep 0.1; done
+check agent-radios-gone-with-it test "$(count_radios)" = 2
+"$AP" -c tcp:127.0.0.1:7373 -N guest2 -s $W/secret -r 2 -m 02:b2:00 -l info >$W/airport4.log 2>&1 &
+AP3=$!
+for _ in $(seq 1 50); do grep -q "connected as guest2" $W/airport4.log && break; sleep 0.1; done
+check agent-restart-not-doubled test "$(count_radios)" = 4
+kill "$AP3"
+wait "$AP3"
+check agent-stops-cleanly test $? = 0
