@@ -105,16 +105,23 @@ static double link_budget(const struct medium *m, int ins, int inr, uint64_t ka,
 		const double *a = ns ? ns->pos : origin, *b = nr ? nr->pos : origin;
 		double d = sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
 				(a[2] - b[2]) * (a[2] - b[2]));
-		/* Shadowing is a property of the pair, the same both ways and every frame. */
-		double g = m->p.prop.type == PROP_LOG_NORMAL_SHADOWING ?
+		/*
+		 * Shadowing is a property of the pair, the same both ways and
+		 * every frame, unless the sender's is fixed (the fork's gaussian
+		 * random, which counts against path loss).
+		 */
+		bool shadow = m->p.prop.type == PROP_LOG_NORMAL_SHADOWING;
+		bool fixed = shadow && ns && ns->has_shadow;
+		double g = shadow && !fixed ?
 			   rng_gauss_keyed(m->p.seed, ka < kb ? ka * 0x100000001b3ULL ^ kb :
 							  kb * 0x100000001b3ULL ^ ka) : 0.0;
-		/* Antenna height is the node's z, at least 1 m (two-ray ground needs > 0). */
-		double ht = fmax(a[2], 1.0), hr = fmax(b[2], 1.0);
+		/* Antenna height: as set, else the node's z, at least 1 m (two-ray ground needs > 0). */
+		double ht = ns && ns->has_height ? ns->height_m : fmax(a[2], 1.0);
+		double hr = nr && nr->has_height ? nr->height_m : fmax(b[2], 1.0);
 
 		p = (ns ? ns->tx_power_dbm : m->p.default_tx_power_dbm) +
 		    (ns ? ns->gain_dbi : 0.0) + (nr ? nr->gain_dbi : 0.0) -
-		    prop_path_loss_db(&m->p.prop, d, ht, hr, freq, g);
+		    prop_path_loss_db(&m->p.prop, d, ht, hr, freq, g) + (fixed ? ns->shadow_db : 0.0);
 		break;
 	}
 	case MEDIUM_LINK_SNR:

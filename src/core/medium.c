@@ -73,6 +73,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	radio_maps_init(m);
 	link_init(m);
 	map64_init(&m->pins, sizeof(struct mpin));
+	map64_init(&m->matrices, sizeof(struct mmatrix));
 	stats_init(m);
 	sched_event_init(&m->mob_ev);
 	m->mob_ev.tag = EV_MOBILITY;
@@ -106,6 +107,7 @@ void medium_free(struct medium *m)
 	free(m->client_names);
 	free(m->client_radios);
 	map64_free(&m->pins);
+	map64_free(&m->matrices);
 	link_deinit(m);
 	rx_deinit(m);
 	report_deinit(m);
@@ -154,6 +156,7 @@ void medium_nodes_clear(struct medium *m)
 	m->nnodes = 0;
 	sched_cancel(&m->sched, &m->mob_ev);
 	map64_clear(&m->pins);
+	map64_clear(&m->matrices);
 	link_invalidate(m);
 }
 
@@ -180,6 +183,8 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 	memset(n->vel, 0, sizeof(n->vel));
 	n->tx_power_dbm = conf->tx_power_dbm;
 	n->gain_dbi = conf->antenna_gain_dbi;
+	n->height_m = n->shadow_db = 0.0;
+	n->has_height = n->has_shadow = false;
 	n->medium_id = conf->medium_id;
 	m->nnodes++;
 
@@ -232,6 +237,50 @@ int medium_node_set_tx_power(struct medium *m, int node, double dbm)
 	if (!isfinite(dbm))
 		return -EINVAL;
 	m->nodes[node].tx_power_dbm = dbm;
+	link_invalidate(m);
+	return 0;
+}
+
+int medium_node_set_antenna_gain(struct medium *m, int node, double dbi)
+{
+	if (node < 0 || (uint32_t)node >= m->nnodes)
+		return -ENOENT;
+	if (!isfinite(dbi))
+		return -EINVAL;
+	m->nodes[node].gain_dbi = dbi;
+	link_invalidate(m);
+	return 0;
+}
+
+int medium_node_set_antenna_height(struct medium *m, int node, double metres)
+{
+	if (node < 0 || (uint32_t)node >= m->nnodes)
+		return -ENOENT;
+	if (!isfinite(metres))
+		return -EINVAL;
+	m->nodes[node].has_height = metres > 0.0;
+	m->nodes[node].height_m = metres > 0.0 ? metres : 0.0;
+	link_invalidate(m);
+	return 0;
+}
+
+int medium_node_set_shadowing(struct medium *m, int node, double db)
+{
+	if (node < 0 || (uint32_t)node >= m->nnodes)
+		return -ENOENT;
+	if (isinf(db))
+		return -EINVAL;
+	m->nodes[node].has_shadow = !isnan(db);
+	m->nodes[node].shadow_db = isnan(db) ? 0.0 : db;
+	link_invalidate(m);
+	return 0;
+}
+
+int medium_node_set_medium(struct medium *m, int node, int medium_id)
+{
+	if (node < 0 || (uint32_t)node >= m->nnodes)
+		return -ENOENT;
+	m->nodes[node].medium_id = medium_id;
 	link_invalidate(m);
 	return 0;
 }
@@ -305,6 +354,8 @@ int medium_node_info(const struct medium *m, int node, struct medium_node_info *
 	memcpy(out->vel, n->vel, sizeof(out->vel));
 	out->tx_power_dbm = n->tx_power_dbm;
 	out->antenna_gain_dbi = n->gain_dbi;
+	out->antenna_height_m = n->has_height ? n->height_m : 0.0;
+	out->shadowing_db = n->has_shadow ? n->shadow_db : NAN;
 	out->medium_id = n->medium_id;
 	for (uint32_t s = 0; s < m->radios_cap; s++)
 		if (m->radios[s] && m->radios[s]->used && m->radios[s]->node == node)
@@ -340,7 +391,47 @@ int medium_link_set_prob(struct medium *m, int a, int b, double prob)
 
 int medium_link_clear(struct medium *m, int a, int b)
 {
-	return pin_set(m, a, b, PIN_NONE, 0.0);
+	int ret = pin_set(m, a, b, PIN_NONE, 0.0);
+
+	if (ret == 0)
+		map64_del(&m->matrices, PIN_KEY(a, b));
+	return ret;
+}
+
+int medium_link_set_loss_matrix(struct medium *m, int a, int b, const double *v)
+{
+	struct mmatrix *mx;
+
+	if (a < 0 || b < 0 || (uint32_t)a >= m->nnodes || (uint32_t)b >= m->nnodes)
+		return -ENOENT;
+	for (int i = 0; i < MEDIUM_LOSS_MATRIX_N; i++)
+		if (!(v[i] >= 0.0 && v[i] <= 1.0))
+			return -EINVAL;
+	mx = map64_put(&m->matrices, PIN_KEY(a, b));
+	for (int i = 0; i < MEDIUM_LOSS_MATRIX_N; i++)
+		mx->p[i] = (float)v[i];
+	return 0;
+}
+
+int medium_link_matrix_loss(const struct medium *m, int a, int b, uint32_t len,
+			    const struct phy_rate *rate, double *loss)
+{
+	const struct mmatrix *mx;
+	unsigned size = 0, ri;
+
+	if (a < 0 || b < 0 || !m->matrices.count)
+		return -ENOENT;
+	mx = map64_get(&m->matrices, PIN_KEY(a, b));
+	if (!mx)
+		return -ENOENT;
+	while (size < MEDIUM_LOSS_SIZES - 1 && len >> (size + 1))
+		size++;
+	ri = rate->mode == PHY_MODE_DSSS || rate->mode == PHY_MODE_OFDM ? rate->mcs :
+	     4u + rate->mcs % 8u;
+	if (ri >= MEDIUM_LOSS_RATES)
+		ri = MEDIUM_LOSS_RATES - 1;
+	*loss = mx->p[size * MEDIUM_LOSS_RATES + ri];
+	return 0;
 }
 
 int medium_link_pinned(const struct medium *m, int a, int b, enum medium_pin *pin, double *value)

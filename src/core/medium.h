@@ -238,6 +238,21 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf);
 int medium_node_count(const struct medium *m);
 int medium_node_set_pos(struct medium *m, int node, const double pos[3]);
 int medium_node_set_tx_power(struct medium *m, int node, double dbm);
+/* Antenna gain in dBi, added to both ends of each of its links. 0, -ENOENT, -EINVAL. */
+int medium_node_set_antenna_gain(struct medium *m, int node, double dbi);
+/*
+ * Antenna height above ground in metres, for two-ray ground (without one,
+ * the node's z, at least 1 m); a height <= 0 returns to that. 0, -ENOENT, -EINVAL.
+ */
+int medium_node_set_antenna_height(struct medium *m, int node, double metres);
+/*
+ * Log-normal shadowing: a fixed term instead of the random draw for what
+ * this node sends, db less path loss (the mininet-wifi fork's "gaussian
+ * random"); NAN returns to the draw. 0, -ENOENT, -EINVAL for an infinity.
+ */
+int medium_node_set_shadowing(struct medium *m, int node, double db);
+/* Radios on different media never hear each other (0 = the default medium). 0, -ENOENT. */
+int medium_node_set_medium(struct medium *m, int node, int medium_id);
 /*
  * A node moves at v metres per second from now on, its position advancing
  * every mobility_step_us of simulated time; zero stops it. 0, -ENOENT, or
@@ -252,6 +267,8 @@ struct medium_node_info {
 	double pos[3], vel[3];
 	double tx_power_dbm;
 	double antenna_gain_dbi;
+	double antenna_height_m;	/* 0: none set (z is used) */
+	double shadowing_db;		/* NAN: none set (the random draw) */
 	int medium_id;
 	unsigned radios;		/* radios placed on it */
 };
@@ -261,8 +278,25 @@ int medium_node_info(const struct medium *m, int node, struct medium_node_info *
 /* Pin a directional link from node a to node b to an SNR, or a loss probability. */
 int medium_link_set_snr(struct medium *m, int a, int b, double snr_db);
 int medium_link_set_prob(struct medium *m, int a, int b, double prob);
-/* Forget a pinned link: it follows the model again. */
+/* Forget a pinned link (and its loss matrix): it follows the model again. */
 int medium_link_clear(struct medium *m, int a, int b);
+
+/*
+ * The mininet-wifi fork's "spec-prob" links: the loss probability of a
+ * unicast frame from node a to node b depends on its size and rate:
+ * v[size * MEDIUM_LOSS_SIZES + rate], size = floor(log2(bytes)) (0..11,
+ * larger frames 11), rate = the legacy rate index 0..11 (1, 2, 5.5, 11,
+ * 6, 9, .. 54 Mbit/s; HT and VHT MCS m count as OFDM rate 4 + m % 8).
+ * Group-addressed frames and ACKs are not subject to it. Every value in
+ * [0, 1], else -EINVAL; -ENOENT for a node that does not exist.
+ */
+#define MEDIUM_LOSS_SIZES 12
+#define MEDIUM_LOSS_RATES 12
+#define MEDIUM_LOSS_MATRIX_N (MEDIUM_LOSS_SIZES * MEDIUM_LOSS_RATES)
+int medium_link_set_loss_matrix(struct medium *m, int a, int b, const double *v);
+/* The loss a matrix on a -> b gives a unicast frame of len bytes at rate; -ENOENT if none. */
+int medium_link_matrix_loss(const struct medium *m, int a, int b, uint32_t len,
+			    const struct phy_rate *rate, double *loss);
 
 enum medium_pin {
 	MEDIUM_PIN_NONE,

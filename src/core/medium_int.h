@@ -149,6 +149,9 @@ struct mnode {
 	double vel[3];			/* m/s */
 	double tx_power_dbm;
 	double gain_dbi;
+	double height_m;		/* antenna height for two-ray ground, if has_height */
+	double shadow_db;		/* fixed shadowing of what it sends, if has_shadow */
+	bool has_height, has_shadow;
 	int medium_id;
 };
 
@@ -164,6 +167,11 @@ struct mpin {
 };
 
 #define PIN_KEY(a, b) ((uint64_t)(uint32_t)(a) << 32 | (uint32_t)(b))
+
+/* A link's loss probability by frame size class and legacy rate (medium_link_set_loss_matrix). */
+struct mmatrix {
+	float p[MEDIUM_LOSS_MATRIX_N];
+};
 
 struct medium {
 	struct medium_params p;
@@ -192,6 +200,7 @@ struct medium {
 	struct mnode *nodes;
 	uint32_t nnodes, nodes_cap;
 	struct map64 pins;		/* PIN_KEY(a, b) -> struct mpin, directional; only pinned pairs */
+	struct map64 matrices;		/* PIN_KEY(a, b) -> struct mmatrix, directional */
 
 	struct link_cache {
 		struct mlink *tab;	/* direct-mapped by pair: mask + 1 entries */

@@ -139,6 +139,9 @@ bool rx_decide(struct medium *m, const struct txrec *rec, struct mradio *r, uint
 	if (!s)
 		return false;
 	p = link_rx_dbm(m, s, r, rec->freq, &loss);
+	/* A spec-prob link decides by the frame's size and rate, unicast data only. */
+	if (m->matrices.count && rec->kind == TXREC_DATA && rec->frame && !rec->frame->group)
+		medium_link_matrix_loss(m, s->node, r->node, rec->psdu - 4, &rec->rate, &loss);
 	if (m->p.fading_db > 0.0)
 		p += m->p.fading_db * rng_gauss(&m->rng);
 	snr = p - link_noise_dbm(m, rec->rate.bw);

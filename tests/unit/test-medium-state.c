@@ -228,6 +228,129 @@ static void test_velocity(void **state)
 	env_free(e);
 }
 
+/* Gain, antenna height, fixed shadowing and media, as the wserver sets them. */
+static void test_node_setters(void **state)
+{
+	struct medium_params p;
+	struct medium_node_info ni;
+	struct env *e;
+	double snr0, snr, loss, fixed;
+	uint32_t s0, s1;
+	int n0, n1;
+
+	(void)state;
+	medium_params_init(&p);		/* free space */
+	e = env_new(&p);
+	n0 = add_radio(e, 0, 0, 0);
+	n1 = add_radio(e, 1, 10, 0);
+	s0 = (uint32_t)slot_of(e, 0);
+	s1 = (uint32_t)slot_of(e, 1);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr0, &loss), 0);
+
+	assert_int_equal(medium_node_set_antenna_gain(e->m, n0, 3.0), 0);
+	assert_int_equal(medium_node_set_antenna_gain(e->m, n1, 2.0), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	assert_true(fabs(snr - snr0 - 5.0) < 1e-6);
+	assert_int_equal(medium_node_set_antenna_gain(e->m, 7, 1.0), -ENOENT);
+	assert_int_equal(medium_node_set_antenna_gain(e->m, n0, NAN), -EINVAL);
+	assert_int_equal(medium_node_info(e->m, n0, &ni), 0);
+	assert_true(ni.antenna_gain_dbi == 3.0 && ni.antenna_height_m == 0.0 && isnan(ni.shadowing_db));
+
+	/* Media: apart, then together again. */
+	assert_int_equal(medium_node_set_medium(e->m, n1, 2), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	assert_true(snr < -200.0);
+	assert_int_equal(medium_node_set_medium(e->m, n0, 2), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	assert_true(fabs(snr - snr0 - 5.0) < 1e-6);
+	assert_int_equal(medium_node_set_medium(e->m, -1, 0), -ENOENT);
+
+	/* Two-ray ground beyond the crossover (10 km at 10 m): h_t^2 h_r^2 / d^4. */
+	p.prop.type = PROP_TWO_RAY_GROUND;
+	medium_set_params(e->m, &p);
+	assert_int_equal(medium_node_set_pos(e->m, n1, (double[3]){ 50000, 0, 0 }), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr0, &loss), 0);
+	assert_int_equal(medium_node_set_antenna_height(e->m, n0, 10.0), 0);
+	assert_int_equal(medium_node_set_antenna_height(e->m, n1, 10.0), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	print_message("two-ray ground at 50 km: %.2f dB at 1 m, %.2f dB at 10 m\n", snr0, snr);
+	assert_true(fabs(snr - snr0 - 40.0) < 1e-6);
+	assert_int_equal(medium_node_info(e->m, n0, &ni), 0);
+	assert_true(ni.antenna_height_m == 10.0);
+	assert_int_equal(medium_node_set_antenna_height(e->m, n0, 0.0), 0);
+	assert_int_equal(medium_node_set_antenna_height(e->m, n1, -1.0), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	assert_true(fabs(snr - snr0) < 1e-6);
+	assert_int_equal(medium_node_set_antenna_height(e->m, n0, INFINITY), -EINVAL);
+
+	/* Log-normal shadowing: the sender's fixed term instead of the draw, one way only. */
+	p.prop = (struct prop_model){ 0 };
+	prop_model_init(&p.prop, PROP_LOG_NORMAL_SHADOWING);
+	medium_set_params(e->m, &p);
+	assert_int_equal(medium_node_set_pos(e->m, n1, (double[3]){ 10, 0, 0 }), 0);
+	assert_int_equal(medium_node_set_shadowing(e->m, n0, 0.0), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &fixed, &loss), 0);
+	assert_int_equal(medium_node_set_shadowing(e->m, n0, 6.0), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	assert_true(fabs(snr - fixed - 6.0) < 1e-6);
+	assert_int_equal(medium_node_info(e->m, n0, &ni), 0);
+	assert_true(ni.shadowing_db == 6.0);
+	assert_int_equal(medium_node_set_shadowing(e->m, n0, NAN), 0);
+	assert_int_equal(medium_radio_link(e->m, s0, s1, 2412, &snr, &loss), 0);
+	assert_true(fabs(snr - fixed) > 1e-9);	/* the draw again (sigma 2 dB) */
+	assert_int_equal(medium_node_set_shadowing(e->m, n0, -INFINITY), -EINVAL);
+	env_free(e);
+}
+
+/* Spec-prob links: a unicast frame's loss by its size and rate; broadcasts pass. */
+static void test_loss_matrix(void **state)
+{
+	struct medium_params p = params_snr();
+	struct env *e = env_new(&p);
+	struct sendopt big = ofdm6, small = ofdm6;
+	double v[MEDIUM_LOSS_MATRIX_N], loss;
+	struct phy_rate r = hwsim_rate(0, 0, 5180);	/* 6 Mbit/s: legacy index 4 */
+
+	(void)state;
+	add_radio(e, 0, 0, 0);
+	add_radio(e, 1, 0, 0);
+	link(e, 0, 1, 40);
+	for (int i = 0; i < MEDIUM_LOSS_MATRIX_N; i++)
+		v[i] = 0.0;
+	v[10 * MEDIUM_LOSS_RATES + 4] = 1.0;	/* 1024..2047 bytes at 6 Mbit/s: always lost */
+	assert_int_equal(medium_link_set_loss_matrix(e->m, 0, 1, v), 0);
+	assert_int_equal(medium_link_matrix_loss(e->m, 0, 1, 1500, &r, &loss), 0);
+	assert_true(loss == 1.0);
+	assert_int_equal(medium_link_matrix_loss(e->m, 0, 1, 500, &r, &loss), 0);
+	assert_true(loss == 0.0);
+	assert_int_equal(medium_link_matrix_loss(e->m, 1, 0, 1500, &r, &loss), -ENOENT);
+
+	big.len = 1500;
+	small.len = 500;
+	send_frame(e, 0, 0, 1, &big);
+	medium_run(e->m, 1000000);
+	assert_int_equal(e->nst, 1);
+	assert_false(e->st[0].acked);
+	assert_int_equal(e->nrx, 0);
+	send_frame(e, 1000000, 0, 1, &small);
+	send_frame(e, 1000000, 1, 0, &big);	/* the other way has no matrix */
+	send_frame(e, 1000000, 0, -1, &big);	/* broadcast: not subject to it */
+	medium_run(e->m, 2000000);
+	assert_int_equal(e->nst, 4);
+	assert_true(e->st[1].acked && e->st[2].acked);
+	assert_int_equal(e->nrx, 3);
+
+	v[3] = 1.5;
+	assert_int_equal(medium_link_set_loss_matrix(e->m, 0, 1, v), -EINVAL);
+	v[3] = NAN;
+	assert_int_equal(medium_link_set_loss_matrix(e->m, 0, 1, v), -EINVAL);
+	assert_int_equal(medium_link_set_loss_matrix(e->m, 0, 5, v), -ENOENT);
+	/* Cleared with the link's pin; the model decides again. */
+	assert_int_equal(medium_link_clear(e->m, 0, 1), 0);
+	assert_int_equal(medium_link_matrix_loss(e->m, 0, 1, 1500, &r, &loss), -ENOENT);
+	env_free(e);
+}
+
 static void test_radio_info(void **state)
 {
 	struct medium_params p = params_snr();
@@ -411,6 +534,8 @@ int main(void)
 		cmocka_unit_test(test_link_counters),
 		cmocka_unit_test(test_channels),
 		cmocka_unit_test(test_velocity),
+		cmocka_unit_test(test_node_setters),
+		cmocka_unit_test(test_loss_matrix),
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_limits),
