@@ -339,12 +339,14 @@ static json_t *node_json(struct ctl *ctl, int node, bool created)
 	struct medium_node_info ni;
 
 	medium_node_info(ctl->hub->medium, node, &ni);
-	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:f, s:f, s:i, s:i, s:b}", "index", node,
-			 "name", ni.name ? json_string(ni.name) : json_null(), "mac",
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:f, s:f, s:o, s:o, s:i, s:i, s:b}", "index",
+			 node, "name", ni.name ? json_string(ni.name) : json_null(), "mac",
 			 ni.has_mac ? json_mac(ni.mac) : json_null(), "pos", json_vec3(ni.pos),
 			 "velocity", json_vec3(ni.vel), "tx_power", ni.tx_power_dbm, "antenna_gain",
-			 ni.antenna_gain_dbi, "medium", ni.medium_id, "radios", (int)ni.radios,
-			 "created", created);
+			 ni.antenna_gain_dbi, "antenna_height",
+			 ni.antenna_height_m > 0 ? json_real(ni.antenna_height_m) : json_null(),
+			 "shadowing", isnan(ni.shadowing_db) ? json_null() : json_real(ni.shadowing_db),
+			 "medium", ni.medium_id, "radios", (int)ni.radios, "created", created);
 }
 
 static json_t *cmd_nodes(struct ctl_conn *conn, json_t *req)

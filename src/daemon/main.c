@@ -31,6 +31,7 @@ static int sd_notify(int unset_environment, const char *state)
 #include "daemon/config.h"
 #include "daemon/config_apply.h"
 #include "daemon/ctl.h"
+#include "daemon/wserver.h"
 #include "hub/hub.h"
 #include "transport/airport.h"
 #include "transport/netlink.h"
@@ -59,6 +60,9 @@ struct options {
 	const char *capture;
 	const char *capture_dir;
 	const char *control;
+	const char *wserver;		/* -s: the mininet-wifi fork's control socket */
+	bool spec;			/* -d: its spec-prob mode */
+	bool compat;			/* run as wmediumd (by that name, or --wmediumd-compat) */
 	int socket_mode;		/* --socket-mode, -1: as created */
 	gid_t socket_gid;		/* --socket-group, (gid_t)-1: unchanged */
 	/* --limit: 0 keeps each default (docs/limits.md). */
@@ -93,6 +97,7 @@ struct daemon {
 	struct vu_server *vu;
 	struct airport_server *airport;
 	struct ctl *ctl;
+	struct wserver *ws;
 };
 
 enum {
@@ -107,7 +112,11 @@ enum {
 	OPT_CAPTURE_DIR,
 	OPT_SOCKET_MODE,
 	OPT_SOCKET_GROUP,
+	OPT_WMEDIUMD_COMPAT,
 };
+
+/* The wmediumd interface level we answer to (hostap's tests want >= 0.3.1). */
+#define WMEDIUMD_LEVEL "0.3.1"
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -123,6 +132,9 @@ static const struct option long_options[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "capture-dir", required_argument, NULL, OPT_CAPTURE_DIR },
 	{ "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
+	{ "wserver", optional_argument, NULL, 's' },
+	{ "spec-prob", no_argument, NULL, 'd' },
+	{ "wmediumd-compat", no_argument, NULL, OPT_WMEDIUMD_COMPAT },
 	{ "socket-group", required_argument, NULL, OPT_SOCKET_GROUP },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "test-config", no_argument, NULL, OPT_TEST_CONFIG },
@@ -160,6 +172,14 @@ static void usage(FILE *f)
 		"      --socket-mode MODE permissions of every unix socket (octal, e.g. 0660;\n"
 		"                         default: the umask's, 0660 for --control)\n"
 		"      --socket-group GROUP  group of every unix socket (e.g. the VMM's)\n"
+		"  -s, --wserver[=PATH]   serve the mininet-wifi fork of wmediumd's control\n"
+		"                         socket on PATH (default " WSERVER_DEFAULT_PATH ";\n"
+		"                         -sPATH, no space): stations, positions, powers,\n"
+		"                         links at run time (docs/wmediumd.md)\n"
+		"  -d, --spec-prob        the fork's -d: no config, stations and per-link\n"
+		"                         loss matrices by size and rate come over -s\n"
+		"      --wmediumd-compat  behave as wmediumd (also when run by that name):\n"
+		"                         its -V line, \"REGISTER SENT!\" on stdout, -x FILEax\n"
 		"  -n, --netlink          be the medium of this kernel's hwsim radios over\n"
 		"                         netlink too (the default without -u or --airport)\n"
 		"      --limit NAME=N[,NAME=N...]  what peers can make the medium hold:\n"
@@ -229,14 +249,18 @@ static int parse_limits(const char *arg, struct options *o)
 /* 0 to go on, 1 to exit successfully, -1 to exit with an error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
+	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	bool version = false;
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	/* Rigs that start `wmediumd' (mininet-wifi, hostap's tests) get its habits. */
+	o->compat = !strcmp(prog, "wmediumd");
 	o->level = LOG_LEVEL_NOTICE;
 	o->socket_mode = -1;
 	o->socket_gid = (gid_t)-1;
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "c:x:l:u:p:nhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:x:l:u:p:nhVs::dt:a:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -321,16 +345,52 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (parse_limits(optarg, o) < 0)
 				return -1;
 			break;
+		case 's':
+			o->wserver = optarg ? optarg : WSERVER_DEFAULT_PATH;
+			break;
+		case 'd':
+			o->spec = true;
+			break;
+		case OPT_WMEDIUMD_COMPAT:
+			o->compat = true;
+			break;
+		case 't':
+			fprintf(stderr, "wifimedium: -t (wmediumd's time-control socket for UML time "
+					"travel) is not supported: the medium keeps real time\n");
+			return -1;
+		case 'a':
+			fprintf(stderr, "wifimedium: -a (wmediumd's API socket) is not supported: "
+					"use --control (docs/control.md) or -s (the mininet-wifi "
+					"protocol)\n");
+			return -1;
 		case 'h':
 			usage(stdout);
 			return 1;
 		case 'V':
-			printf("wifimedium %s\n", WM_VERSION);
-			return 1;
+			version = true;
+			break;
 		default:
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (version) {
+		if (o->compat)
+			printf("wmediumd v" WMEDIUMD_LEVEL " - a wireless medium simulator for "
+			       "mac80211_hwsim (wifimedium %s, with the mininet-wifi fork's -s and -d)\n",
+			       WM_VERSION);
+		else
+			printf("wifimedium %s\n", WM_VERSION);
+		return 1;
+	}
+	if (o->spec && !o->wserver) {
+		fprintf(stderr, "wifimedium: -d needs -s: its stations and links come over that "
+				"socket\n");
+		return -1;
+	}
+	if (o->spec && o->config) {
+		fprintf(stderr, "wifimedium: -d takes no -c: it starts with no station\n");
+		return -1;
 	}
 	if (o->test_config && !o->config) {
 		fprintf(stderr, "wifimedium: --test-config needs -c FILE\n");
@@ -473,6 +533,8 @@ static int reload(struct daemon *d, const char *why, char *err, size_t errlen)
 	}
 	medium_run(d->hub.medium, hub_now(&d->hub));
 	config_apply(&d->hub, &cfg, &d->base);
+	if (d->ws)
+		wserver_reset(d->ws, &cfg);
 	log_notice("%s: reloaded %s (%zu radios, %zu nodes)", why, d->o.config, cfg.n_radios,
 		   cfg.n_nodes);
 	config_free(&cfg);
@@ -562,7 +624,7 @@ static int read_secret(const char *path, uint8_t *buf, size_t size, size_t *len)
 /* --socket-mode and --socket-group on every unix socket we listen on: 0, or -1 after logging. */
 static int socket_perms(const struct options *o)
 {
-	const char *paths[2 + ARRAY_SIZE(o->airport)];
+	const char *paths[3 + ARRAY_SIZE(o->airport)];
 	size_t n = 0;
 
 	if (o->socket_mode < 0 && o->socket_gid == (gid_t)-1)
@@ -571,6 +633,8 @@ static int socket_perms(const struct options *o)
 		paths[n++] = o->vhost_user;
 	if (o->control)
 		paths[n++] = o->control;
+	if (o->wserver)
+		paths[n++] = o->wserver;
 	for (unsigned int i = 0; i < o->nairport; i++)
 		if (!strncmp(o->airport[i], "unix:", 5))
 			paths[n++] = o->airport[i] + 5;
@@ -678,6 +742,20 @@ int main(int argc, char **argv)
 	}
 	if (have_cfg)
 		config_apply(&d.hub, &cfg, &d.base);
+	if (d.o.per_file && d.o.compat && access(d.o.per_file, F_OK) < 0) {
+		/*
+		 * The mininet-wifi fork reads FILE "ax" for -x FILE, and
+		 * mininet-wifi names a FILE that only exists with it.
+		 */
+		static char ax[4096];
+
+		snprintf(ax, sizeof(ax), "%sax", d.o.per_file);
+		if (access(ax, F_OK) == 0) {
+			log_notice("-x %s: no such file; reading %s, as the mininet-wifi fork does",
+				   d.o.per_file, ax);
+			d.o.per_file = ax;
+		}
+	}
 	if (d.o.per_file && load_per_file(&d.hub, d.o.per_file) < 0)
 		goto deinit;
 
@@ -700,6 +778,16 @@ int main(int argc, char **argv)
 		goto close_vu;
 	if (d.o.netlink && nl_medium_open(&d.hub, &d.nl) < 0)
 		goto close_vu;
+	if (d.nl && d.o.compat) {
+		/* hostap's tests wait for this line on stdout before they go on. */
+		printf("REGISTER SENT!\n");
+		fflush(stdout);
+	}
+	if (d.o.wserver) {
+		if (wserver_open(&d.hub, d.o.wserver, d.o.spec, &d.ws) < 0)
+			goto close_nl;
+		wserver_reset(d.ws, have_cfg ? &cfg : NULL);
+	}
 	if (d.o.capture) {
 		int err = capture_recorder_start(&d.recorder, d.o.capture);
 
@@ -729,6 +817,7 @@ int main(int argc, char **argv)
 	ret = 0;
 
 close_nl:
+	wserver_close(d.ws);
 	ctl_close(d.ctl);
 	nl_medium_close(d.nl);
 close_vu:

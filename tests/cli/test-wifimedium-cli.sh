@@ -25,6 +25,18 @@ expect() { # NAME WANT-RC GREP-PATTERN CMD...
 }
 
 expect help 0 "--test-config" "$WM" --help
+# As wmediumd (by that name, or --wmediumd-compat): its version line, which
+# hostap's tests parse (the second word, v0.3.1 or later).
+mkdir "$T/bin"
+ln -s "$(realpath "$WM")" "$T/bin/wmediumd"
+expect wmediumd-version 0 "^wmediumd v0\.3\.1 - a wireless medium simulator for mac80211_hwsim (wifimedium " \
+	"$T/bin/wmediumd" -V
+expect wmediumd-compat-version 0 "^wmediumd v0\.3\.1 " "$WM" --wmediumd-compat -V
+expect wmediumd-version-parsed 0 "^0 3 1$" sh -c '"$1" -V | cut -d" " -f2 | cut -c2- | tr . " "' - "$T/bin/wmediumd"
+expect wmediumd-t-refused 2 "-t (wmediumd's time-control socket" "$T/bin/wmediumd" -t /tmp/x -c "$SRC/examples/demo.cfg"
+expect wmediumd-a-refused 2 "-a (wmediumd's API socket) is not supported" "$T/bin/wmediumd" -a /tmp/x
+expect spec-needs-wserver 2 "-d needs -s" "$WM" -d
+expect spec-no-config 2 "-d takes no -c" "$WM" -d -s -c "$SRC/examples/demo.cfg"
 expect version 0 "^wifimedium [0-9]" "$WM" --version
 expect bad-option 2 "Usage" "$WM" --no-such-option
 expect bad-level 2 "bad log level" "$WM" -l loud
