@@ -44,7 +44,7 @@ grep -v '^running with root' "$T/lintian" | sed 's/^/    /'
 [ "$lrc" = 0 ] && ok lintian || bad lintian "exit $lrc"
 
 # The fresh root: / as the lower layer of an overlay, every write in a tmpfs.
-cp "$debs"/wifimedium_*.deb "$debs"/wifimedium-airport_*.deb "$T/"
+cp "$debs"/wifimedium_*.deb "$debs"/wifimedium-airport_*.deb "$debs"/wifimedium-wmediumd_*.deb "$T/"
 cat >"$T/inside.sh" <<'IN'
 set -u
 check() { # NAME CMD...: pass if CMD succeeds
@@ -58,7 +58,9 @@ check() { # NAME CMD...: pass if CMD succeeds
 	fi
 }
 export SYSTEMD_OFFLINE=1
-check install dpkg -i /tmp/pkgs/wifimedium_*.deb /tmp/pkgs/wifimedium-airport_*.deb
+check install dpkg -i /tmp/pkgs/wifimedium_*.deb /tmp/pkgs/wifimedium-airport_*.deb \
+	/tmp/pkgs/wifimedium-wmediumd_*.deb
+check wmediumd-name sh -c 'wmediumd -V | grep -q "^wmediumd v0.3.1 .*(wifimedium "'
 check enabled-debian-way test -L /etc/systemd/system/multi-user.target.wants/wifimedium.service
 check airport-not-enabled test ! -e /etc/systemd/system/multi-user.target.wants/airport.service
 check conffiles sh -c 'dpkg-query -W -f="\${Conffiles}\n" wifimedium | grep -q /etc/wifimedium/wifimedium.cfg &&
@@ -94,7 +96,8 @@ check completion bash -c '. /usr/share/bash-completion/bash_completion
 	COMP_WORDS=(hwsim-radio a); COMP_CWORD=1; COMP_LINE="hwsim-radio a"; COMP_POINT=${#COMP_LINE}
 	_hwsim_radio hwsim-radio a hwsim-radio
 	[ "${COMPREPLY[*]}" = "add" ] || { echo "${COMPREPLY[*]}"; exit 1; }'
-check remove sh -c 'dpkg -r wifimedium wifimedium-airport >/dev/null && ! command -v wifimedium &&
+check remove sh -c 'dpkg -r wifimedium-wmediumd wifimedium wifimedium-airport >/dev/null &&
+	! command -v wifimedium && ! command -v wmediumd &&
 	test -f /etc/wifimedium/wifimedium.cfg'
 check purge sh -c 'dpkg -P wifimedium wifimedium-airport >/dev/null && test ! -e /etc/wifimedium &&
 	test ! -e /etc/default/wifimedium'
@@ -118,5 +121,5 @@ unshare -m --propagation private bash -c '
 cat "$T/inside.out"
 pass=$((pass + $(grep -c '^pass ' "$T/inside.out")))
 fail=$((fail + $(grep -c '^fail ' "$T/inside.out")))
-[ "$(grep -c '^pass \|^fail ' "$T/inside.out")" -ge 18 ] || bad inside "the fresh root did not run every check"
+[ "$(grep -c '^pass \|^fail ' "$T/inside.out")" -ge 19 ] || bad inside "the fresh root did not run every check"
 finish
