@@ -119,7 +119,7 @@ static bool stderr_is_journal(void)
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
-__attribute__((format(printf, 2, 0)))
+__attribute__((format(printf, 2, 0), nonnull(2)))
 static void vlog(enum log_level l, const char *fmt, va_list ap)
 {
 	FILE *f = out ? out : stderr;
