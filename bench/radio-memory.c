@@ -23,11 +23,12 @@
 
 static uint64_t delivered;
 
-static void on_deliver(void *o, const struct medium_rx *rx)
+static bool on_deliver(void *o, const struct medium_rx *rx)
 {
 	(void)o;
 	(void)rx;
 	delivered++;
+	return true;
 }
 
 static void on_status(void *o, const struct medium_status *st)

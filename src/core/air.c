@@ -361,6 +361,17 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			continue;
 		if (!rx_decide(m, rec, r, nov, &sig, &fate))
 			continue;
+		if (fate == MEDIUM_FATE_OK) {
+			rx = (struct medium_rx){
+				.client = r->client, .radio = r->id, .frame = f->data, .len = f->len,
+				.freq = f->freq, .signal_dbm = sig, .rate = rec->rate,
+				.time_us = m->now, .need_verdict = r == target && !f->no_ack,
+			};
+			if (m->ops.deliver(m->opaque, &rx))
+				m->c.rx_frames++;
+			else
+				fate = MEDIUM_FATE_ASLEEP;
+		}
 		rx_count(m, rec, s, r, r == target, fate);
 		if (reporting) {
 			report_rx(m, nrx++, &(struct medium_air_rx){
@@ -368,16 +379,8 @@ static void data_ended(struct medium *m, struct txrec *rec)
 				.addressee = r == target,
 			});
 		}
-		if (fate != MEDIUM_FATE_OK)
-			continue;
-		if (r == target)
+		if (fate == MEDIUM_FATE_OK && r == target)
 			target_ok = true;
-		rx = (struct medium_rx){
-			.client = r->client, .radio = r->id, .frame = f->data, .len = f->len,
-			.freq = f->freq, .signal_dbm = sig, .rate = rec->rate, .time_us = m->now,
-		};
-		m->c.rx_frames++;
-		m->ops.deliver(m->opaque, &rx);
 	}
 	if (!s)
 		return;

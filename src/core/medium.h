@@ -63,6 +63,7 @@ struct medium_rx {
 	int32_t signal_dbm;
 	struct phy_rate rate;
 	uint64_t time_us;		/* end of the frame on the air */
+	bool need_verdict;		/* the addressee of a frame to acknowledge: say if refused */
 };
 
 /* Why a frame ended without an ACK, in its status. */
@@ -97,6 +98,7 @@ enum medium_fate {
 	MEDIUM_FATE_COLLISION,		/* lost to interference: noise alone would have let it through */
 	MEDIUM_FATE_LOSS,		/* lost to a loss probability (prob model, pinned loss) */
 	MEDIUM_FATE_BUSY,		/* the receiver was transmitting itself */
+	MEDIUM_FATE_ASLEEP,		/* decoded, but its kernel refused it: idle, down, off channel */
 };
 
 /* One radio's view of a transmission: every radio above the decoding floor is listed. */
@@ -163,7 +165,12 @@ struct medium_notice {
 };
 
 struct medium_ops {
-	void (*deliver)(void *opaque, const struct medium_rx *rx);
+	/*
+	 * A frame a radio decoded. false: its side refused it (the radio is
+	 * idle, down or on another channel, which only its kernel knows), so
+	 * it neither received the frame nor acknowledges it.
+	 */
+	bool (*deliver)(void *opaque, const struct medium_rx *rx);
 	void (*tx_status)(void *opaque, const struct medium_status *st);
 	void (*notice)(void *opaque, const struct medium_notice *n);	/* may be NULL */
 	void (*on_air)(void *opaque, const struct medium_air *a);	/* may be NULL */
@@ -364,6 +371,7 @@ struct medium_radio_counters {
 	uint64_t drop_rate;		/* rate chains no PHY can send */
 	/* Receptions it heard but lost, by fate. */
 	uint64_t rx_noise, rx_collision, rx_loss, rx_busy;
+	uint64_t rx_asleep;		/* decoded, refused by its kernel (MEDIUM_FATE_ASLEEP) */
 };
 
 struct medium_radio_info {

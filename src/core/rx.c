@@ -204,6 +204,9 @@ void rx_count(struct medium *m, const struct txrec *rec, const struct mradio *s,
 	case MEDIUM_FATE_BUSY:
 		r->st.rx_busy++;
 		break;
+	case MEDIUM_FATE_ASLEEP:
+		r->st.rx_asleep++;
+		break;
 	}
 	l->lost++;
 }

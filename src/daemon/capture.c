@@ -159,6 +159,8 @@ static const char *fate_name(enum medium_fate fate)
 		return "lost (loss probability)";
 	case MEDIUM_FATE_BUSY:
 		return "lost (transmitting)";
+	case MEDIUM_FATE_ASLEEP:
+		return "refused (not listening)";
 	}
 	return "?";
 }

@@ -246,7 +246,7 @@ static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 		if (ni.name)
 			node_name = json_string(ni.name);
 	}
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}}",
 			 "client", client ? client : "?", "identity", json_mac(ri->id), "addresses",
 			 addrs, "node", node, "node_name", node_name, "freq",
 			 ri->last_freq ? json_integer(ri->last_freq) : json_null(), "tx_power",
@@ -259,7 +259,8 @@ static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 			 "queue", (json_int_t)c->drop_queue, "rate", (json_int_t)c->drop_rate,
 			 "retries", (json_int_t)c->failed, "rx_noise", (json_int_t)c->rx_noise,
 			 "rx_collision", (json_int_t)c->rx_collision, "rx_loss",
-			 (json_int_t)c->rx_loss, "rx_busy", (json_int_t)c->rx_busy);
+			 (json_int_t)c->rx_loss, "rx_busy", (json_int_t)c->rx_busy, "rx_asleep",
+			 (json_int_t)c->rx_asleep);
 }
 
 /*

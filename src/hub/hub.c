@@ -50,34 +50,45 @@ static struct hub_client *client_of(struct hub *hub, uint32_t id)
 	return id < hub->nclients_cap ? hub->clients[id] : NULL;
 }
 
-static void client_send(struct hub *hub, struct hub_client *c, const void *buf, ssize_t len,
-			const char *what)
+/* Send, or with verdict ask the peer whether it took it: 1 taken (or cannot tell), 0 refused. */
+static int client_send_v(struct hub *hub, struct hub_client *c, const void *buf, ssize_t len,
+			 const char *what, bool verdict)
 {
 	int ret;
 
 	if (len < 0) {
 		log_ratelimited(&hub->lim, LOG_LEVEL_ERROR, "%s: cannot encode %s: %s", c->name,
 				what, strerror((int)-len));
-		return;
+		return 1;
 	}
-	ret = c->ops->send(c, buf, (size_t)len);
+	if (verdict && c->ops->send_verdict)
+		ret = c->ops->send_verdict(c, buf, (size_t)len);
+	else
+		ret = c->ops->send(c, buf, (size_t)len);
 	if (ret < 0) {
 		c->c.send_errors++;
 		log_ratelimited(&c->lim, LOG_LEVEL_WARN, "%s: %s not sent: %s", c->name, what,
 				strerror(-ret));
-		return;
+		return 1;
 	}
 	c->c.msgs_out++;
+	return verdict && c->ops->send_verdict ? ret : 1;
 }
 
-static void on_deliver(void *opaque, const struct medium_rx *rx)
+static void client_send(struct hub *hub, struct hub_client *c, const void *buf, ssize_t len,
+			const char *what)
+{
+	client_send_v(hub, c, buf, len, what, false);
+}
+
+static bool on_deliver(void *opaque, const struct medium_rx *rx)
 {
 	struct hub *hub = opaque;
 	struct hub_client *c = client_of(hub, rx->client);
 	uint8_t buf[OUT_MAX];
 
 	if (!c)
-		return;
+		return true;
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char id[MAC_STR_LEN];
 
@@ -85,7 +96,8 @@ static void on_deliver(void *opaque, const struct medium_rx *rx)
 			  mac_format(rx->radio, id), rx->len, rx->signal_dbm, rx->freq,
 			  phy_mode_name(rx->rate.mode), rx->rate.mcs);
 	}
-	client_send(hub, c, buf, hwsim_encode_rx(buf, sizeof(buf), c->nl_type, rx), "frame");
+	return client_send_v(hub, c, buf, hwsim_encode_rx(buf, sizeof(buf), c->nl_type, rx), "frame",
+			     rx->need_verdict) != 0;
 }
 
 static void on_status(void *opaque, const struct medium_status *st)

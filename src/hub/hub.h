@@ -30,6 +30,12 @@ struct hub_client;
 struct hub_client_ops {
 	/* Send one hwsim message; 0, or -errno (counted; the transport decides the rest). */
 	int (*send)(struct hub_client *c, const void *msg, size_t len);
+	/*
+	 * May be NULL. Deliver a frame and say whether the radio took it: 1
+	 * taken, 0 refused by its kernel (idle, down, off channel), -errno not
+	 * sent. For the addressee of a frame to acknowledge.
+	 */
+	int (*send_verdict)(struct hub_client *c, const void *msg, size_t len);
 };
 
 struct hub_client_counters {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "util/log.h"
 #include "hub/hub.h"
@@ -26,6 +27,8 @@
 #define NL_RCVBUF (8 << 20)
 #define NL_SNDBUF (4 << 20)
 
+#define NL_STASH_MAX 4096	/* datagrams held while waiting for a verdict */
+
 struct nl_medium {
 	struct hub *hub;
 	struct mnl_socket *nl;
@@ -38,6 +41,16 @@ struct nl_medium {
 	size_t nknown, known_cap;
 	uint32_t portid;
 	uint32_t seq;
+	/* Datagrams read while waiting for a delivery's verdict, oldest first. */
+	struct nl_stashed {
+		struct nl_stashed *next;
+		size_t len;
+		uint8_t data[];
+	} *stash, **stash_tail;
+	size_t nstash;
+	bool draining;
+	unsigned flush_id;
+	uint8_t vbuf[65536];		/* what send_verdict() reads */
 	struct loop_watch watch;
 	struct hub_client *client;
 	struct nl_medium_counters c;
@@ -99,7 +112,120 @@ static int nl_send(struct hub_client *c, const void *msg, size_t len)
 	return 0;
 }
 
-static const struct hub_client_ops nl_ops = { .send = nl_send };
+static void stash_push(struct nl_medium *nm, const uint8_t *buf, size_t len)
+{
+	struct nl_stashed *s;
+
+	if (nm->nstash >= NL_STASH_MAX) {
+		nm->c.stash_drops++;
+		log_ratelimited(&nm->lim, LOG_LEVEL_WARN,
+				"kernel: %d messages wait already; one dropped", NL_STASH_MAX);
+		return;
+	}
+	s = xmalloc(sizeof(*s) + len);
+	s->next = NULL;
+	s->len = len;
+	memcpy(s->data, buf, len);
+	*nm->stash_tail = s;
+	nm->stash_tail = &s->next;
+	nm->nstash++;
+	nm->c.stashed++;
+}
+
+/* Is buf the kernel's answer to our message seq? Then *error is its errno (0: taken). */
+static bool is_ack_of(const uint8_t *buf, size_t len, uint32_t seq, int *error)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct nlmsgerr *err;
+
+	if (len < NLMSG_HDRLEN + sizeof(*err) || nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len > len)
+		return false;
+	err = mnl_nlmsg_get_payload(nlh);
+	if (err->msg.nlmsg_seq != seq)
+		return false;
+	*error = err->error;
+	return true;
+}
+
+/*
+ * A delivery whose fate matters (the addressee of a frame to acknowledge):
+ * the kernel takes it or refuses it (EINVAL: the radio is idle, down or on
+ * another channel) while we send it, and answers at once when asked. What
+ * arrives before the answer waits in the stash, in order, for nl_drain().
+ */
+static int nl_send_verdict(struct hub_client *c, const void *msg, size_t len)
+{
+	struct nl_medium *nm = c->priv;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr h;
+	struct iovec iov[2];
+	struct msghdr mh = { .msg_name = &kernel, .msg_namelen = sizeof(kernel), .msg_iov = iov,
+			     .msg_iovlen = 2 };
+	int fd = mnl_socket_get_fd(nm->nl), error;
+
+	if (len < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, msg, sizeof(h));
+	h.nlmsg_flags |= NLM_F_ACK;
+	h.nlmsg_seq = ++nm->seq;
+	iov[0] = (struct iovec){ &h, sizeof(h) };
+	iov[1] = (struct iovec){ (uint8_t *)msg + sizeof(h), len - sizeof(h) };
+	if (sendmsg(fd, &mh, 0) < 0) {
+		nm->c.send_drops++;
+		return -errno;
+	}
+	nm->c.verdicts++;
+	for (;;) {
+		ssize_t n = recv(fd, nm->vbuf, sizeof(nm->vbuf), MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			nm->c.enobufs++;
+			continue;
+		}
+		if (n < 0)
+			return 1;	/* no answer: cannot tell; taken */
+		if (is_ack_of(nm->vbuf, (size_t)n, h.nlmsg_seq, &error)) {
+			if (!error)
+				return 1;
+			nm->c.kernel_errors++;
+			nm->c.refused++;
+			log_debug("kernel: the addressee refused a frame: %s", strerror(-error));
+			return 0;
+		}
+		stash_push(nm, nm->vbuf, (size_t)n);
+	}
+}
+
+static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len);
+
+/* Handle what waited in the stash; not from within itself. */
+static void nl_drain(struct nl_medium *nm)
+{
+	if (nm->draining)
+		return;
+	nm->draining = true;
+	while (nm->stash) {
+		struct nl_stashed *s = nm->stash;
+
+		nm->stash = s->next;
+		if (!nm->stash)
+			nm->stash_tail = &nm->stash;
+		nm->nstash--;
+		nl_handle(nm, s->data, s->len);
+		free(s);
+	}
+	nm->draining = false;
+}
+
+static void nl_flush(void *data)
+{
+	nl_drain(data);
+}
+
+static const struct hub_client_ops nl_ops = { .send = nl_send, .send_verdict = nl_send_verdict };
 
 /*
  * hwsim's identity (addresses[1]) of the radio it numbers id: the second
@@ -216,7 +342,11 @@ static void nl_readable(struct loop_watch *w, uint32_t events)
 	(void)events;
 	/* Bounded, so a flood from the kernel cannot starve the other transports. */
 	for (int i = 0; i < 256; i++) {
-		ssize_t n = recv(mnl_socket_get_fd(nm->nl), nm->buf, sizeof(nm->buf), MSG_DONTWAIT);
+		ssize_t n;
+
+		/* What a verdict's wait set aside came first: handle it first. */
+		nl_drain(nm);
+		n = recv(mnl_socket_get_fd(nm->nl), nm->buf, sizeof(nm->buf), MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -246,6 +376,7 @@ int nl_medium_open(struct hub *hub, struct nl_medium **out)
 	ssize_t len;
 
 	nm->hub = hub;
+	nm->stash_tail = &nm->stash;
 	nm->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!nm->nl) {
 		ret = -errno;
@@ -320,6 +451,7 @@ int nl_medium_open(struct hub *hub, struct nl_medium **out)
 	len = hwsim_encode_get_radio(nm->buf, sizeof(nm->buf), nm->family, ++nm->seq, -1);
 	if (len < 0 || mnl_socket_sendto(nm->nl, nm->buf, (size_t)len) < 0)
 		log_warn("netlink: cannot list the radios: %s", strerror(len < 0 ? (int)-len : errno));
+	nm->flush_id = hub_add_flush(hub, nl_flush, nm, NULL);
 	log_notice("netlink: registered as the hwsim medium (family %u)", nm->family);
 	*out = nm;
 	return 0;
@@ -338,7 +470,15 @@ void nl_medium_close(struct nl_medium *nm)
 	if (!nm)
 		return;
 	loop_unwatch(nm->hub->loop, &nm->watch);
+	if (nm->flush_id)
+		hub_del_flush(nm->hub, nm->flush_id);
 	hub_client_free(nm->hub, nm->client);
+	while (nm->stash) {
+		struct nl_stashed *s = nm->stash;
+
+		nm->stash = s->next;
+		free(s);
+	}
 	/* Closing the socket hands the radios back to the kernel's own medium. */
 	mnl_socket_close(nm->nl);
 	free(nm->known);

@@ -17,6 +17,10 @@ struct nl_medium_counters {
 	uint64_t enobufs;	/* the kernel dropped messages to us: our socket overflowed */
 	uint64_t send_drops;	/* messages the kernel did not take from us */
 	uint64_t kernel_errors;	/* deliveries refused: the radio was down, idle or elsewhere */
+	uint64_t verdicts;	/* addressee deliveries whose fate the kernel told */
+	uint64_t refused;	/* of those, refused: no ACK for them */
+	uint64_t stashed;	/* messages read while waiting for a verdict, handled after */
+	uint64_t stash_drops;	/* of those, dropped: the stash was full */
 };
 
 /* Register with the kernel; 0 or -errno (with a logged reason). */

@@ -89,17 +89,24 @@ struct env {
 	unsigned nair;
 	unsigned dup_notices;
 	uint64_t cookie;
+	bool asleep[8];			/* radio i's kernel refuses deliveries */
+	unsigned refused, refused_verdict;
 	bool reenter;			/* on_status tries medium_tx */
 	int reenter_ret;
 };
 
 static inline int send_frame(struct env *e, uint64_t now, int i, int j, const struct sendopt *o);
 
-static inline void on_deliver(void *opaque, const struct medium_rx *rx)
+static inline bool on_deliver(void *opaque, const struct medium_rx *rx)
 {
 	struct env *e = opaque;
 	struct rxlog *l;
 
+	if (rx->client < 8 && e->asleep[rx->client]) {
+		e->refused++;
+		e->refused_verdict += rx->need_verdict;
+		return false;
+	}
 	assert_true(e->nrx < MAXLOG);
 	l = &e->rx[e->nrx++];
 	l->client = rx->client;
@@ -110,6 +117,7 @@ static inline void on_deliver(void *opaque, const struct medium_rx *rx)
 	l->time = rx->time_us;
 	l->len = rx->len;
 	l->freq = rx->freq;
+	return true;
 }
 
 static inline void on_status(void *opaque, const struct medium_status *st)
@@ -350,7 +358,7 @@ static inline void check_counters_match_reports(struct env *e, int nradios)
 	struct medium_link_counters want[8][8], got;
 	struct medium_radio_info ri;
 	struct medium_counters mc;
-	uint64_t fates[8][5] = { { 0 } }, rxb[8] = { 0 }, air[8] = { 0 }, coll = 0, rx = 0;
+	uint64_t fates[8][6] = { { 0 } }, rxb[8] = { 0 }, air[8] = { 0 }, coll = 0, rx = 0;
 
 	assert_true(nradios <= 8);
 	memset(want, 0, sizeof(want));
@@ -389,6 +397,7 @@ static inline void check_counters_match_reports(struct env *e, int nradios)
 		assert_int_equal(ri.c.rx_collision, fates[i][MEDIUM_FATE_COLLISION]);
 		assert_int_equal(ri.c.rx_loss, fates[i][MEDIUM_FATE_LOSS]);
 		assert_int_equal(ri.c.rx_busy, fates[i][MEDIUM_FATE_BUSY]);
+		assert_int_equal(ri.c.rx_asleep, fates[i][MEDIUM_FATE_ASLEEP]);
 		assert_int_equal(ri.c.airtime_us, air[i]);
 		for (int j = 0; j < nradios; j++) {
 			assert_int_equal(medium_link_counters(e->m, (uint32_t)slot_of(e, i),

@@ -351,6 +351,49 @@ static void test_loss_matrix(void **state)
 	env_free(e);
 }
 
+/* A radio whose kernel refuses deliveries neither receives nor acknowledges. */
+static void test_asleep(void **state)
+{
+	struct medium_params p = params_snr();
+	struct env *e = env_new(&p);
+	struct medium_radio_info ri;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		add_radio(e, i, 0, 0);
+	link(e, 0, 1, 40);
+	link(e, 0, 2, 40);
+	link(e, 1, 2, 40);
+	e->asleep[1] = true;
+	send_frame(e, 0, 0, 1, &ofdm6);		/* to the sleeper: every attempt, no ACK */
+	medium_run(e->m, 1000000);
+	assert_int_equal(e->nst, 1);
+	assert_false(e->st[0].acked);
+	assert_int_equal(e->st[0].rates[0].count, 4);
+	assert_int_equal(e->st[0].drop, MEDIUM_DROP_RETRIES);
+	/* Radio 2 overheard each attempt; radio 1 decoded each and refused it. */
+	assert_int_equal(e->nrx, 4);
+	assert_int_equal(e->refused, 4);
+	assert_int_equal(e->refused_verdict, 4);
+	ri = info_of(e, 1);
+	assert_int_equal(ri.c.rx_asleep, 4);
+	assert_int_equal(ri.c.rx_frames, 0);
+	/* A broadcast: refused without a verdict asked, nothing retried. */
+	send_frame(e, 1000000, 0, -1, &ofdm6);
+	medium_run(e->m, 2000000);
+	assert_int_equal(e->nst, 2);
+	assert_int_equal(e->refused, 5);
+	assert_int_equal(e->refused_verdict, 4);
+	/* Awake again: acked at once. */
+	e->asleep[1] = false;
+	send_frame(e, 2000000, 0, 1, &ofdm6);
+	medium_run(e->m, 3000000);
+	assert_true(e->st[2].acked);
+	assert_int_equal(e->st[2].rates[0].count, 1);
+	check_counters_match_reports(e, 3);
+	env_free(e);
+}
+
 static void test_radio_info(void **state)
 {
 	struct medium_params p = params_snr();
@@ -536,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_velocity),
 		cmocka_unit_test(test_node_setters),
 		cmocka_unit_test(test_loss_matrix),
+		cmocka_unit_test(test_asleep),
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_limits),
