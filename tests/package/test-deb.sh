@@ -61,6 +61,7 @@ export SYSTEMD_OFFLINE=1
 check install dpkg -i /tmp/pkgs/wifimedium_*.deb /tmp/pkgs/wifimedium-airport_*.deb \
 	/tmp/pkgs/wifimedium-wmediumd_*.deb
 check wmediumd-name sh -c 'wmediumd -V | grep -q "^wmediumd v0.3.1 .*(wifimedium "'
+check wmediumd-man sh -c 'man -w 8 wmediumd >/dev/null && man 8 wmediumd 2>/dev/null | grep -q "mininet"'
 check enabled-debian-way test -L /etc/systemd/system/multi-user.target.wants/wifimedium.service
 check airport-not-enabled test ! -e /etc/systemd/system/multi-user.target.wants/airport.service
 check conffiles sh -c 'dpkg-query -W -f="\${Conffiles}\n" wifimedium | grep -q /etc/wifimedium/wifimedium.cfg &&
@@ -121,5 +122,5 @@ unshare -m --propagation private bash -c '
 cat "$T/inside.out"
 pass=$((pass + $(grep -c '^pass ' "$T/inside.out")))
 fail=$((fail + $(grep -c '^fail ' "$T/inside.out")))
-[ "$(grep -c '^pass \|^fail ' "$T/inside.out")" -ge 19 ] || bad inside "the fresh root did not run every check"
+[ "$(grep -c '^pass \|^fail ' "$T/inside.out")" -ge 20 ] || bad inside "the fresh root did not run every check"
 finish
