@@ -570,6 +570,15 @@ static void log_totals(struct daemon *d)
 			   " dropped for faults or silence, %" PRIu64 " messages dropped for slow peers, %"
 			   PRIu64 " connections shed", a.sessions, a.refused, a.broken, a.dropped, a.shed);
 	}
+	if (d->nl) {
+		struct nl_medium_counters n;
+
+		nl_medium_get_counters(d->nl, &n);
+		log_notice("netlink: %" PRIu64 " deliveries refused by the kernel (%" PRIu64
+			   " of %" PRIu64 " addressees asked: no ACK), %" PRIu64
+			   " messages overflowed our socket, %" PRIu64 " not taken from us",
+			   n.kernel_errors, n.refused, n.verdicts, n.enobufs, n.send_drops);
+	}
 	if (d->vu) {
 		struct vu_counters v;
 
