@@ -74,6 +74,8 @@ struct airport_peer {
 	uint64_t opened, last_rx, last_tx;	/* CLOCK_MONOTONIC us */
 	struct stream_rx in;
 	struct outbuf out;
+	struct airport_peer *dirty_next;	/* on srv->dirty: output waits for the round's end */
+	bool dirty;
 	struct log_limit lim;
 };
 
@@ -85,6 +87,8 @@ struct airport_server {
 	struct log_limit lim;		/* warnings about peers that never got a session */
 	struct airport_listener *listeners;
 	struct airport_peer *peers;
+	struct airport_peer *dirty;	/* peers to write to when the round ends */
+	unsigned flush_id;
 	int tick_fd;
 	struct loop_watch tick;
 	struct airport_counters c;
@@ -156,9 +160,32 @@ static int airport_send(struct hub_client *c, const void *msg, size_t len)
 			status ? 2 * p->srv->o.queue_limit : p->srv->o.queue_limit);
 	if (ret < 0)
 		return ret;
-	/* Several messages per round are common: write once the round is over. */
-	loop_rewatch(p->srv->hub->loop, &p->watch, EPOLLIN | EPOLLOUT);
+	/*
+	 * Several messages per round are common: one write when the round
+	 * ends (flush_dirty, from the hub's sync before the loop sleeps), and
+	 * no epoll change unless the socket is full.
+	 */
+	if (!p->dirty) {
+		p->dirty = true;
+		p->dirty_next = p->srv->dirty;
+		p->srv->dirty = p;
+	}
 	return 0;
+}
+
+/* The loop round is over: each peer with output gets one write. */
+static void flush_dirty(void *data)
+{
+	struct airport_server *srv = data;
+
+	while (srv->dirty) {
+		struct airport_peer *p = srv->dirty;
+
+		srv->dirty = p->dirty_next;
+		p->dirty = false;
+		if (!p->dead)
+			flush_out(p);
+	}
 }
 
 static const struct hub_client_ops airport_client_ops = { .send = airport_send };
@@ -333,10 +360,7 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 			return;
 		}
 	}
-	if (!p->dead) {
-		flush_out(p);
-		hub_sync(p->srv->hub);
-	}
+	/* What it made us send goes out when the round ends (flush_dirty). */
 }
 
 /* After the loop round: the hub may still hold the client further up the stack. */
@@ -363,6 +387,14 @@ static void peer_drop(struct airport_peer *p, const char *why)
 	if (why)
 		log_notice("airport %s: %s", p->peer, why);
 	p->dead = true;
+	if (p->dirty) {
+		for (pp = &srv->dirty; *pp; pp = &(*pp)->dirty_next)
+			if (*pp == p) {
+				*pp = p->dirty_next;
+				break;
+			}
+		p->dirty = false;
+	}
 	for (pp = &srv->peers; *pp; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
@@ -552,6 +584,7 @@ struct airport_server *airport_server_new(struct hub *hub, const struct airport_
 		memcpy(srv->secret, o->secret, o->secret_len);
 		srv->o.secret = srv->secret;
 	}
+	srv->flush_id = hub_add_flush(hub, flush_dirty, srv, NULL);
 	srv->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	srv->tick.fd = -1;
 	if (srv->tick_fd >= 0) {
@@ -703,6 +736,7 @@ void airport_server_free(struct airport_server *srv)
 {
 	if (!srv)
 		return;
+	hub_del_flush(srv->hub, srv->flush_id);
 	while (srv->peers) {
 		struct airport_peer *p = srv->peers;
 		uint8_t buf[STREAM_HDR_LEN + 64];

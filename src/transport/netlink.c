@@ -366,7 +366,7 @@ static void nl_readable(struct loop_watch *w, uint32_t events)
 		}
 		nl_handle(nm, nm->buf, (size_t)n);
 	}
-	hub_sync(nm->hub);
+	/* The hub syncs once, when the round ends (the loop's before_wait). */
 }
 
 int nl_medium_open(struct hub *hub, struct nl_medium **out)

@@ -279,7 +279,7 @@ void vu_kicked(struct loop_watch *w, uint32_t events)
 		vu_tx_process(conn);
 	else
 		vu_rx_flush(conn);
-	hub_sync(conn->srv->hub);
+	/* The hub syncs once, when the round ends (the loop's before_wait). */
 }
 
 void vu_queue_stop(struct vu_conn *conn, unsigned int q)
@@ -405,8 +405,7 @@ static void conn_readable(struct loop_watch *w, uint32_t events)
 			conn->have -= VU_HDR + hdr[2];
 		}
 	}
-	if (!conn->dead)
-		hub_sync(conn->srv->hub);
+	/* The hub syncs once, when the round ends (the loop's before_wait). */
 }
 
 /*
