@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "util/log.h"
@@ -409,31 +407,18 @@ char *ctl_conn_output(struct ctl_conn *conn, size_t *len)
 
 int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struct ctl **out)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *why = NULL;
 	struct ctl *ctl;
-	int err;
+	/* The owner's group may steer the medium; nobody else. */
+	int err, fd = unix_listen(path, 0660, 16, &why);
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_error("control: socket path too long: %s", path);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	err = unix_path_claim(path);
-	if (err < 0) {
-		log_error("control: %s: %s", path,
-			  err == -EADDRINUSE ? "another daemon answers there" : "exists and is not a socket");
-		return err;
+	if (fd < 0) {
+		log_error("control: %s: %s", path, why);
+		return fd;
 	}
 	ctl = ctl_new(hub, ops);
 	ctl->path = xstrdup(path);
-	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ctl->fd < 0)
-		goto fail;
-	if (bind(ctl->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto fail;
-	/* The owner's group may steer the medium; nobody else. */
-	if (chmod(path, 0660) < 0 || listen(ctl->fd, 16) < 0)
-		goto fail_unlink;
+	ctl->fd = fd;
 	if ((err = loop_watch(hub->loop, &ctl->w, ctl->fd, EPOLLIN, accept_cb, ctl)) < 0) {
 		errno = -err;
 		goto fail_unlink;
@@ -463,9 +448,6 @@ int ctl_open(struct hub *hub, const char *path, const struct ctl_ops *ops, struc
 fail_unlink:
 	err = errno;
 	unlink(path);
-	errno = err;
-fail:
-	err = errno;
 	log_error("control: %s: %s", path, strerror(err));
 	free(ctl->path);
 	ctl->path = NULL;

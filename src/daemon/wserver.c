@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "proto/wserver.h"
@@ -493,52 +491,30 @@ struct wserver *wserver_new(struct hub *hub, bool spec)
 
 int wserver_open(struct hub *hub, const char *path, bool spec, struct wserver **out)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *why = NULL;
 	struct wserver *ws;
-	int err;
+	/* Like the control socket: its owner's group may steer the medium. */
+	int err, fd = unix_listen(path, 0660, 16, &why);
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_error("wserver: socket path too long: %s", path);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	err = unix_path_claim(path);
-	if (err < 0) {
-		log_error("wserver: %s: %s", path,
-			  err == -EADDRINUSE ? "another daemon answers there" : "exists and is not a socket");
-		return err;
+	if (fd < 0) {
+		log_error("wserver: %s: %s", path, why);
+		return fd;
 	}
 	ws = wserver_new(hub, spec);
-	ws->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ws->fd < 0 || bind(ws->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-		goto fail;
-	}
+	ws->fd = fd;
 	ws->path = xstrdup(path);
-	/* Like the control socket: its owner's group may steer the medium. */
-	if (chmod(path, 0660) < 0 || listen(ws->fd, 16) < 0) {
-		err = -errno;
-		goto fail;
+	if ((err = loop_watch(hub->loop, &ws->w, ws->fd, EPOLLIN, accept_cb, ws)) < 0) {
+		log_error("wserver: %s: %s", path, strerror(-err));
+		close(ws->fd);
+		ws->fd = -1;
+		wserver_close(ws);	/* removes the socket */
+		return err;
 	}
-	if ((err = loop_watch(hub->loop, &ws->w, ws->fd, EPOLLIN, accept_cb, ws)) < 0)
-		goto fail;
 	accept_reserve();
 	log_notice("wserver: listening on %s (the mininet-wifi control protocol%s)", path,
 		   spec ? ", spec-prob mode" : "");
 	*out = ws;
 	return 0;
-
-fail:
-	log_error("wserver: %s: %s", path, strerror(-err));
-	if (ws->fd >= 0)
-		close(ws->fd);
-	ws->fd = -1;
-	if (ws->path)
-		unlink(ws->path);
-	free(ws->path);
-	ws->path = NULL;
-	wserver_close(ws);
-	return err;
 }
 
 void wserver_close(struct wserver *ws)

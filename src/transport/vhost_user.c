@@ -578,7 +578,7 @@ static void accept_ready(struct loop_watch *w, uint32_t events)
 int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 {
 	struct vu_server *srv = xcalloc(1, sizeof(*srv));
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *why = NULL;
 	int ret;
 
 	guestmem_init();
@@ -591,26 +591,13 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 		*out = srv;
 		return 0;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_error("vhost-user: socket path too long: %s", path);
-		free(srv);
-		return -ENAMETOOLONG;
-	}
-	strcpy(sa.sun_path, path);
 	/* A socket left by an earlier run is replaced; anything else is not ours to remove. */
-	ret = unix_path_claim(path);
-	if (ret < 0) {
-		log_error("vhost-user: %s: %s", path,
-			  ret == -EADDRINUSE ? "another daemon answers there" : "exists and is not a socket");
+	srv->fd = unix_listen(path, 0, 64, &why);
+	if (srv->fd < 0) {
+		ret = srv->fd;
+		log_error("vhost-user: %s: %s", path, why);
 		free(srv);
 		return ret;
-	}
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (srv->fd < 0 || bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(srv->fd, 64) < 0) {
-		ret = -errno;
-		log_error("vhost-user: cannot listen on %s: %s", path, strerror(-ret));
-		goto fail;
 	}
 	ret = loop_watch(hub->loop, &srv->watch, srv->fd, EPOLLIN, accept_ready, srv);
 	if (ret < 0)
@@ -622,8 +609,8 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 	*out = srv;
 	return 0;
 fail:
-	if (srv->fd >= 0)
-		close(srv->fd);
+	close(srv->fd);
+	unlink(path);
 	free(srv);
 	return ret;
 }

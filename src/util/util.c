@@ -120,6 +120,39 @@ int unix_path_claim(const char *path)
 	return 0;
 }
 
+int unix_listen(const char *path, mode_t mode, int backlog, const char **why)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err = unix_path_claim(path);
+
+	if (err < 0) {
+		*why = err == -EADDRINUSE ? "another daemon answers there" :
+		       err == -ENAMETOOLONG ? "socket path too long" : "exists and is not a socket";
+		return err;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = -errno;
+		*why = strerror(-err);
+		return err;
+	}
+	if (bind(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		*why = strerror(-err);
+		close(fd);
+		return err;
+	}
+	if ((mode && chmod(path, mode) < 0) || listen(fd, backlog) < 0) {
+		err = -errno;
+		*why = strerror(-err);
+		close(fd);
+		unlink(path);
+		return err;
+	}
+	return fd;
+}
+
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
 	const uint8_t *p = (const uint8_t *)s;

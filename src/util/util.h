@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ETH_ALEN 6
@@ -35,6 +36,17 @@ int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
  * -EEXIST when path is not a socket; -ENAMETOOLONG.
  */
 int unix_path_claim(const char *path);
+
+/*
+ * A unix stream listener at path, non-blocking and close-on-exec: the path
+ * claimed first (unix_path_claim), the socket given mode (0: as the umask
+ * makes it) before it listens, so nobody connects under looser rights.
+ * The fd, or -errno with *why saying what went wrong, for the caller to
+ * log after the path ("another daemon answers there", "exists and is not
+ * a socket", "socket path too long", or the failing call's error); a file
+ * it made is removed again.
+ */
+int unix_listen(const char *path, mode_t mode, int backlog, const char **why);
 
 /*
  * A shared secret from path into buf (at most size - 1 bytes, a final
