@@ -10,19 +10,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-expect() { # NAME WANT-RC GREP-PATTERN CMD...
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$T/out" 2>&1
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "FAIL $name: exit $rc, wanted $want"; sed 's/^/    /' "$T/out"; fails=$((fails + 1))
-	elif [ -n "$pat" ] && ! grep -q -e "$pat" "$T/out"; then
-		echo "FAIL $name: no \`$pat' in:"; sed 's/^/    /' "$T/out"; fails=$((fails + 1))
-	else
-		echo "ok   $name"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 expect help 0 "--test-config" "$WM" --help
 # As wmediumd (by that name, or --wmediumd-compat): its version line, which

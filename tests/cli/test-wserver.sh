@@ -19,19 +19,7 @@ trap cleanup EXIT
 fails=0
 C="python3 $SRC/tests/e2e/wserver-client.py"
 
-expect() { # NAME WANT-RC GREP-PATTERN CMD...
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$T/out" 2>&1
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "FAIL $name: exit $rc, wanted $want"; sed 's/^/    /' "$T/out"; fails=$((fails + 1))
-	elif [ -n "$pat" ] && ! grep -q -e "$pat" "$T/out"; then
-		echo "FAIL $name: no \`$pat' in:"; sed 's/^/    /' "$T/out"; fails=$((fails + 1))
-	else
-		echo "ok   $name"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 # node INDEX FIELD: a field of a node, as the control API shows it.
 node() {
@@ -57,32 +45,7 @@ A=02:00:00:00:00:00
 B=02:00:00:00:01:00
 X=02:00:00:00:09:00
 # The config mininet-wifi writes in interference mode (integer TX powers and all).
-cat >"$T/mn.cfg" <<'EOC'
-ifaces:
-{
-	ids = [
-		"02:00:00:00:00:00", 
-		"02:00:00:00:01:00"
-	];
-	enable_interference = true;
-};
-model:
-{
-	type = "path_loss";
-	positions = (
-		(0.0, 20.0, 0.0),
-		(10.0, 20.0, 0.0)
-	);
-	fading_coefficient = 0;
-	noise_threshold = -91;
-	isnodeaps = (1, 0);
-	tx_powers = (14, 14);
-	model_name = "log_distance";
-	path_loss_exp = 3.0;
-	xg = 0.0;
-};
-EOC
-start -s"$T/ws.sock" -c "$T/mn.cfg"
+start -s"$T/ws.sock" -c "$SRC/tests/configs/mininet-interference-2.cfg"
 expect socket-mode 0 "^660$" stat -c %a "$T/ws.sock"
 expect position 0 "^pos result 0$" $C "$T/ws.sock" pos $B 30 40 1.5
 expect position-applied 0 "^\[30.0, 40.0, 1.5\]$" node 1 pos
@@ -162,7 +125,7 @@ stop
 expect sockets-removed 0 "" test ! -e "$T/ctl.sock"
 
 # A reload brings the config's stations back, and undoes what the socket changed.
-start -s"$T/ws.sock" -c "$T/mn.cfg"
+start -s"$T/ws.sock" -c "$SRC/tests/configs/mininet-interference-2.cfg"
 $C "$T/ws.sock" txpower $A 3 >/dev/null
 kill -HUP "$pid"
 for _ in $(seq 50); do grep -q "SIGHUP: reloaded" "$T/wm.log" && break; sleep 0.1; done

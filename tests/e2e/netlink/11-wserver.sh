@@ -6,31 +6,6 @@
 # station walks out of range (the link drops, the control API shows the
 # SNR fall) and back (it reassociates), the AP's power falls and rises
 # again, and every other request type is answered.
-cat >$W/mn.cfg <<EOC
-ifaces:
-{
-	ids = [
-		"02:00:00:00:00:00", 
-		"02:00:00:00:01:00"
-	];
-	enable_interference = true;
-};
-model:
-{
-	type = "path_loss";
-	positions = (
-		(0.0, 20.0, 0.0),
-		(10.0, 20.0, 0.0)
-	);
-	fading_coefficient = 0;
-	noise_threshold = -91;
-	isnodeaps = (1, 0);
-	tx_powers = (14, 14);
-	model_name = "log_distance";
-	path_loss_exp = 3.0;
-	xg = 0.0;
-};
-EOC
 cp "$WM_TOP/examples/per-table-awgn.txt" $W/signal_table_ieee80211ax
 mkdir -p $W/bin
 ln -sf "$WM" $W/bin/wmediumd
@@ -39,7 +14,7 @@ AP=02:00:00:00:00:00
 STA=02:00:00:00:01:00
 C="python3 $WM_TOP/tests/e2e/wserver-client.py $SOCK --expect 0"
 check version-line sh -c "$W/bin/wmediumd -V | grep -q '^wmediumd v0.3.1 '"
-$W/bin/wmediumd -l 0 -s$SOCK -c $W/mn.cfg -x $W/signal_table_ieee80211 \
+$W/bin/wmediumd -l 0 -s$SOCK -c $WM_TOP/tests/configs/mininet-interference-2.cfg -x $W/signal_table_ieee80211 \
 	--control $W/ctl.sock -l info --log-file $W/wifimedium.log >$W/stdout.log 2>&1 &
 WM_PID=$!
 for _ in $(seq 1 50); do grep -q "REGISTER SENT!" $W/stdout.log && [ -S $SOCK ] && break; sleep 0.1; done
