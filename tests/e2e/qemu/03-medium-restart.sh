@@ -1,7 +1,9 @@
 # host-side
 # wifimedium restarted under two running QEMU guests: QEMU's chardev
 # reconnects to the new socket, airport says HELLO again, the station is
-# associated again (or still) and its pings get through once more.
+# associated again (or still) and its pings get through once more. While
+# the medium is away every frame fails: the AP must not drop the station
+# for it (disassoc_low_ack=0), or its role ends before the pings resume.
 . "$WM_TOP/tests/e2e/qemu-lib.sh"
 
 if qemu_image; then
@@ -9,7 +11,8 @@ if qemu_image; then
 	qemu_start qap --radios 0 --socket "$WM_OUT/airport.sock" \
 		--file "$WM_BUILD/src/airport:/usr/local/bin/airport" \
 		--test "$WM_TOP/tests/e2e/qemu/roles/airport-ap.sh" \
-		--env PREFIX=02:a3:00 --env SEC=wpa2 --env IP=10.99.5.1 --env HOLD_S=75
+		--env PREFIX=02:a3:00 --env SEC=wpa2 --env IP=10.99.5.1 --env HOLD_S=75 \
+		--env AP_OPT=disassoc_low_ack=0
 	qemu_start qsta --radios 0 --socket "$WM_OUT/airport.sock" \
 		--file "$WM_BUILD/src/airport:/usr/local/bin/airport" \
 		--test "$WM_TOP/tests/e2e/qemu/roles/airport-restart-sta.sh" \

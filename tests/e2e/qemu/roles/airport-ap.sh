@@ -7,7 +7,7 @@ airport -c vport:org.wifimedium.0 -N "$(hostname)" -r 1 -m "$PREFIX" -l info >"$
 for _ in $(seq 1 100); do grep -q "connected as" "$W/airport.log" && break; sleep 0.1; done
 check airport-connected grep -q "connected as" "$W/airport.log"
 ifc=$(iw dev | awk '/Interface/ { print $2; exit }')
-write_ap_conf "$W/ap.conf" "$ifc" wm-airport "${SEC:-wpa2}"
+write_ap_conf "$W/ap.conf" "$ifc" wm-airport "${SEC:-wpa2}" ${AP_OPT:+"$AP_OPT"}
 check hostapd ap_start - "$W/ap.conf"
 ip addr add "$IP/24" dev "$ifc"
 ip link set "$ifc" up
