@@ -576,8 +576,10 @@ static void log_totals(struct daemon *d)
 		nl_medium_get_counters(d->nl, &n);
 		log_notice("netlink: %" PRIu64 " deliveries refused by the kernel (%" PRIu64
 			   " of %" PRIu64 " addressees asked: no ACK), %" PRIu64
-			   " messages overflowed our socket, %" PRIu64 " not taken from us",
-			   n.kernel_errors, n.refused, n.verdicts, n.enobufs, n.send_drops);
+			   " messages overflowed our socket, %" PRIu64 " not taken from us; %" PRIu64
+			   " messages sent in %" PRIu64 " writes, received in %" PRIu64 " reads",
+			   n.kernel_errors, n.refused, n.verdicts, n.enobufs, n.send_drops, n.messages,
+			   n.batches, n.reads);
 	}
 	if (d->vu) {
 		struct vu_counters v;

@@ -29,6 +29,23 @@
 
 #define NL_STASH_MAX 4096	/* datagrams held while waiting for a verdict */
 
+/*
+ * Reads take up to NL_RX_BATCH datagrams per system call. 32 KiB holds any
+ * hwsim message and any dump part (the kernel sizes those to our buffer, up
+ * to 32 KiB).
+ */
+#define NL_RX_BATCH 16
+#define NL_VERDICT_BATCH 8	/* reads while waiting for a verdict */
+#define NL_RX_SLOT 32768
+
+/*
+ * What the medium sends in one loop round goes to the kernel as one
+ * datagram of many messages, which the kernel handles one after another as
+ * if each had come alone (an error answer names the failing message by its
+ * sequence number). Must stay below the socket's send buffer.
+ */
+#define NL_TX_BATCH 65536
+
 struct nl_medium {
 	struct hub *hub;
 	struct mnl_socket *nl;
@@ -50,12 +67,20 @@ struct nl_medium {
 	size_t nstash;
 	bool draining;
 	unsigned flush_id;
-	uint8_t vbuf[65536];		/* what send_verdict() reads */
 	struct loop_watch watch;
 	struct hub_client *client;
 	struct nl_medium_counters c;
 	struct log_limit lim;
-	uint8_t buf[65536];		/* one datagram: larger than any hwsim message batch */
+	size_t olen;			/* bytes waiting in obuf */
+	unsigned omsgs;			/* messages waiting in obuf */
+	uint8_t obuf[NL_TX_BATCH];
+	struct mmsghdr rx[NL_RX_BATCH];
+	struct iovec rxiov[NL_RX_BATCH];
+	uint8_t buf[65536];		/* one datagram, while registering; rx slot 0 after */
+	uint8_t rxbuf[NL_RX_BATCH - 1][NL_RX_SLOT];
+	struct mmsghdr vrx[NL_VERDICT_BATCH];	/* what send_verdict() reads */
+	struct iovec vrxiov[NL_VERDICT_BATCH];
+	uint8_t vrxbuf[NL_VERDICT_BATCH][NL_RX_SLOT];
 };
 
 /* The controller's answer to GETFAMILY (a callback of nl_request); no id: -ENOENT after. */
@@ -101,15 +126,47 @@ static int resolve_family(struct nl_medium *nm)
 	return 0;
 }
 
+/* Hand the kernel every message the round batched, in one datagram; 0 or -errno. */
+static int nl_out_flush(struct nl_medium *nm)
+{
+	int ret = 0;
+
+	if (!nm->olen)
+		return 0;
+	nm->c.batches++;
+	if (mnl_socket_sendto(nm->nl, nm->obuf, nm->olen) < 0) {
+		ret = -errno;
+		nm->c.send_drops += nm->omsgs;
+		log_ratelimited(&nm->lim, LOG_LEVEL_ERROR, "kernel: %u messages not sent: %s",
+				nm->omsgs, strerror(-ret));
+	}
+	nm->olen = 0;
+	nm->omsgs = 0;
+	return ret;
+}
+
+/* A copy of msg at the end of the batch (flushed first if full), or NULL if it can never fit. */
+static struct nlmsghdr *nl_out_add(struct nl_medium *nm, const void *msg, size_t len)
+{
+	size_t padded = NLMSG_ALIGN(len);
+	struct nlmsghdr *nlh;
+
+	if (len < NLMSG_HDRLEN || padded > sizeof(nm->obuf))
+		return NULL;
+	if (nm->olen + padded > sizeof(nm->obuf))
+		nl_out_flush(nm);
+	nlh = (struct nlmsghdr *)(nm->obuf + nm->olen);
+	memcpy(nlh, msg, len);
+	memset(nm->obuf + nm->olen + len, 0, padded - len);
+	nm->olen += padded;
+	nm->omsgs++;
+	nm->c.messages++;
+	return nlh;
+}
+
 static int nl_send(struct hub_client *c, const void *msg, size_t len)
 {
-	struct nl_medium *nm = c->priv;
-
-	if (mnl_socket_sendto(nm->nl, msg, len) < 0) {
-		nm->c.send_drops++;
-		return -errno;
-	}
-	return 0;
+	return nl_out_add(c->priv, msg, len) ? 0 : -EMSGSIZE;
 }
 
 static void stash_push(struct nl_medium *nm, const uint8_t *buf, size_t len)
@@ -151,52 +208,61 @@ static bool is_ack_of(const uint8_t *buf, size_t len, uint32_t seq, int *error)
 /*
  * A delivery whose fate matters (the addressee of a frame to acknowledge):
  * the kernel takes it or refuses it (EINVAL: the radio is idle, down or on
- * another channel) while we send it, and answers at once when asked. What
- * arrives before the answer waits in the stash, in order, for nl_drain().
+ * another channel) while we send it, and answers at once when asked. It
+ * goes out at once, behind what the round batched before it (frames keep
+ * their order), in the same datagram. What arrives before the answer waits
+ * in the stash, in order, for nl_drain().
  */
 static int nl_send_verdict(struct hub_client *c, const void *msg, size_t len)
 {
 	struct nl_medium *nm = c->priv;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct nlmsghdr h;
-	struct iovec iov[2];
-	struct msghdr mh = { .msg_name = &kernel, .msg_namelen = sizeof(kernel), .msg_iov = iov,
-			     .msg_iovlen = 2 };
-	int fd = mnl_socket_get_fd(nm->nl), error;
+	int fd = mnl_socket_get_fd(nm->nl), error, ret;
+	struct nlmsghdr *nlh = nl_out_add(nm, msg, len);
+	uint32_t seq;
 
-	if (len < sizeof(h))
-		return -EINVAL;
-	memcpy(&h, msg, sizeof(h));
-	h.nlmsg_flags |= NLM_F_ACK;
-	h.nlmsg_seq = ++nm->seq;
-	iov[0] = (struct iovec){ &h, sizeof(h) };
-	iov[1] = (struct iovec){ (uint8_t *)msg + sizeof(h), len - sizeof(h) };
-	if (sendmsg(fd, &mh, 0) < 0) {
-		nm->c.send_drops++;
-		return -errno;
-	}
+	if (!nlh)
+		return -EMSGSIZE;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = seq = ++nm->seq;
+	ret = nl_out_flush(nm);
+	if (ret < 0)
+		return ret;
 	nm->c.verdicts++;
 	/* Bounded: a kernel that never answers must not hold the medium. */
-	for (int i = 0; i < NL_STASH_MAX; i++) {
-		ssize_t n = recv(fd, nm->vbuf, sizeof(nm->vbuf), MSG_DONTWAIT);
+	for (int got = 0; got < NL_STASH_MAX;) {
+		bool answered = false;
+		int n = recvmmsg(fd, nm->vrx, NL_VERDICT_BATCH, MSG_DONTWAIT, NULL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
 			nm->c.enobufs++;
+			got++;
 			continue;
 		}
 		if (n < 0)
 			return 1;	/* no answer: cannot tell; taken */
-		if (is_ack_of(nm->vbuf, (size_t)n, h.nlmsg_seq, &error)) {
-			if (!error)
-				return 1;
-			nm->c.kernel_errors++;
-			nm->c.refused++;
-			log_debug("kernel: the addressee refused a frame: %s", strerror(-error));
-			return 0;
+		nm->c.reads++;
+		got += n;
+		for (int i = 0; i < n; i++) {
+			const uint8_t *buf = nm->vrx[i].msg_hdr.msg_iov->iov_base;
+			size_t blen = nm->vrx[i].msg_len;
+
+			if (nm->vrx[i].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;
+			if (!answered && is_ack_of(buf, blen, seq, &error))
+				answered = true;
+			else
+				stash_push(nm, buf, blen);
 		}
-		stash_push(nm, nm->vbuf, (size_t)n);
+		if (!answered)
+			continue;
+		if (!error)
+			return 1;
+		nm->c.kernel_errors++;
+		nm->c.refused++;
+		log_debug("kernel: the addressee refused a frame: %s", strerror(-error));
+		return 0;
 	}
 	return 1;
 }
@@ -224,7 +290,10 @@ static void nl_drain(struct nl_medium *nm)
 
 static void nl_flush(void *data)
 {
-	nl_drain(data);
+	struct nl_medium *nm = data;
+
+	nl_drain(nm);
+	nl_out_flush(nm);
 }
 
 static const struct hub_client_ops nl_ops = { .send = nl_send, .send_verdict = nl_send_verdict };
@@ -340,16 +409,20 @@ static void nl_handle(struct nl_medium *nm, const uint8_t *buf, size_t len)
 static void nl_readable(struct loop_watch *w, uint32_t events)
 {
 	struct nl_medium *nm = w->opaque;
+	int fd = mnl_socket_get_fd(nm->nl);
 
 	(void)events;
 	/* Bounded, so a flood from the kernel cannot starve the other transports. */
-	for (int i = 0; i < 256; i++) {
-		ssize_t n;
+	for (int round = 0; round < 256 / NL_RX_BATCH; round++) {
+		int n;
 
 		/* What a verdict's wait set aside came first: handle it first. */
 		nl_drain(nm);
-		n = recv(mnl_socket_get_fd(nm->nl), nm->buf, sizeof(nm->buf), MSG_DONTWAIT);
-
+		for (int i = 0; i < NL_RX_BATCH; i++) {
+			nm->rx[i].msg_hdr.msg_flags = 0;
+			nm->rx[i].msg_len = 0;
+		}
+		n = recvmmsg(fd, nm->rx, NL_RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
@@ -364,7 +437,18 @@ static void nl_readable(struct loop_watch *w, uint32_t events)
 					strerror(errno));
 			break;
 		}
-		nl_handle(nm, nm->buf, (size_t)n);
+		nm->c.reads++;
+		for (int i = 0; i < n; i++) {
+			if (nm->rx[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				log_ratelimited(&nm->lim, LOG_LEVEL_ERROR,
+						"kernel: a message over %d bytes, dropped", NL_RX_SLOT);
+				continue;
+			}
+			nl_handle(nm, nm->rx[i].msg_hdr.msg_iov->iov_base, nm->rx[i].msg_len);
+		}
+		/* Fewer than asked for: nothing more waits, no need to ask again. */
+		if (n < NL_RX_BATCH)
+			break;
 	}
 	/* The hub syncs once, when the round ends (the loop's before_wait). */
 }
@@ -440,6 +524,14 @@ int nl_medium_open(struct hub *hub, struct nl_medium **out)
 		ret = -errno;
 		goto close_sock;
 	}
+	for (int i = 0; i < NL_RX_BATCH; i++) {
+		nm->rxiov[i] = (struct iovec){ i ? nm->rxbuf[i - 1] : nm->buf, NL_RX_SLOT };
+		nm->rx[i].msg_hdr = (struct msghdr){ .msg_iov = &nm->rxiov[i], .msg_iovlen = 1 };
+	}
+	for (int i = 0; i < NL_VERDICT_BATCH; i++) {
+		nm->vrxiov[i] = (struct iovec){ nm->vrxbuf[i], NL_RX_SLOT };
+		nm->vrx[i].msg_hdr = (struct msghdr){ .msg_iov = &nm->vrxiov[i], .msg_iovlen = 1 };
+	}
 	nm->client = hub_client_new(hub, "kernel", nm->family, &nl_ops, nm);
 	ret = loop_watch(hub->loop, &nm->watch, fd, EPOLLIN, nl_readable, nm);
 	if (ret < 0) {
@@ -472,6 +564,7 @@ void nl_medium_close(struct nl_medium *nm)
 	if (!nm)
 		return;
 	loop_unwatch(nm->hub->loop, &nm->watch);
+	nl_out_flush(nm);
 	if (nm->flush_id)
 		hub_del_flush(nm->hub, nm->flush_id);
 	hub_client_free(nm->hub, nm->client);

@@ -21,6 +21,9 @@ struct nl_medium_counters {
 	uint64_t refused;	/* of those, refused: no ACK for them */
 	uint64_t stashed;	/* messages read while waiting for a verdict, handled after */
 	uint64_t stash_drops;	/* of those, dropped: the stash was full */
+	uint64_t messages;	/* messages sent to the kernel (deliveries, statuses) */
+	uint64_t batches;	/* datagrams they went in: one per loop round, or when full */
+	uint64_t reads;		/* system calls that read messages */
 };
 
 /* Register with the kernel; 0 or -errno (with a logged reason). */
