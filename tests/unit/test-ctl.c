@@ -153,8 +153,9 @@ static void send_frame(struct fixture *f, struct peer *p, const uint8_t id[6],
 	memcpy(frame + 4, to, 6);
 	memcpy(frame + 10, from, 6);
 	memcpy(frame + 16, auth ? to : from, 6);
-	frame[24] = 0;			/* auth: open system, transaction 1 */
+	frame[24] = 2;			/* auth: fast BSS transition, transaction 1, */
 	frame[26] = 1;
+	frame[28] = 53;			/* status 53 (invalid PMKID) */
 	input(f, p, buf, hwsim_encode_frame_tx(buf, sizeof(buf), NL, 7, id, frame, len,
 					       HWSIM_TX_CTL_REQ_TX_STATUS, rates, ++f->cookie,
 					       2412));
@@ -660,6 +661,9 @@ static void test_events(void **state)
 	expect_str(v, "next", "ack");
 	assert_int_equal(json_integer_value(json_object_get(v, "attempt")), 1);
 	assert_int_equal(json_integer_value(json_object_get(v, "freq")), 2412);
+	assert_int_equal(json_integer_value(json_object_get(v, "auth_alg")), 2);
+	assert_int_equal(json_integer_value(json_object_get(v, "auth_seq")), 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "status")), 53);
 	assert_int_equal(json_array_size(json_object_get(v, "heard_by")), 1);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "heard_by"), 0)),
 			    "42:00:00:00:01:00");
