@@ -78,6 +78,7 @@ for path, near, far in ((sys.argv[1], ap1, ap2), (sys.argv[2], ap2, ap1)):
     print(f"{path.rsplit('/', 1)[-1]}: the station hears AP1 at {snr[ap1]:.1f} dB, AP2 at {snr[ap2]:.1f} dB SNR")
     assert snr[near] - snr[far] > 15, snr    # 10 m against 90 m: 19 dB
 PY
+flag_set walk-stopped
 vm_wait sta 60
 flag_set stop
 vm_wait aps 30

@@ -3,8 +3,9 @@
 # signal is below -65 dBm, and wpa_supplicant moves to a better AP it finds.
 # MAC, IP, VARIANT (as roam-aps.sh), AP1_MAC, AP2_MAC. Associates to AP1,
 # pings 10.99.0.1 every 50 ms from "sta-ready" on, while the host walks it
-# towards AP2; raises "sta-roamed" when it is associated to AP2, then checks
-# that data still flows and reports the longest gap in the replies.
+# towards AP2; raises "sta-roamed" when it is associated to AP2; once the
+# host has stopped the walk ("walk-stopped"), checks that data still flows
+# and reports the longest gap in the replies.
 ifc=$(radio_new "$MAC")
 check radio-created test -n "$ifc"
 {
@@ -60,8 +61,9 @@ flag_set sta-ready
 check roamed-to-ap2 wait_bssid "$AP2_MAC" 100
 say "roamed to $(bssid) at $(signal_of - "$ifc") dBm"
 flag_set sta-roamed
-# Some traffic after the roam, inside the steady ping too.
-sleep 3
+# The walk ends at AP2; then some more traffic inside the steady ping.
+flag_wait walk-stopped 120
+sleep 2
 kill -INT $ping_pid
 wait $ping_pid
 check ping-after-roam ping_ok - 10.99.0.1
