@@ -33,6 +33,8 @@ say "variant $VARIANT"
 medium_start -c "$WM_OUT/room.cfg" --control "$S" -p "$WM_OUT/air.pcapng"
 ctl --json events >"$WM_OUT/events.log" 2>"$WM_OUT/events.err" &
 EV_PID=$!
+ctl events --type frame >"$WM_OUT/events.txt" 2>"$WM_OUT/events-txt.err" &
+EVT_PID=$!
 vm_start aps roam-aps AP1_MAC=$AP1 AP2_MAC=$AP2 VARIANT="$VARIANT"
 check aps-ready flag_wait_host aps-ready 120
 # Until the walk, AP2 is out of the station's hearing: it starts on AP1,
@@ -82,11 +84,15 @@ flag_set walk-stopped
 vm_wait sta 60
 flag_set stop
 vm_wait aps 30
-kill "$EV_PID" 2>/dev/null
-wait "$EV_PID" 2>/dev/null
+kill "$EV_PID" "$EVT_PID" 2>/dev/null
+wait "$EV_PID" "$EVT_PID" 2>/dev/null
 ctl capture-stop >/dev/null
 check roam-in-events-and-capture python3 "$WM_TOP/tests/e2e/check-roam.py" \
 	--events "$WM_OUT/events.log" --capture "$WM_OUT/air.pcapng" \
 	--sta $STA --ap1 $AP1 --ap2 $AP2 "$alg"
+# The same authentication as wifimedium-ctl prints it.
+case $alg in open) n=0 ;; ft) n=2 ;; sae) n=3 ;; esac
+check events-text grep -q "auth $STA > $AP2 2462 MHz try [0-9]*: ack \[alg $n seq 1 status " \
+	"$WM_OUT/events.txt"
 [ -f "$WM_OUT/sta/gap" ] && read -r _v gap lost sent <"$WM_OUT/sta/gap" &&
 	say "bench: roam $VARIANT: longest ping gap $gap ms, $lost of $sent pings lost"
