@@ -771,8 +771,9 @@ static bool anyone_wants(const struct ctl *ctl, unsigned bit)
 void ctl_event_air(struct ctl *ctl, const struct medium_air *a)
 {
 	struct ieee80211_hdr_info h;
+	const uint8_t *body;
 	const char *kind;
-	json_t *heard;
+	json_t *heard, *ev;
 
 	if (a->kind != MEDIUM_AIR_DATA || !anyone_wants(ctl, CTL_EV_FRAME) ||
 	    ieee80211_parse(a->frame, a->len, &h) < 0 || !(kind = frame_kind(&h, a->frame, a->len)))
@@ -781,14 +782,23 @@ void ctl_event_air(struct ctl *ctl, const struct medium_air *a)
 	for (uint32_t i = 0; i < a->nrx; i++)
 		if (a->rx[i].fate == MEDIUM_FATE_OK)
 			json_array_append_new(heard, json_mac(a->rx[i].radio));
-	ctl_broadcast(ctl, CTL_EV_FRAME,
-		      json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:I, s:i, s:s, s:o}", "event",
-				"frame", "time_us", (json_int_t)a->end_us, "type", kind, "radio",
-				json_mac(a->radio), "from",
-				h.addr2 ? json_mac(h.addr2) : json_null(), "to",
-				h.addr1 ? json_mac(h.addr1) : json_null(), "freq",
-				(json_int_t)a->freq, "attempt", (int)a->attempt, "next",
-				next_name(a->next), "heard_by", heard));
+	ev = json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:I, s:i, s:s, s:o}", "event", "frame",
+		       "time_us", (json_int_t)a->end_us, "type", kind, "radio",
+		       json_mac(a->radio), "from", h.addr2 ? json_mac(h.addr2) : json_null(),
+		       "to", h.addr1 ? json_mac(h.addr1) : json_null(), "freq",
+		       (json_int_t)a->freq, "attempt", (int)a->attempt, "next",
+		       next_name(a->next), "heard_by", heard);
+	/*
+	 * An authentication's fixed fields say which exchange it is (open, SAE,
+	 * FT: a roam) and how it went. Shared Key's third frame is encrypted.
+	 */
+	body = a->frame + h.hdr_len;
+	if (ev && !strcmp(kind, "auth") && !h.protected && a->len >= h.hdr_len + 6) {
+		json_object_set_new(ev, "auth_alg", json_integer(body[0] | body[1] << 8));
+		json_object_set_new(ev, "auth_seq", json_integer(body[2] | body[3] << 8));
+		json_object_set_new(ev, "status", json_integer(body[4] | body[5] << 8));
+	}
+	ctl_broadcast(ctl, CTL_EV_FRAME, ev);
 }
 
 void ctl_event_status(struct ctl *ctl, const struct medium_status *st)

@@ -545,7 +545,7 @@ static const char *fmt_list(char *buf, size_t size, const json_t *list)
 }
 
 /*
- *     12.345678  frame       auth 02:00:00:00:01:00 > 02:00:00:00:00:00 2412 MHz try 1: ack
+ *     12.345678  frame       auth 02:00:00:00:01:00 > 02:00:00:00:00:00 2412 MHz try 1: ack [alg 0 seq 1 status 0]
  * Seconds of simulated time, the event, then its fields in reading order.
  * An event this client does not know prints as its JSON.
  */
@@ -565,6 +565,11 @@ void wmctl_print_event(const json_t *ev, FILE *f)
 		fprintf(f, "%s %s > %s %s MHz try %s: %s", S("type"), S("from"), S("to"),
 			fmt_count(a, sizeof(a), ev, "freq"), fmt_count(b, sizeof(b), ev, "attempt"),
 			S("next"));
+		if (json_object_get(ev, "auth_alg"))
+			fprintf(f, " [alg %s seq %s status %s]",
+				fmt_count(a, sizeof(a), ev, "auth_alg"),
+				fmt_count(b, sizeof(b), ev, "auth_seq"),
+				fmt_count(heard, sizeof(heard), ev, "status"));
 		if (json_array_size(json_object_get(ev, "heard_by")))
 			fprintf(f, " (heard by %s)",
 				fmt_list(heard, sizeof(heard), json_object_get(ev, "heard_by")));

@@ -147,14 +147,17 @@ static void send_frame(struct fixture *f, struct peer *p, const uint8_t id[6],
 		{ RATE_54, 3, 0 }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 },
 	};
 
-	assert_true(len >= 30 && len <= sizeof(frame));
+	assert_true(len >= 24 && len <= sizeof(frame));
 	memset(frame, 0, len);
 	frame[0] = auth ? 0xb0 : 0x08;	/* management subtype 11 (auth), or data */
 	memcpy(frame + 4, to, 6);
 	memcpy(frame + 10, from, 6);
 	memcpy(frame + 16, auth ? to : from, 6);
-	frame[24] = 0;			/* auth: open system, transaction 1 */
-	frame[26] = 1;
+	if (len >= 30) {
+		frame[24] = 2;		/* auth: fast BSS transition, transaction 1, */
+		frame[26] = 1;
+		frame[28] = 53;		/* status 53 (invalid PMKID) */
+	}
 	input(f, p, buf, hwsim_encode_frame_tx(buf, sizeof(buf), NL, 7, id, frame, len,
 					       HWSIM_TX_CTL_REQ_TX_STATUS, rates, ++f->cookie,
 					       2412));
@@ -628,7 +631,7 @@ static void test_events(void **state)
 	send_frame(f, &f->a, id_a, addr_a, addr_b, true, 30);
 	run_until_statuses(f, &f->a, 1);
 	assert_int_equal(f->a.acked, 1);
-	send_frame(f, &f->a, id_a, addr_a, nobody, true, 30);
+	send_frame(f, &f->a, id_a, addr_a, nobody, true, 26);	/* too short for the fields */
 	run_until_statuses(f, &f->a, 2);
 	assert_int_equal(f->a.acked, 1);
 	hub_client_free(&f->hub, f->a.c);
@@ -660,6 +663,9 @@ static void test_events(void **state)
 	expect_str(v, "next", "ack");
 	assert_int_equal(json_integer_value(json_object_get(v, "attempt")), 1);
 	assert_int_equal(json_integer_value(json_object_get(v, "freq")), 2412);
+	assert_int_equal(json_integer_value(json_object_get(v, "auth_alg")), 2);
+	assert_int_equal(json_integer_value(json_object_get(v, "auth_seq")), 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "status")), 53);
 	assert_int_equal(json_array_size(json_object_get(v, "heard_by")), 1);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "heard_by"), 0)),
 			    "42:00:00:00:01:00");
@@ -673,6 +679,8 @@ static void test_events(void **state)
 		expect_str(v, "to", "02:ee:00:00:00:09");
 		expect_str(v, "next", attempt < 3 ? "retry" : "fail");
 		assert_int_equal(json_integer_value(json_object_get(v, "attempt")), attempt);
+		assert_null(json_object_get(v, "auth_alg"));
+		assert_null(json_object_get(v, "status"));
 		json_decref(v);
 	}
 	v = next_event(&b, &pos);
