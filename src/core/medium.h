@@ -290,6 +290,8 @@ struct medium_waypoint {
  */
 int medium_node_set_waypoints(struct medium *m, int node, const struct medium_waypoint *wp,
 			      uint32_t n, bool loop);
+/* What medium_node_set_waypoints() checks, without a medium: 0 or -EINVAL. */
+int medium_waypoints_check(const struct medium_waypoint *wp, uint32_t n, bool loop);
 
 /*
  * Random waypoint: pick a point uniformly in the box, walk there at a speed
@@ -308,6 +310,8 @@ struct medium_random_walk {
 };
 
 int medium_node_set_random_walk(struct medium *m, int node, const struct medium_random_walk *rw);
+/* What medium_node_set_random_walk() checks, without a medium: 0 or -EINVAL. */
+int medium_random_walk_check(const struct medium_random_walk *rw);
 
 enum medium_trace_op {
 	MEDIUM_TRACE_SETDEST,		/* walk towards dest (x, y) at speed; stop there */

@@ -417,14 +417,10 @@ static double leg_us(const double a[3], const double b[3], double speed)
 	return (double)seconds_us(sqrt(d) / speed);
 }
 
-int medium_node_set_waypoints(struct medium *m, int node, const struct medium_waypoint *wp,
-			      uint32_t n, bool loop)
+int medium_waypoints_check(const struct medium_waypoint *wp, uint32_t n, bool loop)
 {
-	struct mmover *mv;
 	double cycle = 0.0;
 
-	if (!node_ok(m, node))
-		return -ENOENT;
 	if (!n || n > MEDIUM_MAX_WAYPOINTS)
 		return -EINVAL;
 	for (uint32_t i = 0; i < n; i++) {
@@ -435,7 +431,17 @@ int medium_node_set_waypoints(struct medium *m, int node, const struct medium_wa
 			 (double)seconds_us(wp[i].pause);
 	}
 	/* A loop that takes no time would run every leg at once, for ever. */
-	if (loop && cycle < 1.0)
+	return loop && cycle < 1.0 ? -EINVAL : 0;
+}
+
+int medium_node_set_waypoints(struct medium *m, int node, const struct medium_waypoint *wp,
+			      uint32_t n, bool loop)
+{
+	struct mmover *mv;
+
+	if (!node_ok(m, node))
+		return -ENOENT;
+	if (medium_waypoints_check(wp, n, loop) < 0)
 		return -EINVAL;
 	mv = start(m, node, MEDIUM_MOBILITY_WAYPOINTS);
 	mv->wp = xreallocarray(NULL, n, sizeof(*wp));
@@ -448,13 +454,10 @@ int medium_node_set_waypoints(struct medium *m, int node, const struct medium_wa
 	return 0;
 }
 
-int medium_node_set_random_walk(struct medium *m, int node, const struct medium_random_walk *rw)
+int medium_random_walk_check(const struct medium_random_walk *rw)
 {
-	struct mmover *mv;
 	bool point = true;
 
-	if (!node_ok(m, node))
-		return -ENOENT;
 	if (!finite3(rw->lo) || !finite3(rw->hi) || !isfinite(rw->speed_max) ||
 	    !isfinite(rw->pause_max) || !(rw->speed_min > 0.0) || !(rw->speed_min <= rw->speed_max) ||
 	    !(rw->pause_min >= 0.0) || !(rw->pause_min <= rw->pause_max))
@@ -466,7 +469,16 @@ int medium_node_set_random_walk(struct medium *m, int node, const struct medium_
 			point = false;
 	}
 	/* Legs of no length and no pause: the same loop that takes no time. */
-	if (point && rw->pause_max == 0.0)
+	return point && rw->pause_max == 0.0 ? -EINVAL : 0;
+}
+
+int medium_node_set_random_walk(struct medium *m, int node, const struct medium_random_walk *rw)
+{
+	struct mmover *mv;
+
+	if (!node_ok(m, node))
+		return -ENOENT;
+	if (medium_random_walk_check(rw) < 0)
 		return -EINVAL;
 	mv = start(m, node, MEDIUM_MOBILITY_RANDOM);
 	mv->rw = *rw;
