@@ -276,7 +276,8 @@ int medium_node_set_velocity(struct medium *m, int node, const double v[3]);
 
 /* One waypoint: walk to pos at speed, then wait there pause seconds. */
 struct medium_waypoint {
-	double pos[3];			/* metres */
+	double pos[3];			/* metres; without has_z the node keeps its height */
+	bool has_z;
 	double speed;			/* m/s, > 0 */
 	double pause;			/* seconds, >= 0 */
 };

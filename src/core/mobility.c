@@ -105,8 +105,9 @@ static void walk(struct mmover *mv, const double from[3], const double to[3], do
 static void waypoint_leg(struct mmover *mv, const double from[3], uint64_t t)
 {
 	const struct medium_waypoint *w = &mv->wp[mv->leg];
+	double to[3] = { w->pos[0], w->pos[1], w->has_z ? w->pos[2] : from[2] };
 
-	walk(mv, from, w->pos, w->speed, t);
+	walk(mv, from, to, w->speed, t);
 	mv->next = mv->t1 + seconds_us(w->pause);
 }
 
@@ -408,11 +409,12 @@ int medium_node_stop(struct medium *m, int node)
 	return 0;
 }
 
-static double leg_us(const double a[3], const double b[3], double speed)
+/* A leg's time; in the plane only unless both ends are 3-D (a 2-D point's z is moot). */
+static double leg_us(const double a[3], const double b[3], bool has_z, double speed)
 {
 	double d = 0.0;
 
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < (has_z ? 3 : 2); k++)
 		d += (b[k] - a[k]) * (b[k] - a[k]);
 	return (double)seconds_us(sqrt(d) / speed);
 }
@@ -427,7 +429,8 @@ int medium_waypoints_check(const struct medium_waypoint *wp, uint32_t n, bool lo
 		if (!finite3(wp[i].pos) || !(wp[i].speed > 0.0) || !isfinite(wp[i].speed) ||
 		    !(wp[i].pause >= 0.0) || !isfinite(wp[i].pause))
 			return -EINVAL;
-		cycle += leg_us(wp[i ? i - 1 : n - 1].pos, wp[i].pos, wp[i].speed) +
+		cycle += leg_us(wp[i ? i - 1 : n - 1].pos, wp[i].pos,
+				wp[i].has_z && wp[i ? i - 1 : n - 1].has_z, wp[i].speed) +
 			 (double)seconds_us(wp[i].pause);
 	}
 	/* A loop that takes no time would run every leg at once, for ever. */

@@ -87,6 +87,7 @@ static bool parse_waypoints(struct ctx *c, const config_setting_t *list,
 		}
 		ok &= config_tuple(c, f.position, "nodes.mobility.waypoints.position", 2, 3,
 				   w->pos);
+		w->has_z = length(f.position) == 3;
 		ok &= config_number_in(c, f.speed, "nodes.mobility.waypoints.speed (m/s)", 1e-6,
 				       SPEED_MAX, &w->speed);
 		if (f.pause)

@@ -62,8 +62,8 @@ static json_t *get_num(json_t *v, const char *what, double lo, double hi, bool o
 		return ctl_fail("bad-request", "%s: not a number", what);
 	*out = json_number_value(v);
 	if (!(open ? *out > lo : *out >= lo) || !(*out <= hi))
-		return ctl_fail("invalid", "%s: %g out of range (%s%g..%g)", what, *out,
-				open ? "above " : "", lo, hi);
+		return ctl_fail("invalid", open ? "%s: %g out of range (above %g, at most %g)" :
+						  "%s: %g out of range (%g..%g)", what, *out, lo, hi);
 	return NULL;
 }
 
@@ -110,6 +110,7 @@ static json_t *get_waypoints(json_t *list, struct medium_waypoint **out, uint32_
 		}
 		if ((err = ctl_get_vec(json_object_get(o, "pos"), what, CTL_POS_LIMIT, wp[i].pos)))
 			break;
+		wp[i].has_z = json_array_size(json_object_get(o, "pos")) == 3;
 		snprintf(what, sizeof(what), "waypoint %zu: speed", i);
 		if ((err = get_num(json_object_get(o, "speed"), what, 0.0, CTL_SPEED_LIMIT, true,
 				   &wp[i].speed)))

@@ -721,7 +721,8 @@ static void test_mobility_values(void **state)
 	assert_true(m->loop);
 	assert_int_equal(m->line, 3);
 	assert_near(m->waypoints[0].pos[0], 10.0);
-	assert_near(m->waypoints[0].pos[2], 0.0);
+	assert_false(m->waypoints[0].has_z);	/* (x, y): the node keeps its height */
+	assert_true(m->waypoints[1].has_z);
 	assert_near(m->waypoints[0].speed, 1.5);
 	assert_near(m->waypoints[0].pause, 2.0);
 	assert_near(m->waypoints[1].pos[1], 20.0);

@@ -68,22 +68,22 @@ static void assert_pos(const struct medium_node_info *ni, double x, double y, do
 			 x, y, z);
 }
 
-/* Two legs, a pause, then the loop back: each point at its simulated time. */
+/* Two legs (2-D: the height stays), a pause, then the loop back: each point at its time. */
 static void test_waypoints_loop(void **state)
 {
 	struct medium *m = new_medium(100000);
 	const struct medium_waypoint wp[] = {
-		{ { 10, 0, 0 }, 2.0, 1.0 },	/* 5 s, then 1 s there */
-		{ { 10, 10, 0 }, 5.0, 0.0 },	/* 2 s */
+		{ .pos = { 10, 0, 0 }, .speed = 2.0, .pause = 1.0 },	/* 5 s, then 1 s there */
+		{ .pos = { 10, 10, 0 }, .speed = 5.0 },			/* 2 s */
 	};
 	struct medium_node_info ni;
-	int n = add_node(m, 0, 0, 0);
+	int n = add_node(m, 0, 0, 1.5);
 
 	(void)state;
 	assert_int_equal(medium_node_set_waypoints(m, n, wp, 2, true), 0);
 	assert_int_equal(medium_next_event(m), 100000);
 	ni = at(m, n, S(2.5));
-	assert_pos(&ni, 5, 0, 0);
+	assert_pos(&ni, 5, 0, 1.5);
 	assert_true(fabs(ni.vel[0] - 2.0) < 1e-9 && ni.vel[1] == 0.0);
 	assert_int_equal(ni.mobility.model, MEDIUM_MOBILITY_WAYPOINTS);
 	assert_int_equal(ni.mobility.leg, 0);
@@ -91,30 +91,30 @@ static void test_waypoints_loop(void **state)
 	assert_true(ni.mobility.loop);
 	assert_false(ni.mobility.paused);
 	ni = at(m, n, S(5));
-	assert_pos(&ni, 10, 0, 0);
+	assert_pos(&ni, 10, 0, 1.5);
 	/* The pause: it stays, at no speed. */
 	ni = at(m, n, S(5.9));
-	assert_pos(&ni, 10, 0, 0);
+	assert_pos(&ni, 10, 0, 1.5);
 	assert_true(ni.mobility.paused);
 	assert_true(ni.vel[0] == 0.0 && ni.vel[1] == 0.0);
 	ni = at(m, n, S(7));
-	assert_pos(&ni, 10, 5, 0);
+	assert_pos(&ni, 10, 5, 1.5);
 	assert_int_equal(ni.mobility.leg, 1);
 	ni = at(m, n, S(8));
-	assert_pos(&ni, 10, 10, 0);
+	assert_pos(&ni, 10, 10, 1.5);
 	/* Loop: back to the first at its speed (5 s), its pause, then the second again. */
 	ni = at(m, n, S(10.5));
-	assert_pos(&ni, 10, 5, 0);
+	assert_pos(&ni, 10, 5, 1.5);
 	assert_int_equal(ni.mobility.leg, 0);
 	ni = at(m, n, S(13));
-	assert_pos(&ni, 10, 0, 0);
+	assert_pos(&ni, 10, 0, 1.5);
 	ni = at(m, n, S(14));
-	assert_pos(&ni, 10, 0, 0);
+	assert_pos(&ni, 10, 0, 1.5);
 	ni = at(m, n, S(16));
-	assert_pos(&ni, 10, 10, 0);
+	assert_pos(&ni, 10, 10, 1.5);
 	/* Many rounds later the times still hold: positions are not accumulated. */
 	ni = at(m, n, S(16 + 8 * 1000));
-	assert_pos(&ni, 10, 10, 0);
+	assert_pos(&ni, 10, 10, 1.5);
 	assert_int_equal(medium_next_event(m), S(16 + 8 * 1000) + 100000);
 	medium_free(m);
 }
@@ -124,8 +124,8 @@ static void test_waypoints_end(void **state)
 {
 	struct medium *m = new_medium(250000);
 	const struct medium_waypoint wp[] = {
-		{ { 3, 4, 0 }, 5.0, 0.5 },	/* 1 s */
-		{ { 3, 4, 12 }, 4.0, 2.0 },	/* 3 s, 3-D */
+		{ .pos = { 3, 4, 0 }, .has_z = true, .speed = 5.0, .pause = 0.5 },	/* 1 s */
+		{ .pos = { 3, 4, 12 }, .has_z = true, .speed = 4.0, .pause = 2.0 },	/* 3 s */
 	};
 	struct medium_node_info ni;
 	int other = add_node(m, 100, 100, 0), n = add_node(m, 0, 0, 0);
@@ -154,7 +154,10 @@ static void test_waypoints_end(void **state)
 static void test_waypoints_invalid(void **state)
 {
 	struct medium *m = new_medium(0);
-	struct medium_waypoint wp[2] = { { { 1, 0, 0 }, 1.0, 0.0 }, { { 2, 0, 0 }, 1.0, 0.0 } };
+	struct medium_waypoint wp[2] = {
+		{ .pos = { 1, 0, 0 }, .has_z = true, .speed = 1.0 },
+		{ .pos = { 2, 0, 0 }, .has_z = true, .speed = 1.0 },
+	};
 	struct medium_waypoint *many = calloc(MEDIUM_MAX_WAYPOINTS + 1, sizeof(*many));
 	int n = add_node(m, 0, 0, 0);
 
@@ -187,7 +190,7 @@ static void test_waypoints_invalid(void **state)
 static void test_cancel(void **state)
 {
 	struct medium *m = new_medium(100000);
-	const struct medium_waypoint wp = { { 10, 0, 0 }, 1.0, 0.0 };
+	const struct medium_waypoint wp = { .pos = { 10, 0, 0 }, .has_z = true, .speed = 1.0 };
 	const double v[3] = { 0, 2, 0 }, p[3] = { 50, 50, 0 };
 	struct medium_node_info ni;
 	int n = add_node(m, 0, 0, 0);
@@ -360,7 +363,7 @@ static void test_trace_steps(void **state)
 static void test_link_follows(void **state)
 {
 	struct medium *m = new_medium(100000);
-	const struct medium_waypoint wp = { { 100, 0, 0 }, 10.0, 0.0 };
+	const struct medium_waypoint wp = { .pos = { 100, 0, 0 }, .has_z = true, .speed = 10.0 };
 	double snr0, snr1, loss;
 	int a = add_node(m, 0, 0, 0), b = add_node(m, 10, 0, 0);
 
