@@ -684,7 +684,7 @@ static const struct wmctl_cmd wmctl_cmds[] = {
 	  "DROPS counts every reason but `retries' (those are FAILED); --json has them all.\n",
 	  "radios" },
 	{ "nodes", "nodes", 0, 0, NULL, NULL, wmctl_print_nodes, NULL, "",
-	  "List the nodes: # NAME/MAC POS VELOCITY TXPOW RADIOS.", "", "nodes" },
+	  "List the nodes: # NAME/MAC POS VELOCITY TXPOW RADIOS MOBILITY.", "", "nodes" },
 	{ "links", "links", 0, 1, NULL, wmctl_build_links, wmctl_print_links, NULL, "[RADIO]",
 	  "List every ordered pair of radios: FROM TO FREQ SNR PER LOSS RATE FRAMES LOST.",
 	  "  RADIO        only the links from or to this radio (its identity or an address)\n"
