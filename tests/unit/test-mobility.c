@@ -162,6 +162,7 @@ static void test_waypoints_invalid(void **state)
 	int n = add_node(m, 0, 0, 0);
 
 	(void)state;
+	assert_non_null(many);
 	assert_int_equal(medium_node_set_waypoints(m, 5, wp, 2, false), -ENOENT);
 	assert_int_equal(medium_node_set_waypoints(m, n, wp, 0, false), -EINVAL);
 	wp[1].speed = 0.0;
@@ -483,6 +484,7 @@ static void test_parse_limits(void **state)
 	size_t len = 0, steps = MEDIUM_MAX_TRACE_STEPS + 1;
 
 	(void)state;
+	assert_non_null(text);
 	memset(text, ' ', n);
 	text[n] = '\0';
 	memcpy(text + n - 5, "# x\n", 4);
@@ -492,6 +494,7 @@ static void test_parse_limits(void **state)
 
 	/* One node past the steps the core takes: the line past them is named. */
 	text = malloc(steps * 48);
+	assert_non_null(text);
 	for (size_t i = 0; i < steps; i++)
 		len += (size_t)sprintf(text + len, "$ns_ at %zu \"$node_(3) setdest 1 1 1\"\n", i);
 	assert_int_equal(ns2_trace_parse(text, len, &t, err, sizeof(err)), -EINVAL);
