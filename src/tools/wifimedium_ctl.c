@@ -13,9 +13,11 @@
  * timeout or a reply that breaks the protocol.
  *
  * This file: the commands, their arguments and requests, and main. The
- * wire is in wifimedium_ctl_conn.c, the human output in wifimedium_ctl_print.c.
+ * wire is in wifimedium_ctl_conn.c, the human output in wifimedium_ctl_print.c,
+ * the mobility commands' arguments in wifimedium_ctl_mobility.c.
  */
 #include "wifimedium_ctl.h"
+#include "wifimedium_ctl_cmd.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,35 +38,6 @@
 
 #define WMCTL_DEFAULT_SOCKET "/run/wifimedium/control"
 #define WMCTL_DEFAULT_TIMEOUT_MS 10000
-#define WMCTL_POS_MAX 1001	/* positional arguments: path NODE and 1000 waypoints */
-#define WMCTL_OPTS_MAX 4		/* options of one command */
-#define WMCTL_REPEAT_MAX 32	/* occurrences of one option (--freq) */
-
-/* A long option, "--name" or "--name=value"; its index in its table identifies it. */
-struct wmctl_optdef {
-	const char *name;
-	bool arg;
-};
-
-struct wmctl_args {
-	const char *pos[WMCTL_POS_MAX];
-	int npos;
-	const char *val[WMCTL_OPTS_MAX][WMCTL_REPEAT_MAX];
-	int n[WMCTL_OPTS_MAX];
-	bool help;
-};
-
-struct wmctl_cmd {
-	const char *name;
-	const char *wire;	/* the request's `cmd` */
-	int npos_min, npos_max;
-	const struct wmctl_optdef *opts;	/* NULL-terminated, at most WMCTL_OPTS_MAX */
-	/* Adds the arguments to the request; an exit status (OK, or USAGE after a message). */
-	int (*build)(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req);
-	wmctl_print_fn *print;
-	int (*stream)(struct wmctl *c);	/* instead of print: what follows the reply */
-	const char *args, *summary, *help, *example;
-};
 
 /* Options taken before the command and after it. */
 enum { G_SOCKET, G_JSON, G_TIMEOUT, G_HELP };
@@ -89,8 +62,7 @@ static void wmctl_hint(const struct wmctl_cmd *cmd)
 }
 
 /* A wrong command line: the message, a pointer to the help; the exit status. */
-__attribute__((format(printf, 2, 3)))
-static int wmctl_usage_error(const struct wmctl_cmd *cmd, const char *fmt, ...)
+int wmctl_usage_error(const struct wmctl_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -242,7 +214,7 @@ static int wmctl_parse_args(struct wmctl *c, const struct wmctl_cmd *cmd, int ar
 /* -------------------------------------------------- request arguments */
 
 /* Sets req[key] = v (taking v); false if v could not be made (after a message). */
-static bool wmctl_set(json_t *req, const char *key, json_t *v)
+bool wmctl_set(json_t *req, const char *key, json_t *v)
 {
 	return v && json_object_set_new(req, key, v) == 0;
 }
@@ -257,7 +229,7 @@ static json_t *wmctl_string(const struct wmctl_cmd *cmd, const char *what, const
 }
 
 /* A node as the user named it: digits are its index, anything else a name or address. */
-static json_t *wmctl_node(const struct wmctl_cmd *cmd, const char *what, const char *s)
+json_t *wmctl_node(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	if (s[0] && strspn(s, "0123456789") == strlen(s)) {
 		long long v;
@@ -280,7 +252,7 @@ static json_t *wmctl_number(const struct wmctl_cmd *cmd, const char *what, const
 }
 
 /* "VX,VY[,VZ]" as [vx, vy(, vz)]. */
-static json_t *wmctl_vector(const struct wmctl_cmd *cmd, const char *what, const char *s)
+json_t *wmctl_vector(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	json_t *v = json_array();
 	const char *p = s;
@@ -378,160 +350,6 @@ static int wmctl_build_move(const struct wmctl_cmd *cmd, const struct wmctl_args
 	    !wmctl_set(req, "velocity", wmctl_vector(cmd, "velocity",
 						 a->val[MOVE_VELOCITY][a->n[MOVE_VELOCITY] - 1])))
 		return WMCTL_EXIT_USAGE;
-	return 0;
-}
-
-/* "X,Y[,Z]@SPEED[+PAUSE]" as {"pos": [...], "speed": S, "pause": P}. */
-static json_t *wmctl_waypoint(const struct wmctl_cmd *cmd, const char *s)
-{
-	const char *at = strrchr(s, '@');
-	char *xyz, *end;
-	double speed, pause = 0.0;
-	json_t *pos;
-
-	if (!at) {
-		wmctl_usage_error(cmd, "invalid waypoint (X,Y[,Z]@SPEED[+PAUSE]): `%s'", s);
-		return NULL;
-	}
-	errno = 0;
-	speed = strtod(at + 1, &end);
-	if (end == at + 1 || errno || !isfinite(speed) || (*end && *end != '+')) {
-		wmctl_usage_error(cmd, "invalid waypoint speed (m/s): `%s'", s);
-		return NULL;
-	}
-	if (*end == '+') {
-		const char *p = end + 1;
-
-		pause = strtod(p, &end);
-		if (end == p || errno || !isfinite(pause) || *end) {
-			wmctl_usage_error(cmd, "invalid waypoint pause (seconds): `%s'", s);
-			return NULL;
-		}
-	}
-	xyz = xstrdup(s);
-	xyz[at - s] = '\0';
-	pos = wmctl_vector(cmd, "waypoint position", xyz);
-	free(xyz);
-	if (!pos)
-		return NULL;
-	return json_pack("{s:o, s:f, s:f}", "pos", pos, "speed", speed, "pause", pause);
-}
-
-enum { PATH_LOOP };
-static const struct wmctl_optdef wmctl_path_opts[] = {
-	[PATH_LOOP] = { "loop", false },
-	{ NULL, false },
-};
-
-static int wmctl_build_path(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
-{
-	json_t *wps = json_array();
-
-	if (!wmctl_set(req, "node", wmctl_node(cmd, "node", a->pos[0]))) {
-		json_decref(wps);
-		return WMCTL_EXIT_USAGE;
-	}
-	for (int i = 1; i < a->npos; i++) {
-		json_t *w = wmctl_waypoint(cmd, a->pos[i]);
-
-		if (!w) {
-			json_decref(wps);
-			return WMCTL_EXIT_USAGE;
-		}
-		json_array_append_new(wps, w);
-	}
-	json_object_set_new(req, "waypoints", wps);
-	json_object_set_new(req, "loop", json_boolean(a->n[PATH_LOOP]));
-	return 0;
-}
-
-enum { WANDER_BOX, WANDER_SPEED, WANDER_PAUSE, WANDER_SEED };
-static const struct wmctl_optdef wmctl_wander_opts[] = {
-	[WANDER_BOX] = { "box", true },
-	[WANDER_SPEED] = { "speed", true },
-	[WANDER_PAUSE] = { "pause", true },
-	[WANDER_SEED] = { "seed", true },
-	{ NULL, false },
-};
-
-/* "MIN[,MAX]" as [min, max] (max = min when not given). */
-static json_t *wmctl_range(const struct wmctl_cmd *cmd, const char *what, const char *s)
-{
-	double lo, hi;
-	char *end;
-
-	errno = 0;
-	lo = strtod(s, &end);
-	hi = lo;
-	if (end != s && *end == ',') {
-		const char *p = end + 1;
-
-		hi = strtod(p, &end);
-		if (end == p)
-			end = (char *)p - 1;	/* "1," is no range */
-	}
-	if (end == s || *end || errno || !isfinite(lo) || !isfinite(hi)) {
-		wmctl_usage_error(cmd, "invalid %s (MIN[,MAX]): `%s'", what, s);
-		return NULL;
-	}
-	return json_pack("[f, f]", lo, hi);
-}
-
-static const char *wmctl_last(const struct wmctl_args *a, int k)
-{
-	return a->n[k] ? a->val[k][a->n[k] - 1] : NULL;
-}
-
-static int wmctl_build_wander(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
-{
-	const char *box = wmctl_last(a, WANDER_BOX), *seed = wmctl_last(a, WANDER_SEED), *colon;
-	json_t *rnd, *c0, *c1;
-	char *first;
-
-	if (!box || !wmctl_last(a, WANDER_SPEED))
-		return wmctl_usage_error(cmd, "give --box and --speed");
-	if (!wmctl_set(req, "node", wmctl_node(cmd, "node", a->pos[0])))
-		return WMCTL_EXIT_USAGE;
-	colon = strchr(box, ':');
-	if (!colon)
-		return wmctl_usage_error(cmd, "invalid box (X0,Y0[,Z0]:X1,Y1[,Z1]): `%s'", box);
-	first = xstrdup(box);
-	first[colon - box] = '\0';
-	c0 = wmctl_vector(cmd, "box corner", first);
-	free(first);
-	c1 = c0 ? wmctl_vector(cmd, "box corner", colon + 1) : NULL;
-	if (!c1) {
-		json_decref(c0);
-		return WMCTL_EXIT_USAGE;
-	}
-	rnd = json_pack("{s:[o, o]}", "box", c0, c1);
-	if (!wmctl_set(rnd, "speed", wmctl_range(cmd, "speed", wmctl_last(a, WANDER_SPEED))) ||
-	    (wmctl_last(a, WANDER_PAUSE) &&
-	     !wmctl_set(rnd, "pause", wmctl_range(cmd, "pause", wmctl_last(a, WANDER_PAUSE))))) {
-		json_decref(rnd);
-		return WMCTL_EXIT_USAGE;
-	}
-	if (seed) {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(seed, &end, 10);
-		if (!seed[0] || *end || errno || v < 0) {
-			json_decref(rnd);
-			return wmctl_usage_error(cmd, "invalid seed (a whole number >= 0): `%s'", seed);
-		}
-		json_object_set_new(rnd, "seed", json_integer(v));
-	}
-	json_object_set_new(req, "random", rnd);
-	return 0;
-}
-
-static int wmctl_build_stop(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req)
-{
-	if (!wmctl_set(req, "node", wmctl_node(cmd, "node", a->pos[0])))
-		return WMCTL_EXIT_USAGE;
-	json_object_set_new(req, "stop", json_true());
 	return 0;
 }
 
