@@ -523,8 +523,9 @@ static const struct wmctl_cmd wmctl_cmds[] = {
 	  "Walk a node through waypoints, from where it is now.",
 	  "  NODE         as for `move'\n"
 	  "  X,Y[,Z]@SPEED[+PAUSE]\n"
-	  "               a waypoint (metres; Z: 0 if not given), reached at SPEED m/s,\n"
-	  "               then PAUSE seconds there (default 0); up to 1000 of them\n"
+	  "               a waypoint in metres (without Z the node keeps its height),\n"
+	  "               reached at SPEED m/s, then PAUSE seconds there (default 0);\n"
+	  "               up to 1000 of them\n"
 	  "  --loop       after the last, walk back to the first, for ever\n"
 	  "\nA later `move', `path', `wander' or `stop' ends the walk.\n",
 	  "path sta1 20,0@1.4 20,15@1.4+10 0,0@2 --loop" },
