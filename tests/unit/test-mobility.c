@@ -360,6 +360,43 @@ static void test_trace_steps(void **state)
 	medium_free(m);
 }
 
+/* Walks that end leave the step's list; the others go on (the list is swap-removed). */
+static void test_many_movers(void **state)
+{
+	struct medium *m = new_medium(100000);
+	struct medium_node_info ni;
+	int n[4];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		/* Node i walks 10 (i + 1) m east at 10 m/s: done after i + 1 s. */
+		struct medium_waypoint wp = { .pos = { 10.0 * (i + 1), (double)i, 0 }, .has_z = true,
+					      .speed = 10.0 };
+
+		n[i] = add_node(m, 0, i, 0);
+		assert_int_equal(medium_node_set_waypoints(m, n[i], &wp, 1, false), 0);
+	}
+	/* The first and third end first: the second and fourth are still walking. */
+	assert_int_equal(medium_node_stop(m, n[2]), 0);
+	ni = at(m, n[0], S(1.5));
+	assert_pos(&ni, 10, 0, 0);
+	assert_true(ni.mobility.done);
+	ni = at(m, n[1], S(1.5));
+	assert_pos(&ni, 15, 1, 0);
+	ni = at(m, n[2], S(1.5));
+	assert_pos(&ni, 0, 2, 0);
+	ni = at(m, n[3], S(1.5));
+	assert_pos(&ni, 15, 3, 0);
+	ni = at(m, n[3], S(3.5));
+	assert_pos(&ni, 35, 3, 0);
+	ni = at(m, n[1], S(3.5));
+	assert_pos(&ni, 20, 1, 0);
+	ni = at(m, n[3], S(4));
+	assert_pos(&ni, 40, 3, 0);
+	assert_int_equal(medium_next_event(m), UINT64_MAX);
+	medium_free(m);
+}
+
 /* Links follow a walk at the steps, without anything else happening. */
 static void test_link_follows(void **state)
 {
@@ -546,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_random_invalid),
 		cmocka_unit_test(test_trace_steps),
+		cmocka_unit_test(test_many_movers),
 		cmocka_unit_test(test_link_follows),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
