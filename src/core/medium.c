@@ -2,8 +2,9 @@
 /*
  * The medium's public entry points and its bookkeeping: configured nodes
  * and pinned links, frames coming in, simulated time and the events it
- * runs, moving nodes. The modules below (medium_int.h lists them) do the
- * rest: radios (radio.c), the air (air.c), the link budget (link.c).
+ * runs. The modules below (medium_int.h lists them) do the rest: moving
+ * nodes (mobility.c), radios (radio.c), the air (air.c), the link budget
+ * (link.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 #include "core/air.h"
 #include "core/frame.h"
 #include "core/link.h"
+#include "core/mobility.h"
 #include "core/radio.h"
 #include "core/report.h"
 #include "core/rx.h"
@@ -99,6 +101,8 @@ void medium_free(struct medium *m)
 	}
 	air_deinit(m);
 	frame_pool_free(m);
+	mobility_clear(m);
+	free(m->movers);
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	free(m->nodes);
@@ -151,10 +155,10 @@ void medium_nodes_clear(struct medium *m)
 			m->radios[s]->node = -1;
 			m->radios[s]->node_by_name = false;
 		}
+	mobility_clear(m);
 	for (uint32_t i = 0; i < m->nnodes; i++)
 		free(m->nodes[i].name);
 	m->nnodes = 0;
-	sched_cancel(&m->sched, &m->mob_ev);
 	map64_clear(&m->pins);
 	map64_clear(&m->matrices);
 	link_invalidate(m);
@@ -180,7 +184,8 @@ int medium_node_add(struct medium *m, const struct medium_node_conf *conf)
 	memcpy(n->mac, conf->mac, 6);
 	n->has_mac = conf->has_mac;
 	memcpy(n->pos, conf->pos, sizeof(n->pos));
-	memset(n->vel, 0, sizeof(n->vel));
+	n->mv = NULL;
+	n->mover_idx = UINT32_MAX;
 	n->tx_power_dbm = conf->tx_power_dbm;
 	n->gain_dbi = conf->antenna_gain_dbi;
 	n->height_m = n->shadow_db = 0.0;
@@ -225,7 +230,7 @@ int medium_node_set_pos(struct medium *m, int node, const double pos[3])
 {
 	if (node < 0 || (uint32_t)node >= m->nnodes)
 		return -ENOENT;
-	memcpy(m->nodes[node].pos, pos, sizeof(m->nodes[node].pos));
+	mobility_place(m, node, pos);
 	link_invalidate(m);
 	return 0;
 }
@@ -285,60 +290,6 @@ int medium_node_set_medium(struct medium *m, int node, int medium_id)
 	return 0;
 }
 
-static uint32_t mobility_step(const struct medium *m)
-{
-	return m->p.mobility_step_us ? m->p.mobility_step_us : 100000;
-}
-
-static bool any_moving(const struct medium *m)
-{
-	for (uint32_t i = 0; i < m->nnodes; i++) {
-		const double *v = m->nodes[i].vel;
-
-		if (v[0] != 0.0 || v[1] != 0.0 || v[2] != 0.0)
-			return true;
-	}
-	return false;
-}
-
-static void mobility_advance(struct medium *m)
-{
-	double dt = (double)(m->now - m->mob_last) / 1e6;
-
-	for (uint32_t i = 0; i < m->nnodes; i++)
-		for (int k = 0; k < 3; k++)
-			m->nodes[i].pos[k] += m->nodes[i].vel[k] * dt;
-	m->mob_last = m->now;
-	link_invalidate(m);
-	if (any_moving(m))
-		sched_add(&m->sched, &m->mob_ev, m->now + mobility_step(m));
-}
-
-static bool only_mobility(const struct medium *m)
-{
-	return m->sched.len == 1 && sched_queued(&m->mob_ev);
-}
-
-int medium_node_set_velocity(struct medium *m, int node, const double v[3])
-{
-	if (node < 0 || (uint32_t)node >= m->nnodes)
-		return -ENOENT;
-	if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
-		return -EINVAL;
-	/* Everyone moved so far at the old speeds: bring positions up to now first. */
-	if (sched_queued(&m->mob_ev)) {
-		sched_cancel(&m->sched, &m->mob_ev);
-		mobility_advance(m);
-	}
-	memcpy(m->nodes[node].vel, v, sizeof(m->nodes[node].vel));
-	m->mob_last = m->now;
-	if (!sched_queued(&m->mob_ev) && any_moving(m))
-		sched_add(&m->sched, &m->mob_ev, m->now + mobility_step(m));
-	else if (!any_moving(m))
-		sched_cancel(&m->sched, &m->mob_ev);
-	return 0;
-}
-
 int medium_node_info(const struct medium *m, int node, struct medium_node_info *out)
 {
 	const struct mnode *n;
@@ -351,7 +302,7 @@ int medium_node_info(const struct medium *m, int node, struct medium_node_info *
 	memcpy(out->mac, n->mac, 6);
 	out->has_mac = n->has_mac;
 	memcpy(out->pos, n->pos, sizeof(out->pos));
-	memcpy(out->vel, n->vel, sizeof(out->vel));
+	mobility_info(m, n, &out->mobility, out->vel);
 	out->tx_power_dbm = n->tx_power_dbm;
 	out->antenna_gain_dbi = n->gain_dbi;
 	out->antenna_height_m = n->has_height ? n->height_m : 0.0;
@@ -572,6 +523,11 @@ uint64_t medium_next_event(const struct medium *m)
 	return ev ? ev->time : UINT64_MAX;
 }
 
+static bool only_mobility(const struct medium *m)
+{
+	return m->sched.len == 1 && sched_queued(&m->mob_ev);
+}
+
 void medium_run(struct medium *m, uint64_t now_us)
 {
 	struct sched_event *ev;
@@ -587,7 +543,7 @@ void medium_run(struct medium *m, uint64_t now_us)
 		if (ev->time > m->now)
 			m->now = ev->time;
 		if (ev->tag == EV_MOBILITY)
-			mobility_advance(m);
+			mobility_run(m);
 		else
 			air_dispatch(m, ev);
 	}

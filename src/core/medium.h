@@ -243,6 +243,7 @@ void medium_nodes_clear(struct medium *m);
 /* Add a node; returns its id (>= 0) or -EEXIST for a MAC another node has. */
 int medium_node_add(struct medium *m, const struct medium_node_conf *conf);
 int medium_node_count(const struct medium *m);
+/* Put a node at pos: ends its mobility model; a plain velocity goes on from there. */
 int medium_node_set_pos(struct medium *m, int node, const double pos[3]);
 int medium_node_set_tx_power(struct medium *m, int node, double dbm);
 /* Antenna gain in dBi, added to both ends of each of its links. 0, -ENOENT, -EINVAL. */
@@ -262,10 +263,102 @@ int medium_node_set_shadowing(struct medium *m, int node, double db);
 int medium_node_set_medium(struct medium *m, int node, int medium_id);
 /*
  * A node moves at v metres per second from now on, its position advancing
- * every mobility_step_us of simulated time; zero stops it. 0, -ENOENT, or
- * -EINVAL for a speed that is not finite.
+ * every mobility_step_us of simulated time; zero stops it. Ends any
+ * mobility model of the node (as medium_node_set_pos() does). 0, -ENOENT,
+ * or -EINVAL for a speed that is not finite.
  */
 int medium_node_set_velocity(struct medium *m, int node, const double v[3]);
+
+/* --- mobility models (core/mobility.c; docs/mobility.md) --- */
+
+#define MEDIUM_MAX_WAYPOINTS 1000
+#define MEDIUM_MAX_TRACE_STEPS 100000	/* per node */
+
+/* One waypoint: walk to pos at speed, then wait there pause seconds. */
+struct medium_waypoint {
+	double pos[3];			/* metres; without has_z the node keeps its height */
+	bool has_z;
+	double speed;			/* m/s, > 0 */
+	double pause;			/* seconds, >= 0 */
+};
+
+/*
+ * A node walks its waypoints in order from where it is now, and with loop
+ * from the last back to the first, for ever. Replaces any model or
+ * velocity. 0, -ENOENT, or -EINVAL for no waypoints, more than
+ * MEDIUM_MAX_WAYPOINTS, a value not finite, a speed <= 0, a pause < 0, or a
+ * loop that takes no time at all.
+ */
+int medium_node_set_waypoints(struct medium *m, int node, const struct medium_waypoint *wp,
+			      uint32_t n, bool loop);
+/* What medium_node_set_waypoints() checks, without a medium: 0 or -EINVAL. */
+int medium_waypoints_check(const struct medium_waypoint *wp, uint32_t n, bool loop);
+
+/*
+ * Random waypoint: pick a point uniformly in the box, walk there at a speed
+ * uniform in [speed_min, speed_max], pause uniform in [pause_min,
+ * pause_max] seconds, repeat. Draws come from an rng of its own seeded with
+ * seed, so a walk repeats for a seed whatever else happens. Without has_z
+ * the walk stays at the node's height. 0, -ENOENT, -EINVAL (lo > hi, speed
+ * min <= 0 or min > max, pause min < 0 or min > max, anything not finite).
+ */
+struct medium_random_walk {
+	double lo[3], hi[3];
+	bool has_z;
+	double speed_min, speed_max;
+	double pause_min, pause_max;
+	uint64_t seed;
+};
+
+int medium_node_set_random_walk(struct medium *m, int node, const struct medium_random_walk *rw);
+/* What medium_node_set_random_walk() checks, without a medium: 0 or -EINVAL. */
+int medium_random_walk_check(const struct medium_random_walk *rw);
+
+enum medium_trace_op {
+	MEDIUM_TRACE_SETDEST,		/* walk towards dest (x, y) at speed; stop there */
+	MEDIUM_TRACE_SET_X,		/* jump: the coordinate becomes value, motion stops */
+	MEDIUM_TRACE_SET_Y,
+	MEDIUM_TRACE_SET_Z,
+};
+
+/* One timed line of an ns-2 mobility trace, for one node. */
+struct medium_trace_step {
+	uint64_t at_us;			/* after the trace starts */
+	enum medium_trace_op op;
+	double dest[2];			/* SETDEST */
+	double speed;			/* SETDEST: m/s, >= 0 (0: stop where it is) */
+	double value;			/* SET_*: metres */
+};
+
+/*
+ * A node follows timed steps from now (at_us counts from now). Steps in
+ * order of at_us (equal times in the order given). 0, -ENOENT, -EINVAL
+ * (out of order, more than MEDIUM_MAX_TRACE_STEPS, not finite, speed < 0).
+ */
+int medium_node_set_trace(struct medium *m, int node, const struct medium_trace_step *steps,
+			  uint32_t n);
+
+/* End the node's model or velocity: it stays where it is now. 0, -ENOENT. */
+int medium_node_stop(struct medium *m, int node);
+
+enum medium_mobility {
+	MEDIUM_MOBILITY_NONE,		/* still, or a plain velocity */
+	MEDIUM_MOBILITY_WAYPOINTS,
+	MEDIUM_MOBILITY_RANDOM,
+	MEDIUM_MOBILITY_TRACE,
+};
+
+struct medium_mobility_info {
+	enum medium_mobility model;
+	uint32_t leg;			/* WAYPOINTS: the waypoint it walks to or waits at;
+					   TRACE: steps done */
+	uint32_t legs;			/* WAYPOINTS: how many; TRACE: steps in all */
+	bool loop;			/* WAYPOINTS */
+	bool done;			/* WAYPOINTS without loop, TRACE: no step left */
+	bool paused;			/* waiting at a point */
+	double dest[3];			/* where it walks to (its position when still) */
+	struct medium_random_walk random;	/* RANDOM */
+};
 
 struct medium_node_info {
 	const char *name;		/* NULL when placed by MAC */
@@ -278,6 +371,7 @@ struct medium_node_info {
 	double shadowing_db;		/* NAN: none set (the random draw) */
 	int medium_id;
 	unsigned radios;		/* radios placed on it */
+	struct medium_mobility_info mobility;
 };
 
 /* 0, or -ENOENT. */

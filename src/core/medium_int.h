@@ -3,7 +3,8 @@
  * The medium's data, shared by its modules. Each module has a header of
  * its own with what it offers; they call one way:
  *
- *   medium.c   the public API: nodes, pins, queues in, time, mobility
+ *   medium.c   the public API: nodes, pins, queues in, time
+ *     mobility.c moving nodes: velocities and mobility models
  *     air.c      contention, transmissions, ACKs and retries
  *       rx.c       receptions: SINR over overlapping transmissions
  *       report.c   what happened on the air, for ops.on_air
@@ -141,12 +142,15 @@ struct interferer {
 	double mw;			/* power inside the victim's spectrum */
 };
 
+struct mmover;
+
 struct mnode {
 	char *name;
 	uint8_t mac[6];
 	bool has_mac;
-	double pos[3];
-	double vel[3];			/* m/s */
+	double pos[3];			/* as of the last mobility step, if it moves */
+	struct mmover *mv;		/* how it moves (mobility.c), or NULL */
+	uint32_t mover_idx;		/* in medium.movers, UINT32_MAX if not there */
 	double tx_power_dbm;
 	double gain_dbi;
 	double height_m;		/* antenna height for two-ray ground, if has_height */
@@ -222,9 +226,10 @@ struct medium {
 		uint32_t cap;
 	} rx;
 
-	/* Moving nodes: one event advances them all. */
+	/* Moving nodes (mobility.c): one event advances all those listed. */
 	struct sched_event mob_ev;
-	uint64_t mob_last;		/* when positions were last advanced */
+	uint32_t *movers;		/* node indices */
+	uint32_t nmovers, movers_cap;
 
 	/* report.c: one entry per radio that heard the transmission being reported. */
 	struct report_buf {

@@ -47,7 +47,7 @@ const char *const config_key_type_names[] = {
  */
 struct section_rule {
 	const char *name;
-	enum key_type type;		/* KEY_GROUP or KEY_LIST */
+	enum key_type type;		/* KEY_GROUP, KEY_LIST or KEY_STRING */
 	size_t slot;
 	const struct key_rule *keys;	/* KEY_GROUP: its keys */
 	size_t n_keys;
@@ -106,6 +106,7 @@ static const struct section_rule sections[] = {
 	{ "model", KEY_GROUP, SLOT(model), model_keys, ARRAY_SIZE(model_keys), NULL },
 	{ "path_loss", KEY_GROUP, SLOT(legacy), legacy_keys, ARRAY_SIZE(legacy_keys), NULL },
 	{ "nodes", KEY_LIST, SLOT(nodes), NULL, 0, NULL },	/* ours, not wmediumd's */
+	{ "mobility_trace", KEY_STRING, SLOT(mobility_trace), NULL, 0, NULL },	/* ours */
 	{ "prob", KEY_GROUP, 0, NULL, 0, "the 2011 cozybit per-rate matrices are not supported "
 	  "(use model.type = \"prob\")" },
 	{ "jam", KEY_GROUP, 0, NULL, 0, "the 2011 cozybit jammer is not supported" },
@@ -293,7 +294,11 @@ void config_free(struct wm_config *cfg)
 {
 	free(cfg->radios);
 	free(cfg->links);
+	for (size_t i = 0; i < cfg->n_nodes; i++)
+		free(cfg->nodes[i].mobility.waypoints);
 	free(cfg->nodes);
+	free(cfg->mobility_trace);
+	ns2_trace_free(&cfg->trace);
 	*cfg = (struct wm_config){ .default_snr_db = SNR_DEFAULT };
 	prop_model_init(&cfg->prop, PROP_FREE_SPACE);
 }
@@ -339,6 +344,7 @@ static int load(struct ctx *c, const char *text, size_t len)
 		check_shape(c, config_root_setting(&lc));
 		config_parse_ids(c);
 		config_parse_nodes(c);
+		config_parse_trace(c);
 		config_parse_model(c);
 		config_parse_numbers(c);
 	}
@@ -347,11 +353,13 @@ static int load(struct ctx *c, const char *text, size_t len)
 	return c->nerr ? -EINVAL : 0;
 }
 
-int config_load_string(const char *text, size_t len, const char *name, struct wm_config *cfg,
-		       struct config_errors *errs)
+/* Load text; dir is the config's directory for the files it names, or NULL to read none. */
+static int load_text(const char *text, size_t len, const char *name, const char *dir,
+		     struct wm_config *cfg, struct config_errors *errs)
 {
 	struct config_errors local;
-	struct ctx c = { .name = name ? name : "(config)", .errs = errs ? errs : &local, .cfg = cfg };
+	struct ctx c = { .name = name ? name : "(config)", .errs = errs ? errs : &local, .cfg = cfg,
+			 .dir = dir };
 	size_t first;
 	int r;
 
@@ -368,39 +376,37 @@ int config_load_string(const char *text, size_t len, const char *name, struct wm
 	return r;
 }
 
+int config_load_string(const char *text, size_t len, const char *name, struct wm_config *cfg,
+		       struct config_errors *errs)
+{
+	return load_text(text, len, name, NULL, cfg, errs);
+}
+
 int config_load_file(const char *path, struct wm_config *cfg, struct config_errors *errs)
 {
 	struct config_errors local;
 	struct ctx c = { .name = path, .errs = errs ? errs : &local, .cfg = cfg };
-	size_t len = 0, cap = 1 << 16;
-	char *buf = NULL;
-	FILE *f = fopen(path, "r");
-	int r = f ? 0 : -errno;
+	const char *slash = strrchr(path, '/');
+	char *buf = NULL, *dir;
+	size_t len = 0;
+	bool opened;
+	int r;
 
 	config_errors_init(&local);
 	*cfg = (struct wm_config){ 0 };
 	config_free(cfg);
-	if (!f) {
-		config_report(&c, 0, strerror(-r), "cannot open");
+	r = config_slurp(path, MAX_FILE_SIZE, &buf, &len, &opened);
+	if (r < 0) {
+		config_report(&c, 0, strerror(-r), opened ? "cannot read" : "cannot open");
 	} else {
-		/* One byte past the limit tells "too large" from "exactly at it". */
-		buf = xmalloc(cap);
-		while (!r && len <= MAX_FILE_SIZE) {
-			len += fread(buf + len, 1, cap - len, f);
-			if (ferror(f))
-				r = errno ? -errno : -EIO;	/* EISDIR for a directory */
-			else if (len < cap)
-				break;
-			else
-				buf = xrealloc(buf, cap *= 2);
-		}
-		fclose(f);
-		if (!r && len > MAX_FILE_SIZE)
-			r = -EFBIG;
-		if (r)
-			config_report(&c, 0, strerror(-r), "cannot read");
-		else
-			r = config_load_string(buf, len, path, cfg, errs);
+		/* Files it names are relative to its directory ("/" for one in the root). */
+		size_t dl = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+
+		dir = xmalloc(dl + 1);
+		memcpy(dir, slash ? path : ".", dl);
+		dir[dl] = '\0';
+		r = load_text(buf, len, path, dir, cfg, errs);
+		free(dir);
 	}
 	free(buf);
 	config_errors_free(&local);
@@ -439,6 +445,21 @@ static void node_summary(const struct config_node *n, FILE *f)
 		fprintf(f, " %g dBi", n->antenna_gain_dbi);
 	if (n->medium_id)
 		fprintf(f, " medium %d", n->medium_id);
+	if (n->mobility.model == CONFIG_MOBILITY_WAYPOINTS)
+		fprintf(f, ", %zu waypoints%s", n->mobility.n_waypoints,
+			n->mobility.loop ? " in a loop" : "");
+	if (n->mobility.model == CONFIG_MOBILITY_RANDOM) {
+		const struct medium_random_walk *rw = &n->mobility.random;
+
+		fprintf(f, ", random waypoint in (%g, %g", rw->lo[0], rw->lo[1]);
+		if (rw->has_z)
+			fprintf(f, ", %g", rw->lo[2]);
+		fprintf(f, ")..(%g, %g", rw->hi[0], rw->hi[1]);
+		if (rw->has_z)
+			fprintf(f, ", %g", rw->hi[2]);
+		fprintf(f, ") at %g..%g m/s, pause %g..%g s, seed %llu", rw->speed_min,
+			rw->speed_max, rw->pause_min, rw->pause_max, (unsigned long long)rw->seed);
+	}
 	fprintf(f, "\n");
 }
 
@@ -476,4 +497,14 @@ void config_summary(const struct wm_config *cfg, FILE *f)
 			cfg->links[i].value, cfg->model == CONFIG_MODEL_PROB ? "" : " dB");
 	for (size_t i = 0; i < cfg->n_nodes; i++)
 		node_summary(&cfg->nodes[i], f);
+	if (cfg->mobility_trace) {
+		size_t nodes = 0, steps = 0;
+
+		for (size_t i = 0; i < cfg->trace.n; i++) {
+			nodes += !i || cfg->trace.v[i].node != cfg->trace.v[i - 1].node;
+			steps += cfg->trace.v[i].timed;
+		}
+		fprintf(f, "  mobility trace %s: %zu nodes, %zu timed steps\n", cfg->mobility_trace,
+			nodes, steps);
+	}
 }

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/medium.h"
+#include "core/ns2trace.h"
 #include "core/prop.h"
 #include "util/util.h"
 
@@ -54,6 +56,22 @@ struct config_link {
 	int line;
 };
 
+enum config_mobility_model {
+	CONFIG_MOBILITY_NONE,
+	CONFIG_MOBILITY_WAYPOINTS,	/* mobility.waypoints (+ loop) */
+	CONFIG_MOBILITY_RANDOM,		/* mobility.random */
+};
+
+/* A node's mobility = { } (docs/mobility.md), checked as the medium will take it. */
+struct config_mobility {
+	enum config_mobility_model model;
+	struct medium_waypoint *waypoints;	/* WAYPOINTS */
+	size_t n_waypoints;
+	bool loop;
+	struct medium_random_walk random;	/* RANDOM; seed: given, else 1 + the node's index */
+	int line;			/* of mobility */
+};
+
 /* Longest client (VM) name a node can give, without the NUL. */
 #define CONFIG_NAME_MAX 63
 
@@ -74,6 +92,7 @@ struct config_node {
 	double antenna_gain_dbi;	/* 0 unless given */
 	int medium_id;			/* as config_radio: 0 = the shared medium */
 	int line;			/* where the entry's { is, for later messages */
+	struct config_mobility mobility;	/* its mobility = { } */
 };
 
 /* model.pmsr_*: mininet-wifi's FTM ranging-error model. Parsed, not modelled. */
@@ -101,6 +120,14 @@ struct wm_config {
 	struct config_pmsr pmsr;
 	struct config_node *nodes;	/* ours: in file order, names and MACs unique */
 	size_t n_nodes;
+	/*
+	 * Ours: mobility_trace, an ns-2 trace, read by config_load_file()
+	 * (relative to the config's directory) and checked against the
+	 * nodes: $node_(N) is node N (ifaces.ids first, then nodes).
+	 * config_load_string() names it here but reads nothing.
+	 */
+	char *mobility_trace;		/* the path as resolved, or NULL */
+	struct ns2_trace trace;
 };
 
 /* Messages beyond this many are counted, not kept: a 10^5-link typo stays readable. */
@@ -131,7 +158,10 @@ void config_errors_print(const struct config_errors *errs, FILE *f);
  */
 int config_load_file(const char *path, struct wm_config *cfg, struct config_errors *errs);
 
-/* The same from memory; name stands for the file name in messages. */
+/*
+ * The same from memory; name stands for the file name in messages. A
+ * mobility_trace is not read (no file is opened for text from memory).
+ */
 int config_load_string(const char *text, size_t len, const char *name, struct wm_config *cfg,
 		       struct config_errors *errs);
 

@@ -1,9 +1,67 @@
 /* SPDX-License-Identifier: MIT */
 #include "config_apply.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/log.h"
+#include "util/util.h"
+
+/*
+ * The trace: initial positions, then each node's timed steps, whose clock
+ * starts now (at start-up, or at a reload: the trace runs again).
+ */
+static void apply_trace(struct medium *m, const struct ns2_trace *t)
+{
+	struct medium_trace_step *steps = NULL;
+	size_t i = 0;
+
+	while (i < t->n) {
+		uint32_t node = t->v[i].node, n = 0;
+		struct medium_node_info ni;
+		size_t first;
+
+		if (medium_node_info(m, (int)node, &ni) < 0) {
+			log_error("config: mobility trace: no node %u", node);
+			for (; i < t->n && t->v[i].node == node; i++)
+				;
+			continue;
+		}
+		for (; i < t->n && t->v[i].node == node && !t->v[i].timed; i++)
+			ni.pos[t->v[i].step.op - MEDIUM_TRACE_SET_X] = t->v[i].step.value;
+		medium_node_set_pos(m, (int)node, ni.pos);
+		for (first = i; i < t->n && t->v[i].node == node; i++)
+			;
+		if (i == first)
+			continue;
+		steps = xreallocarray(steps, i - first, sizeof(*steps));
+		for (size_t k = first; k < i; k++)
+			steps[n++] = t->v[k].step;
+		if (medium_node_set_trace(m, (int)node, steps, n) < 0)
+			log_error("config: mobility trace: node %u refused its steps", node);
+	}
+	free(steps);
+}
+
+static void apply_mobility(struct medium *m, int node, const struct config_node *cn)
+{
+	const struct config_mobility *mob = &cn->mobility;
+	int r = 0;
+
+	switch (mob->model) {
+	case CONFIG_MOBILITY_NONE:
+		return;
+	case CONFIG_MOBILITY_WAYPOINTS:
+		r = medium_node_set_waypoints(m, node, mob->waypoints, (uint32_t)mob->n_waypoints,
+					      mob->loop);
+		break;
+	case CONFIG_MOBILITY_RANDOM:
+		r = medium_node_set_random_walk(m, node, &mob->random);
+		break;
+	}
+	if (r < 0)
+		log_error("config: node at line %d: its mobility was refused", cn->line);
+}
 
 void config_apply(struct hub *hub, const struct wm_config *cfg, const struct medium_params *base)
 {
@@ -77,4 +135,7 @@ void config_apply(struct hub *hub, const struct wm_config *cfg, const struct med
 		else
 			medium_link_set_snr(hub->medium, l->a, l->b, l->value);
 	}
+	apply_trace(hub->medium, &cfg->trace);
+	for (i = 0; i < cfg->n_nodes; i++)
+		apply_mobility(hub->medium, (int)(cfg->n_radios + i), &cfg->nodes[i]);
 }

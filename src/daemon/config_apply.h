@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A parsed config (daemon/config.h) put into the hub's medium: model,
- * nodes and links. Radios stay, frames in flight stay. Used at start, on
+ * nodes, links and mobility. Radios stay, frames in flight stay. Used at start, on
  * SIGHUP and by the control API's reload.
  */
 #ifndef WM_DAEMON_CONFIG_APPLY_H

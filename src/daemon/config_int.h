@@ -26,6 +26,7 @@ struct found {
 		*pmsr_seed, *pmsr_brms;
 	const config_setting_t *legacy, *legacy_params;
 	const config_setting_t *nodes;		/* ours: the top-level list */
+	const config_setting_t *mobility_trace;	/* ours: a string */
 };
 
 #define SLOT(x) offsetof(struct found, x)
@@ -59,6 +60,7 @@ struct ctx {
 	size_t links_cap;
 	struct wm_config *cfg;
 	struct found f;
+	const char *dir;	/* the config's directory; NULL: read no other file */
 };
 
 /* "NAME:LINE: what: `value'" (value optional; line 0 drops the LINE part). */
@@ -154,5 +156,16 @@ void config_parse_ids(struct ctx *c);
 void config_parse_nodes(struct ctx *c);
 void config_parse_model(struct ctx *c);
 void config_parse_numbers(struct ctx *c);
+
+/* config_mobility.c: a node's mobility = { } group g (its index is idx). */
+void config_parse_mobility(struct ctx *c, const config_setting_t *g, size_t idx,
+			   struct config_mobility *out);
+/* config_mobility.c: read and check mobility_trace (after the nodes). */
+void config_parse_trace(struct ctx *c);
+/*
+ * config_mobility.c: read a whole file of at most max bytes: 0 or -errno
+ * (-EFBIG past max); *opened says whether it got as far as opening it.
+ */
+int config_slurp(const char *path, size_t max, char **text, size_t *len, bool *opened);
 
 #endif

@@ -7,6 +7,8 @@
  *   nodes = ( { name = "ap"; position = (0.0, 0.0, 2.0); tx_power = 20; },
  *             { mac = "02:11:00:00:00:01"; position = (30.0, 0.0); medium = 1; } );
  *
+ * (and a node's mobility = { }, config_mobility.c).
+ *
  * Pass 1 (config.c) only checks that nodes is a list; each entry's keys
  * are checked here with the same table checker as wmediumd's sections,
  * then their values. Names and MACs must be unique, and a MAC must not be
@@ -22,7 +24,8 @@
 
 /* What one entry holds, by key; NULL when absent or of the wrong type. */
 struct node_found {
-	const config_setting_t *name, *mac, *position, *tx_power, *antenna_gain, *medium;
+	const config_setting_t *name, *mac, *position, *tx_power, *antenna_gain, *medium,
+		*mobility;
 };
 
 #define NSLOT(x) offsetof(struct node_found, x)
@@ -34,6 +37,7 @@ static const struct key_rule node_keys[] = {
 	{ "tx_power", KEY_NUMBER, NSLOT(tx_power) },
 	{ "antenna_gain", KEY_NUMBER, NSLOT(antenna_gain) },
 	{ "medium", KEY_INT, NSLOT(medium) },
+	{ "mobility", KEY_GROUP, NSLOT(mobility) },	/* config_mobility.c */
 };
 
 /* Not isalnum(): the locale must not change which names are valid. */
@@ -223,6 +227,8 @@ void config_parse_nodes(struct ctx *c)
 		}
 		config_check_keys(c, "nodes", node_keys, ARRAY_SIZE(node_keys), g, &nf);
 		parse_values(c, &nf, node);
+		if (nf.mobility)
+			config_parse_mobility(c, nf.mobility, i, &node->mobility);
 		if (!parse_identity(c, g, &nf, node))
 			continue;
 		if (node->has_mac) {

@@ -17,8 +17,6 @@
 #include "proto/ieee80211.h"
 #include "util/util.h"
 
-#define POS_LIMIT 1e7		/* metres from the origin */
-#define SPEED_LIMIT 1e5		/* metres per second */
 #define LINK_PER_LEN 1500	/* frame length the links' PER is given for */
 
 json_t *ctl_fail(const char *code, const char *fmt, ...)
@@ -51,7 +49,7 @@ static json_t *json_mac(const uint8_t mac[6])
 	return json_string(mac_format(mac, s));
 }
 
-static json_t *json_vec3(const double v[3])
+json_t *ctl_json_vec3(const double v[3])
 {
 	return json_pack("[f, f, f]", v[0], v[1], v[2]);
 }
@@ -95,7 +93,7 @@ static json_t *find_radio(struct ctl *ctl, json_t *sel, const char *what, int *s
  * The node sel names (docs/control.md, "Naming"): an index, a node's name
  * or MAC, or a radio's address. With create, a radio on no node gets one.
  */
-static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool create, int *node,
+json_t *ctl_find_node(struct ctl *ctl, json_t *sel, const char *what, bool create, int *node,
 			 bool *created)
 {
 	struct medium *m = ctl->hub->medium;
@@ -152,7 +150,7 @@ static json_t *find_node(struct ctl *ctl, json_t *sel, const char *what, bool cr
 }
 
 /* A 2- or 3-vector of finite numbers within limit. */
-static json_t *get_vec(json_t *v, const char *what, double limit, double out[3])
+json_t *ctl_get_vec(json_t *v, const char *what, double limit, double out[3])
 {
 	size_t n = json_array_size(v);
 
@@ -335,19 +333,20 @@ static json_t *cmd_radios(struct ctl_conn *conn, json_t *req)
 	return page_reply("radios", list, &pg);
 }
 
-static json_t *node_json(struct ctl *ctl, int node, bool created)
+json_t *ctl_node_json(struct ctl *ctl, int node, bool created)
 {
 	struct medium_node_info ni;
 
 	medium_node_info(ctl->hub->medium, node, &ni);
-	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:f, s:f, s:o, s:o, s:i, s:i, s:b}", "index",
-			 node, "name", ni.name ? json_string(ni.name) : json_null(), "mac",
-			 ni.has_mac ? json_mac(ni.mac) : json_null(), "pos", json_vec3(ni.pos),
-			 "velocity", json_vec3(ni.vel), "tx_power", ni.tx_power_dbm, "antenna_gain",
-			 ni.antenna_gain_dbi, "antenna_height",
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:f, s:f, s:o, s:o, s:i, s:i, s:o, s:b}",
+			 "index", node, "name", ni.name ? json_string(ni.name) : json_null(), "mac",
+			 ni.has_mac ? json_mac(ni.mac) : json_null(), "pos", ctl_json_vec3(ni.pos),
+			 "velocity", ctl_json_vec3(ni.vel), "tx_power", ni.tx_power_dbm,
+			 "antenna_gain", ni.antenna_gain_dbi, "antenna_height",
 			 ni.antenna_height_m > 0 ? json_real(ni.antenna_height_m) : json_null(),
 			 "shadowing", isnan(ni.shadowing_db) ? json_null() : json_real(ni.shadowing_db),
-			 "medium", ni.medium_id, "radios", (int)ni.radios, "created", created);
+			 "medium", ni.medium_id, "radios", (int)ni.radios, "mobility",
+			 ctl_mobility_json(&ni.mobility), "created", created);
 }
 
 static json_t *cmd_nodes(struct ctl_conn *conn, json_t *req)
@@ -365,7 +364,7 @@ static json_t *cmd_nodes(struct ctl_conn *conn, json_t *req)
 
 		if (!page_take(&pg))
 			continue;
-		n = node_json(conn->ctl, i, false);
+		n = ctl_node_json(conn->ctl, i, false);
 		json_object_del(n, "created");
 		json_array_append_new(list, n);
 	}
@@ -469,12 +468,12 @@ static json_t *cmd_move(struct ctl_conn *conn, json_t *req)
 
 	if (!pos && !vel)
 		return ctl_fail("bad-request", "move: give pos, velocity or both");
-	if ((pos && (err = get_vec(pos, "pos", POS_LIMIT, p))) ||
-	    (vel && (err = get_vec(vel, "velocity", SPEED_LIMIT, v))))
+	if ((pos && (err = ctl_get_vec(pos, "pos", CTL_POS_LIMIT, p))) ||
+	    (vel && (err = ctl_get_vec(vel, "velocity", CTL_SPEED_LIMIT, v))))
 		return err;
 	if (!json_object_get(req, "node"))
 		return ctl_fail("bad-request", "move: node missing");
-	if ((err = find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
+	if ((err = ctl_find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
 	/* Bring the air up to now: a new velocity starts from here. */
 	medium_run(m, hub_now(conn->ctl->hub));
@@ -482,7 +481,7 @@ static json_t *cmd_move(struct ctl_conn *conn, json_t *req)
 		medium_node_set_pos(m, node, p);
 	if (vel)
 		medium_node_set_velocity(m, node, v);
-	return node_json(conn->ctl, node, created);
+	return ctl_node_json(conn->ctl, node, created);
 }
 
 static json_t *cmd_set_power(struct ctl_conn *conn, json_t *req)
@@ -498,11 +497,11 @@ static json_t *cmd_set_power(struct ctl_conn *conn, json_t *req)
 			    json_number_value(dbm));
 	if (!json_object_get(req, "node"))
 		return ctl_fail("bad-request", "set-power: node missing");
-	if ((err = find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
+	if ((err = ctl_find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
 	medium_run(conn->ctl->hub->medium, hub_now(conn->ctl->hub));
 	medium_node_set_tx_power(conn->ctl->hub->medium, node, json_number_value(dbm));
-	return node_json(conn->ctl, node, created);
+	return ctl_node_json(conn->ctl, node, created);
 }
 
 static json_t *pin_common(struct ctl_conn *conn, json_t *req, bool pin)
@@ -535,8 +534,8 @@ static json_t *pin_common(struct ctl_conn *conn, json_t *req, bool pin)
 	}
 	if (!json_object_get(req, "from") || !json_object_get(req, "to"))
 		return ctl_fail("bad-request", "%s: from and to are needed", cmd);
-	if ((err = find_node(conn->ctl, json_object_get(req, "from"), "from", pin, &a, &created_a)) ||
-	    (err = find_node(conn->ctl, json_object_get(req, "to"), "to", pin, &b, &created_b)))
+	if ((err = ctl_find_node(conn->ctl, json_object_get(req, "from"), "from", pin, &a, &created_a)) ||
+	    (err = ctl_find_node(conn->ctl, json_object_get(req, "to"), "to", pin, &b, &created_b)))
 		return err;
 	if (a == b)
 		return ctl_fail("invalid", "%s: from and to are the same node (%d)", cmd, a);
@@ -848,6 +847,7 @@ static const struct {
 	{ "nodes", cmd_nodes },
 	{ "links", cmd_links },
 	{ "move", cmd_move },
+	{ "mobility", ctl_cmd_mobility },
 	{ "set-power", cmd_set_power },
 	{ "pin", cmd_pin },
 	{ "unpin", cmd_unpin },

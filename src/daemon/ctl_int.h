@@ -73,6 +73,25 @@ json_t *ctl_fail(const char *code, const char *fmt, ...) __attribute__((format(p
 /* ctl_cmd.c: run one decoded request; returns the reply (never NULL). */
 json_t *ctl_run(struct ctl_conn *conn, json_t *req);
 
+#define CTL_POS_LIMIT 1e7	/* metres from the origin */
+#define CTL_SPEED_LIMIT 1e5	/* metres per second */
+
+/*
+ * ctl_cmd.c: the node sel names (docs/control.md, "Naming"); with create a
+ * radio on no node gets one. NULL, or the error reply.
+ */
+json_t *ctl_find_node(struct ctl *ctl, json_t *sel, const char *what, bool create, int *node,
+		      bool *created);
+/* ctl_cmd.c: a 2- or 3-vector of finite numbers within limit (z 0 if absent): NULL or the error. */
+json_t *ctl_get_vec(json_t *v, const char *what, double limit, double out[3]);
+json_t *ctl_json_vec3(const double v[3]);
+/* ctl_cmd.c: a node as `nodes' lists it, with `created'. */
+json_t *ctl_node_json(struct ctl *ctl, int node, bool created);
+
+/* ctl_mobility.c: the `mobility' command, and a node's model for `nodes' (null if none). */
+json_t *ctl_cmd_mobility(struct ctl_conn *conn, json_t *req);
+json_t *ctl_mobility_json(const struct medium_mobility_info *mi);
+
 /* ctl_cmd.c: the events of one transmission, status or notice, for subscribers. */
 void ctl_event_air(struct ctl *ctl, const struct medium_air *a);
 void ctl_event_status(struct ctl *ctl, const struct medium_status *st);

@@ -13,9 +13,11 @@
  * timeout or a reply that breaks the protocol.
  *
  * This file: the commands, their arguments and requests, and main. The
- * wire is in wifimedium_ctl_conn.c, the human output in wifimedium_ctl_print.c.
+ * wire is in wifimedium_ctl_conn.c, the human output in wifimedium_ctl_print.c,
+ * the mobility commands' arguments in wifimedium_ctl_mobility.c.
  */
 #include "wifimedium_ctl.h"
+#include "wifimedium_ctl_cmd.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,35 +38,6 @@
 
 #define WMCTL_DEFAULT_SOCKET "/run/wifimedium/control"
 #define WMCTL_DEFAULT_TIMEOUT_MS 10000
-#define WMCTL_POS_MAX 4		/* positional arguments: move NODE X Y Z */
-#define WMCTL_OPTS_MAX 4		/* options of one command */
-#define WMCTL_REPEAT_MAX 32	/* occurrences of one option (--freq) */
-
-/* A long option, "--name" or "--name=value"; its index in its table identifies it. */
-struct wmctl_optdef {
-	const char *name;
-	bool arg;
-};
-
-struct wmctl_args {
-	const char *pos[WMCTL_POS_MAX];
-	int npos;
-	const char *val[WMCTL_OPTS_MAX][WMCTL_REPEAT_MAX];
-	int n[WMCTL_OPTS_MAX];
-	bool help;
-};
-
-struct wmctl_cmd {
-	const char *name;
-	const char *wire;	/* the request's `cmd` */
-	int npos_min, npos_max;
-	const struct wmctl_optdef *opts;	/* NULL-terminated, at most WMCTL_OPTS_MAX */
-	/* Adds the arguments to the request; an exit status (OK, or USAGE after a message). */
-	int (*build)(const struct wmctl_cmd *cmd, const struct wmctl_args *a, json_t *req);
-	wmctl_print_fn *print;
-	int (*stream)(struct wmctl *c);	/* instead of print: what follows the reply */
-	const char *args, *summary, *help, *example;
-};
 
 /* Options taken before the command and after it. */
 enum { G_SOCKET, G_JSON, G_TIMEOUT, G_HELP };
@@ -89,8 +62,7 @@ static void wmctl_hint(const struct wmctl_cmd *cmd)
 }
 
 /* A wrong command line: the message, a pointer to the help; the exit status. */
-__attribute__((format(printf, 2, 3)))
-static int wmctl_usage_error(const struct wmctl_cmd *cmd, const char *fmt, ...)
+int wmctl_usage_error(const struct wmctl_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -242,7 +214,7 @@ static int wmctl_parse_args(struct wmctl *c, const struct wmctl_cmd *cmd, int ar
 /* -------------------------------------------------- request arguments */
 
 /* Sets req[key] = v (taking v); false if v could not be made (after a message). */
-static bool wmctl_set(json_t *req, const char *key, json_t *v)
+bool wmctl_set(json_t *req, const char *key, json_t *v)
 {
 	return v && json_object_set_new(req, key, v) == 0;
 }
@@ -257,7 +229,7 @@ static json_t *wmctl_string(const struct wmctl_cmd *cmd, const char *what, const
 }
 
 /* A node as the user named it: digits are its index, anything else a name or address. */
-static json_t *wmctl_node(const struct wmctl_cmd *cmd, const char *what, const char *s)
+json_t *wmctl_node(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	if (s[0] && strspn(s, "0123456789") == strlen(s)) {
 		long long v;
@@ -280,7 +252,7 @@ static json_t *wmctl_number(const struct wmctl_cmd *cmd, const char *what, const
 }
 
 /* "VX,VY[,VZ]" as [vx, vy(, vz)]. */
-static json_t *wmctl_vector(const struct wmctl_cmd *cmd, const char *what, const char *s)
+json_t *wmctl_vector(const struct wmctl_cmd *cmd, const char *what, const char *s)
 {
 	json_t *v = json_array();
 	const char *p = s;
@@ -530,7 +502,7 @@ static const struct wmctl_cmd wmctl_cmds[] = {
 	  "DROPS counts every reason but `retries' (those are FAILED); --json has them all.\n",
 	  "radios" },
 	{ "nodes", "nodes", 0, 0, NULL, NULL, wmctl_print_nodes, NULL, "",
-	  "List the nodes: # NAME/MAC POS VELOCITY TXPOW RADIOS.", "", "nodes" },
+	  "List the nodes: # NAME/MAC POS VELOCITY TXPOW RADIOS MOBILITY.", "", "nodes" },
 	{ "links", "links", 0, 1, NULL, wmctl_build_links, wmctl_print_links, NULL, "[RADIO]",
 	  "List every ordered pair of radios: FROM TO FREQ SNR PER LOSS RATE FRAMES LOST.",
 	  "  RADIO        only the links from or to this radio (its identity or an address)\n"
@@ -546,6 +518,33 @@ static const struct wmctl_cmd wmctl_cmds[] = {
 	  "  --velocity VX,VY[,VZ]\n"
 	  "               metres per second, kept until the next move; 0,0 stops it\n",
 	  "move sta1 10 -2.5 --velocity 0.5,0" },
+	{ "path", "mobility", 2, WMCTL_POS_MAX, wmctl_path_opts, wmctl_build_path,
+	  wmctl_print_mobility, NULL, "NODE X,Y[,Z]@SPEED[+PAUSE]... [--loop]",
+	  "Walk a node through waypoints, from where it is now.",
+	  "  NODE         as for `move'\n"
+	  "  X,Y[,Z]@SPEED[+PAUSE]\n"
+	  "               a waypoint in metres (without Z the node keeps its height),\n"
+	  "               reached at SPEED m/s, then PAUSE seconds there (default 0);\n"
+	  "               up to 1000 of them\n"
+	  "  --loop       after the last, walk back to the first, for ever\n"
+	  "\nA later `move', `path', `wander' or `stop' ends the walk.\n",
+	  "path sta1 20,0@1.4 20,15@1.4+10 0,0@2 --loop" },
+	{ "wander", "mobility", 1, 1, wmctl_wander_opts, wmctl_build_wander, wmctl_print_mobility,
+	  NULL, "NODE --box X0,Y0[,Z0]:X1,Y1[,Z1] --speed MIN[,MAX] [--pause MIN[,MAX]] [--seed N]",
+	  "Random waypoint: walk to random points of a box, for ever.",
+	  "  NODE         as for `move'\n"
+	  "  --box X0,Y0[,Z0]:X1,Y1[,Z1]\n"
+	  "               two corners (metres); with X,Y corners the height stays\n"
+	  "  --speed MIN[,MAX]\n"
+	  "               each leg at a speed drawn from MIN..MAX m/s (above 0)\n"
+	  "  --pause MIN[,MAX]\n"
+	  "               then a pause drawn from MIN..MAX seconds (default none)\n"
+	  "  --seed N     the walk's random seed: the same N, the same walk (default:\n"
+	  "               1 + the node's index)\n",
+	  "wander sta2 --box 0,0:30,20 --speed 0.5,1.5 --pause 0,5 --seed 7" },
+	{ "stop", "mobility", 1, 1, NULL, wmctl_build_stop, wmctl_print_mobility, NULL, "NODE",
+	  "Stop a node's walk or velocity; it stays where it is.",
+	  "  NODE         as for `move'\n", "stop sta2" },
 	{ "set-power", "set-power", 2, 2, NULL, wmctl_build_set_power, wmctl_print_set_power, NULL,
 	  "NODE DBM", "Set a node's transmit power.",
 	  "  NODE         as for `move'\n"

@@ -52,6 +52,7 @@ wmctl_print_fn wmctl_print_radios;
 wmctl_print_fn wmctl_print_nodes;
 wmctl_print_fn wmctl_print_links;
 wmctl_print_fn wmctl_print_move;
+wmctl_print_fn wmctl_print_mobility;
 wmctl_print_fn wmctl_print_set_power;
 wmctl_print_fn wmctl_print_pin;
 wmctl_print_fn wmctl_print_unpin;

@@ -379,10 +379,33 @@ void wmctl_print_radios(const json_t *req, const json_t *res)
 
 /* ----------------------------------------------------------------- nodes */
 
+/* A node's mobility model, in a few words ("-" when none). */
+static const char *fmt_mobility(char *buf, size_t size, const json_t *node)
+{
+	const json_t *mob = json_object_get(node, "mobility");
+	const char *model = j_str(mob, "model");
+	double leg = 0, legs = 0, seed = 0;
+
+	if (!model)
+		return snprintf(buf, size, "-"), buf;
+	if (!strcmp(model, "waypoints") && j_num(mob, "leg", &leg) && j_num(mob, "legs", &legs))
+		snprintf(buf, size, "waypoint %.0f/%.0f%s%s", leg + 1, legs,
+			 j_true(mob, "loop") ? " loop" : "",
+			 j_true(mob, "done") ? " done" : j_true(mob, "paused") ? " paused" : "");
+	else if (!strcmp(model, "random") && j_num(mob, "seed", &seed))
+		snprintf(buf, size, "random seed %.0f%s", seed,
+			 j_true(mob, "paused") ? " paused" : "");
+	else if (!strcmp(model, "trace") && j_num(mob, "step", &leg) && j_num(mob, "steps", &legs))
+		snprintf(buf, size, "trace %.0f/%.0f%s", leg, legs, j_true(mob, "done") ? " done" : "");
+	else
+		snprintf(buf, size, "%.64s", model);
+	return buf;
+}
+
 void wmctl_print_nodes(const json_t *req, const json_t *res)
 {
 	static const char *const heads[] = {
-		"#", "NAME/MAC", "POS", "VELOCITY", "TXPOW", "RADIOS",
+		"#", "NAME/MAC", "POS", "VELOCITY", "TXPOW", "RADIOS", "MOBILITY",
 	};
 	const json_t *nodes = json_object_get(res, "nodes");
 	char buf[WMCTL_CELL_MAX];
@@ -394,7 +417,7 @@ void wmctl_print_nodes(const json_t *req, const json_t *res)
 		printf("no nodes\n");
 		return;
 	}
-	table_init(&t, "rlllrr", heads);
+	table_init(&t, "rlllrrl", heads);
 	json_array_foreach(nodes, i, n) {
 		const json_t *vel = json_object_get(n, "velocity");
 		const char *name = j_str(n, "name") ? j_str(n, "name") : j_str(n, "mac");
@@ -405,6 +428,7 @@ void wmctl_print_nodes(const json_t *req, const json_t *res)
 		table_cell(&t, "%s", vec_is_zero(vel) ? "-" : fmt_vec(buf, sizeof(buf), vel));
 		table_cell(&t, "%s", fmt_field(buf, sizeof(buf), n, "tx_power", 1, true));
 		table_cell(&t, "%s", fmt_count(buf, sizeof(buf), n, "radios"));
+		table_cell(&t, "%s", fmt_mobility(buf, sizeof(buf), n));
 	}
 	table_print(&t);
 }
@@ -463,6 +487,17 @@ void wmctl_print_move(const json_t *req, const json_t *res)
 		printf("%snode %s: at %s m, moving %s m/s\n",
 		       j_true(res, "created") ? "created " : "", node, pos,
 		       fmt_vec(v, sizeof(v), vel));
+}
+
+void wmctl_print_mobility(const json_t *req, const json_t *res)
+{
+	char node[WMCTL_CELL_MAX], pos[WMCTL_CELL_MAX], mob[WMCTL_CELL_MAX];
+
+	fmt_node(node, sizeof(node), res);
+	fmt_vec(pos, sizeof(pos), json_object_get(res, "pos"));
+	fmt_mobility(mob, sizeof(mob), res);
+	printf("%snode %s: at %s m, %s\n", j_true(res, "created") ? "created " : "", node, pos,
+	       strcmp(mob, "-") ? mob : "stopped");
 }
 
 void wmctl_print_set_power(const json_t *req, const json_t *res)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -354,6 +355,7 @@ static void test_examples(void **state)
 		{ "path-loss-itu.cfg", CONFIG_MODEL_PATH_LOSS, PROP_ITU },
 		{ "mininet-wifi.cfg", CONFIG_MODEL_PATH_LOSS, PROP_LOG_DISTANCE },
 		{ "vms.cfg", CONFIG_MODEL_PATH_LOSS, PROP_LOG_DISTANCE },
+		{ "mobility.cfg", CONFIG_MODEL_PATH_LOSS, PROP_LOG_DISTANCE },
 	};
 	struct wm_config cfg;
 
@@ -690,6 +692,208 @@ static void test_all_errors_of_a_file(void **state)
 	expect_file_errors("bad-many.cfg", want, sizeof(want) / sizeof(want[0]));
 }
 
+/* --- mobility --- */
+
+static void test_mobility_values(void **state)
+{
+	static const char text[] =
+		"nodes = (\n"
+		"  { name = \"a\"; position = (1.0, 2.0, 3.0);\n"
+		"    mobility = { waypoints = ( { position = (10, 0); speed = 1.5; pause = 2; },\n"
+		"                               { position = [10.0, 20.0, 1.5]; speed = 3; } );\n"
+		"                 loop = true; }; },\n"
+		"  { name = \"b\"; mobility = { random = { box = ((50, 40, 3), (0, 0, 1));\n"
+		"    speed = (0.5, 2); pause = (0, 5); seed = 7; }; }; },\n"
+		"  { name = \"c\"; mobility = { random = { box = ((0, 0), (5, 5)); speed = (1, 1); }; }; },\n"
+		"  { name = \"d\"; mobility = { waypoints = ( { position = (1, 1); speed = 1; } ); }; }\n"
+		");\n";
+	struct wm_config cfg;
+	struct config_errors e;
+	const struct config_mobility *m;
+
+	(void)state;
+	assert_int_equal(load_str(text, &cfg, &e), 0);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(cfg.n_nodes, 4);
+	m = &cfg.nodes[0].mobility;
+	assert_int_equal(m->model, CONFIG_MOBILITY_WAYPOINTS);
+	assert_int_equal(m->n_waypoints, 2);
+	assert_true(m->loop);
+	assert_int_equal(m->line, 3);
+	assert_near(m->waypoints[0].pos[0], 10.0);
+	assert_false(m->waypoints[0].has_z);	/* (x, y): the node keeps its height */
+	assert_true(m->waypoints[1].has_z);
+	assert_near(m->waypoints[0].speed, 1.5);
+	assert_near(m->waypoints[0].pause, 2.0);
+	assert_near(m->waypoints[1].pos[1], 20.0);
+	assert_near(m->waypoints[1].pos[2], 1.5);
+	assert_near(m->waypoints[1].pause, 0.0);
+	/* Corners in any order; 3-D. */
+	m = &cfg.nodes[1].mobility;
+	assert_int_equal(m->model, CONFIG_MOBILITY_RANDOM);
+	assert_true(m->random.has_z);
+	assert_near(m->random.lo[0], 0.0);
+	assert_near(m->random.hi[0], 50.0);
+	assert_near(m->random.lo[2], 1.0);
+	assert_near(m->random.hi[2], 3.0);
+	assert_near(m->random.speed_min, 0.5);
+	assert_near(m->random.speed_max, 2.0);
+	assert_near(m->random.pause_max, 5.0);
+	assert_true(m->random.seed == 7);
+	/* 2-D, no pause, no seed: the seed is 1 + the node's index. */
+	m = &cfg.nodes[2].mobility;
+	assert_false(m->random.has_z);
+	assert_near(m->random.pause_max, 0.0);
+	assert_true(m->random.seed == 3);
+	assert_false(cfg.nodes[3].mobility.loop);
+	assert_null(cfg.mobility_trace);
+	assert_int_equal(cfg.nodes[3].mobility.model, CONFIG_MOBILITY_WAYPOINTS);
+	config_free(&cfg);
+	config_errors_free(&e);
+}
+
+static void test_error_mobility(void **state)
+{
+	(void)state;
+	EXPECT("nodes = ( { name = \"a\"; mobility = { loop = true; }; } );",
+	       "t.cfg:1: nodes.mobility: give waypoints or random (one)");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { waypoints = (); random = { }; }; } );",
+	       "t.cfg:1: nodes.mobility: give waypoints or random (one)");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { waypoints = (); }; } );",
+	       "t.cfg:1: nodes.mobility.waypoints: expected 1 to 1000 waypoints, not 0: `(...)'");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { waypoints = ( 1 ); }; } );",
+	       "t.cfg:1: nodes.mobility.waypoints: expected a group { } per waypoint: `1'");
+	EXPECT("nodes = ( { name = \"a\";\n mobility = { waypoints = ( { speed = 1; } ); }; } );",
+	       "t.cfg:2: nodes.mobility.waypoints: a waypoint needs a position and a speed");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { waypoints = ( { position = (1, 2);\n"
+	       " speed = 0; pause = -1; color = 1; } ); }; } );",
+	       "t.cfg:2: unknown key in nodes.mobility.waypoints: `color'",
+	       "t.cfg:2: nodes.mobility.waypoints.speed (m/s): out of range [1e-06, 100000]: `0'",
+	       "t.cfg:2: nodes.mobility.waypoints.pause (s): out of range [0, 1e+06]: `-1'");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { waypoints = ( { position = (1, 2, 3, 4);"
+	       " speed = 1; } ); loop = 1; }; } );",
+	       "t.cfg:1: nodes.mobility.loop: expected true or false: `1'",
+	       "t.cfg:1: nodes.mobility.waypoints.position: expected 2 or 3 numbers: `(...)'");
+	EXPECT("nodes = ( { name = \"a\";\n mobility = { waypoints = ( { position = (0, 0); speed = 1; } );"
+	       " loop = true; }; } );",
+	       "t.cfg:2: nodes.mobility: a loop that takes no time (every leg of no length and no pause)");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { random = { box = ((0, 0), (1, 1)); };"
+	       " loop = false; }; } );",
+	       "t.cfg:1: nodes.mobility.loop: only with waypoints: `false'");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { random = { box = ((0, 0), (1, 1)); }; }; } );",
+	       "t.cfg:1: nodes.mobility.random: needs a box and a speed");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { random = { box = ((0, 0), (1, 1, 1));"
+	       " speed = (2, 1); pause = (1); seed = -3; }; }; } );",
+	       "t.cfg:1: nodes.mobility.random.box: corners of 2 and 3 numbers: `(...)'",
+	       "t.cfg:1: nodes.mobility.random.speed (m/s): min above max: `(...)'",
+	       "t.cfg:1: nodes.mobility.random.pause (s): expected (min, max): `(...)'",
+	       "t.cfg:1: nodes.mobility.random.seed: negative: `-3'");
+	EXPECT("nodes = ( { name = \"a\"; mobility = { random = { box = ((0, 0));"
+	       " speed = (1, 1e6); }; }; } );",
+	       "t.cfg:1: nodes.mobility.random.box: expected two corners ((x0, y0[, z0]), (x1, y1[, z1])): `(...)'",
+	       "t.cfg:1: nodes.mobility.random.speed (m/s): out of range [1e-06, 100000]: `1e+06'");
+	EXPECT("nodes = ( { name = \"a\";\n mobility = { random = { box = ((1, 1, 0), (1, 1, 5));"
+	       " speed = (1, 1); }; }; } );\n"
+	       "nodes2 = 1;",
+	       "t.cfg:3: unknown section: `nodes2'");
+	EXPECT("nodes = ( { name = \"a\";\n mobility = { random = { box = ((1, 1), (1, 1));"
+	       " speed = (1, 1); }; }; } );",
+	       "t.cfg:2: nodes.mobility: a walk that takes no time (every leg of no length and no pause)");
+	EXPECT("mobility_trace = 3;", "t.cfg:1: mobility_trace: expected a string: `3'");
+	EXPECT("mobility_trace = \"\";", "t.cfg:1: mobility_trace: empty file name: `\"\"'");
+}
+
+/* A file in dir; returns its path in buf. */
+static const char *write_file(const char *dir, const char *name, const char *text, char *buf,
+			      size_t size)
+{
+	FILE *f;
+
+	snprintf(buf, size, "%s/%s", dir, name);
+	f = fopen(buf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_mobility_trace(void **state)
+{
+	static const char head[] =
+		"ifaces : { ids = [ \"02:00:00:00:00:00\" ]; };\n"
+		"nodes = ( { name = \"a\"; },\n"
+		"  { name = \"b\"; mobility = { waypoints = ( { position = (1, 1); speed = 1; } ); }; } );\n";
+	char dir[] = "/tmp/wm-test-config-XXXXXX", cpath[256], tpath[256], text[512], want[768];
+	struct wm_config cfg;
+	struct config_errors e;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "walk.tr", "$node_(0) set X_ 5\n$node_(2) set Y_ 1\n"
+		   "$ns_ at 1 \"$node_(1) setdest 3 4 1\"\n$ns_ at 0.5 \"$node_(1) setdest 1 1 1\"\n",
+		   tpath, sizeof(tpath));
+	snprintf(text, sizeof(text), "%smobility_trace = \"walk.tr\";\n", head);
+	write_file(dir, "ok.cfg", text, cpath, sizeof(cpath));
+	load_ok(cpath, &cfg);
+	assert_string_equal(cfg.mobility_trace, tpath);
+	assert_int_equal(cfg.trace.n, 4);
+	assert_true(cfg.trace.v[0].node == 0 && cfg.trace.v[0].step.value == 5.0);
+	assert_true(cfg.trace.v[1].node == 1 && cfg.trace.v[1].step.at_us == 500000);
+	assert_true(cfg.trace.v[2].node == 1 && cfg.trace.v[2].step.at_us == 1000000);
+	assert_true(cfg.trace.v[3].node == 2 && !cfg.trace.v[3].timed);
+	config_free(&cfg);
+	/* From memory: named, not read. */
+	assert_int_equal(load_str(text, &cfg, &e), 0);
+	assert_string_equal(cfg.mobility_trace, "walk.tr");
+	assert_int_equal(cfg.trace.n, 0);
+	config_free(&cfg);
+	config_errors_free(&e);
+
+	/* Steps for a node with its own model (only a start is fine), a node past the config's. */
+	write_file(dir, "bad.tr", "# x\n$ns_ at 1 \"$node_(2) setdest 3 4 1\"\n"
+		   "$node_(2) set X_ 1\n$ns_ at 2 \"$node_(3) setdest 3 4 1\"\n", tpath, sizeof(tpath));
+	snprintf(text, sizeof(text), "%smobility_trace = \"bad.tr\";\n", head);
+	write_file(dir, "bad.cfg", text, cpath, sizeof(cpath));
+	config_errors_init(&e);
+	assert_int_equal(config_load_file(cpath, &cfg, &e), -EINVAL);
+	assert_int_equal(e.n, 2);
+	snprintf(want, sizeof(want), "%s:4: mobility_trace: %s:2: $node_(2) has a mobility "
+		 "setting of its own (line 3)", cpath, tpath);
+	assert_string_equal(e.v[0].msg, want);
+	snprintf(want, sizeof(want), "%s:4: mobility_trace: %s:4: $node_(3): the config has 3 "
+		 "nodes (ifaces.ids, then nodes)", cpath, tpath);
+	assert_string_equal(e.v[1].msg, want);
+	config_errors_free(&e);
+
+	/* A parse error, with the trace's line. */
+	write_file(dir, "bad.tr", "\n\n$ns_ at 1 \"$node_(0) setdest 3 4\"\n", tpath, sizeof(tpath));
+	config_errors_init(&e);
+	assert_int_equal(config_load_file(cpath, &cfg, &e), -EINVAL);
+	assert_int_equal(e.n, 1);
+	snprintf(want, sizeof(want), "%s:4: mobility_trace: %s:3: setdest wants X Y SPEED", cpath,
+		 tpath);
+	assert_string_equal(e.v[0].msg, want);
+	config_errors_free(&e);
+
+	/* No such file. */
+	snprintf(text, sizeof(text), "%smobility_trace = \"none.tr\";\n", head);
+	write_file(dir, "none.cfg", text, cpath, sizeof(cpath));
+	config_errors_init(&e);
+	assert_int_equal(config_load_file(cpath, &cfg, &e), -EINVAL);
+	assert_int_equal(e.n, 1);
+	snprintf(want, sizeof(want), "%s:4: mobility_trace: %s/none.tr: cannot read: `No such "
+		 "file or directory'", cpath, dir);
+	assert_string_equal(e.v[0].msg, want);
+	config_errors_free(&e);
+
+	for (const char *const *f = (const char *const[]){ "walk.tr", "ok.cfg", "bad.tr",
+							    "bad.cfg", "none.cfg", NULL }; *f; f++) {
+		snprintf(want, sizeof(want), "%s/%s", dir, *f);
+		unlink(want);
+	}
+	rmdir(dir);
+}
+
 /* --- our nodes list --- */
 
 static void test_nodes_values(void **state)
@@ -954,6 +1158,9 @@ static void test_summary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mobility_values),
+		cmocka_unit_test(test_error_mobility),
+		cmocka_unit_test(test_mobility_trace),
 		cmocka_unit_test(test_wild_all_parse),
 		cmocka_unit_test(test_wild_wmediumd_values),
 		cmocka_unit_test(test_wild_mininet_values),
