@@ -184,6 +184,13 @@ static const char *model_name(enum medium_link_model model)
 	return "?";
 }
 
+static json_t *late_json(const struct hist *h)
+{
+	return json_pack("{s:I, s:I, s:I, s:I}", "count", (json_int_t)h->count, "p50_us",
+			 (json_int_t)hist_quantile(h, 0.5), "p99_us", (json_int_t)hist_quantile(h, 0.99),
+			 "max_us", (json_int_t)h->max);
+}
+
 static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 {
 	struct hub *hub = conn->ctl->hub;
@@ -191,11 +198,12 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 	struct medium_counters c;
 	struct medium_channel ch[64];
 	struct medium_radio_info ri;
-	uint64_t now = hub_now(hub);
+	uint64_t now;
 	uint32_t nch, clients = 0, radios = 0;
 	json_t *chans = json_array(), *cap = json_null();
 
-	medium_run(m, now);
+	hub_run(hub);
+	now = hub->run_now;
 	medium_get_counters(m, &c);
 	for (uint32_t i = 0; i < hub->nclients_cap; i++)
 		clients += hub->clients[i] != NULL;
@@ -216,7 +224,7 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 		cap = json_pack("{s:s, s:I, s:I}", "file", capture_file_path(cf), "records",
 				(json_int_t)st.records, "dropped", (json_int_t)st.dropped);
 	}
-	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
+	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:{s:o, s:o}}",
 			 "version", WM_VERSION, "time_us", (json_int_t)now, "config",
 			 conn->ctl->ops.config ? json_string(conn->ctl->ops.config) : json_null(),
 			 "model", model_name(hub->params.link_model), "clients", (json_int_t)clients,
@@ -227,7 +235,8 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 			 (json_int_t)c.collisions, "queue_drops", (json_int_t)c.queue_drops,
 			 "bad_rate", (json_int_t)c.bad_rate, "dup_addr", (json_int_t)c.dup_addr,
 			 "limited", (json_int_t)c.limited,
-			 "channels", chans, "capture", cap);
+			 "channels", chans, "capture", cap, "latency", "delivery",
+			 late_json(&hub->late_rx), "status", late_json(&hub->late_status));
 }
 
 static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
@@ -325,7 +334,7 @@ static json_t *cmd_radios(struct ctl_conn *conn, json_t *req)
 
 	if ((err = page_parse(req, "radios", &pg)))
 		return err;
-	medium_run(m, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	list = json_array();
 	for (uint32_t s = 0; s < medium_radio_slots(m) && !page_done(&pg); s++)
 		if (medium_radio_info(m, s, &ri) == 0 && page_take(&pg))
@@ -357,7 +366,7 @@ static json_t *cmd_nodes(struct ctl_conn *conn, json_t *req)
 
 	if ((err = page_parse(req, "nodes", &pg)))
 		return err;
-	medium_run(m, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	list = json_array();
 	for (int i = 0; i < medium_node_count(m) && !page_done(&pg); i++) {
 		json_t *n;
@@ -436,7 +445,7 @@ static json_t *cmd_links(struct ctl_conn *conn, json_t *req)
 			return err;
 		}
 	}
-	medium_run(m, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	list = json_array();
 	for (uint32_t s = 0; s < n; s++)
 		used[s] = medium_radio_info(m, s, &ri[s]) == 0;
@@ -476,7 +485,7 @@ static json_t *cmd_move(struct ctl_conn *conn, json_t *req)
 	if ((err = ctl_find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
 	/* Bring the air up to now: a new velocity starts from here. */
-	medium_run(m, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	if (pos)
 		medium_node_set_pos(m, node, p);
 	if (vel)
@@ -499,7 +508,7 @@ static json_t *cmd_set_power(struct ctl_conn *conn, json_t *req)
 		return ctl_fail("bad-request", "set-power: node missing");
 	if ((err = ctl_find_node(conn->ctl, json_object_get(req, "node"), "node", true, &node, &created)))
 		return err;
-	medium_run(conn->ctl->hub->medium, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	medium_node_set_tx_power(conn->ctl->hub->medium, node, json_number_value(dbm));
 	return ctl_node_json(conn->ctl, node, created);
 }
@@ -539,7 +548,7 @@ static json_t *pin_common(struct ctl_conn *conn, json_t *req, bool pin)
 		return err;
 	if (a == b)
 		return ctl_fail("invalid", "%s: from and to are the same node (%d)", cmd, a);
-	medium_run(m, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	for (int dir = 0; dir < (two_way ? 2 : 1); dir++) {
 		int x = dir ? b : a, y = dir ? a : b;
 

@@ -207,7 +207,7 @@ json_t *ctl_cmd_mobility(struct ctl_conn *conn, json_t *req)
 		return err;
 	}
 	/* Bring the air up to now: the walk starts from here. */
-	medium_run(m, hub_now(conn->ctl->hub));
+	hub_run(conn->ctl->hub);
 	if (stop) {
 		r = medium_node_stop(m, node);
 	} else if (wps) {

@@ -531,7 +531,7 @@ static int reload(struct daemon *d, const char *why, char *err, size_t errlen)
 		log_error("%s: %s has errors (above); keeping the config in use", why, d->o.config);
 		return -1;
 	}
-	medium_run(d->hub.medium, hub_now(&d->hub));
+	hub_run(&d->hub);
 	config_apply(&d->hub, &cfg, &d->base);
 	if (d->ws)
 		wserver_reset(d->ws, &cfg);
@@ -562,6 +562,13 @@ static void log_totals(struct daemon *d)
 		   " queue drops; %.3f s CPU, %.1f us per frame",
 		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.rx_frames, c.collisions,
 		   c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
+	log_notice("latency beyond airtime: %" PRIu64 " deliveries p50 %" PRIu64 " us, p99 %" PRIu64
+		   " us, max %" PRIu64 " us; %" PRIu64 " TX statuses p50 %" PRIu64 " us, p99 %" PRIu64
+		   " us, max %" PRIu64 " us",
+		   d->hub.late_rx.count, hist_quantile(&d->hub.late_rx, 0.5),
+		   hist_quantile(&d->hub.late_rx, 0.99), d->hub.late_rx.max, d->hub.late_status.count,
+		   hist_quantile(&d->hub.late_status, 0.5), hist_quantile(&d->hub.late_status, 0.99),
+		   d->hub.late_status.max);
 	if (d->airport) {
 		struct airport_counters a;
 

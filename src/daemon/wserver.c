@@ -245,7 +245,7 @@ static enum wserver_result apply(struct wserver *ws, const struct wserver_req *r
 	int a, b, node = station_node(ws, r->mac);
 
 	/* Changes take effect from now on the medium's clock: bring it up to now first. */
-	medium_run(m, hub_now(ws->hub));
+	hub_run(ws->hub);
 	switch ((enum wserver_type)r->type) {
 	case WSERVER_SHUTDOWN:
 		ws->shutdown = true;

@@ -81,6 +81,11 @@ static void client_send(struct hub *hub, struct hub_client *c, const void *buf, 
 	client_send_v(hub, c, buf, len, what, false);
 }
 
+static void late(struct hist *h, uint64_t now, uint64_t due)
+{
+	hist_add(h, now > due ? now - due : 0);
+}
+
 static bool on_deliver(void *opaque, const struct medium_rx *rx)
 {
 	struct hub *hub = opaque;
@@ -89,6 +94,7 @@ static bool on_deliver(void *opaque, const struct medium_rx *rx)
 
 	if (!c)
 		return true;
+	late(&hub->late_rx, hub->run_now, rx->time_us);
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char id[MAC_STR_LEN];
 
@@ -108,6 +114,7 @@ static void on_status(void *opaque, const struct medium_status *st)
 
 	if (!c)
 		return;
+	late(&hub->late_status, hub->run_now, st->time_us);
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char id[MAC_STR_LEN];
 
@@ -228,6 +235,12 @@ uint64_t hub_now(const struct hub *hub)
 	return loop_now_us() - hub->t0;
 }
 
+void hub_run(struct hub *hub)
+{
+	hub->run_now = hub_now(hub);
+	medium_run(hub->medium, hub->run_now);
+}
+
 struct hub_client *hub_client_new(struct hub *hub, const char *name, uint16_t nl_type,
 				const struct hub_client_ops *ops, void *priv)
 {
@@ -261,7 +274,7 @@ void hub_client_free(struct hub *hub, struct hub_client *c)
 {
 	if (!c)
 		return;
-	medium_run(hub->medium, hub_now(hub));
+	hub_run(hub);
 	medium_client_gone(hub->medium, c->id);
 	log_info("%s: disconnected (%lu messages in, %lu bad, %lu out, %lu send errors)", c->name,
 		 (unsigned long)c->c.msgs_in, (unsigned long)c->c.bad_msgs,
@@ -434,7 +447,7 @@ void hub_sync(struct hub *hub)
 {
 	uint64_t next;
 
-	medium_run(hub->medium, hub_now(hub));
+	hub_run(hub);
 	/* Hooks added during the round run from the next one. */
 	hub->dispatching++;
 	for (size_t i = 0, n = hub->nhooks; i < n; i++)

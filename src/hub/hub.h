@@ -23,6 +23,7 @@
 
 #include "core/medium.h"
 #include "util/log.h"
+#include "util/hist.h"
 #include "util/loop.h"
 
 struct hub_client;
@@ -86,6 +87,13 @@ struct hub {
 	size_t nhooks, hooks_cap;
 	unsigned next_hook_id;
 	unsigned dispatching;		/* depth of hook dispatch; removals wait for 0 */
+	uint64_t run_now;		/* simulated time of the latest hub_run() */
+	/*
+	 * How late deliveries and TX statuses leave, in microseconds after
+	 * the simulated moment they stand for (a frame's end on the air, its
+	 * exchange's end): the medium's cost and its timer, beyond airtime.
+	 */
+	struct hist late_rx, late_status;
 };
 
 void hub_init(struct hub *hub, struct loop *loop, const struct medium_params *p);
@@ -94,6 +102,8 @@ void hub_deinit(struct hub *hub);
 
 /* Simulated microseconds now. */
 uint64_t hub_now(const struct hub *hub);
+/* Run the medium up to now (its deliveries and statuses go to the clients' batches). */
+void hub_run(struct hub *hub);
 
 /* A new client; name is for logs (a VM's name, "kernel", "airport:peer"). */
 struct hub_client *hub_client_new(struct hub *hub, const char *name, uint16_t nl_type,

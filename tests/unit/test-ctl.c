@@ -583,6 +583,15 @@ static void test_half_close(void **state)
 	v = parse_line(b.p, (size_t)(nl - b.p));
 	assert_int_equal(json_integer_value(json_object_get(v, "id")), 3);
 	assert_true(json_is_true(json_object_get(v, "ok")));
+	/* Nothing was sent: no lateness measured yet, but both fields are there. */
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(json_object_get(v, "result"), "latency"),
+						 "delivery"),
+				 "count")),
+			 0);
+	assert_non_null(json_object_get(
+		json_object_get(json_object_get(json_object_get(v, "result"), "latency"), "status"),
+		"p99_us"));
 	json_decref(v);
 	close(fd);
 	free(b.p);

@@ -155,6 +155,11 @@ static void test_frame_delivered_and_acked(void **state)
 	assert_int_equal(m.rates[1].idx, -1);
 	assert_int_equal(f->a.c->c.frames_in, 1);
 	assert_int_equal(f->b.c->c.msgs_out, 1);
+
+	/* Each was timed against the moment it stands for; the run came after. */
+	assert_int_equal(f->hub.late_rx.count, 1);
+	assert_int_equal(f->hub.late_status.count, 1);
+	assert_true(f->hub.late_status.max < 1000000);
 }
 
 static void test_garbage_costs_only_its_sender(void **state)

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "util/hist.h"
 #include "util/log.h"
 #include "util/loop.h"
 #include "util/map64.h"
@@ -450,6 +451,49 @@ static void test_map64(void **state)
 	map64_free(&m);
 }
 
+/* Quantiles within 1/16 of the exact ones, exact for small values; max exact. */
+static void test_hist(void **state)
+{
+	static struct hist h;
+	uint64_t x = 88172645463325252ull;
+
+	(void)state;
+	assert_int_equal(hist_quantile(&h, 0.5), 0);
+	for (uint64_t v = 1; v <= 31; v++)
+		hist_add(&h, v);
+	assert_int_equal(hist_quantile(&h, 0.5), 16);
+	assert_int_equal(hist_quantile(&h, 1.0), 31);
+	assert_int_equal(hist_quantile(&h, 0.0), 1);
+
+	memset(&h, 0, sizeof(h));
+	/* 1..100000: p50 = 50000, p99 = 99000, within 1/16 above. */
+	for (uint64_t v = 1; v <= 100000; v++)
+		hist_add(&h, v);
+	assert_true(hist_quantile(&h, 0.5) >= 50000);
+	assert_true(hist_quantile(&h, 0.5) <= 50000 + 50000 / 16);
+	assert_true(hist_quantile(&h, 0.99) >= 99000);
+	assert_true(hist_quantile(&h, 0.99) <= 100000);
+	assert_int_equal(hist_quantile(&h, 1.0), 100000);
+	assert_int_equal(h.count, 100000);
+
+	/* Any value: the bucket's top is at or above it and within 1/16 of it. */
+	memset(&h, 0, sizeof(h));
+	for (int i = 0; i < 10000; i++) {
+		uint64_t v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = x >> (x % 64);
+		memset(&h, 0, sizeof(h));
+		hist_add(&h, v);
+		hist_add(&h, UINT64_MAX);
+		assert_true(hist_quantile(&h, 0.5) >= v);
+		assert_true(hist_quantile(&h, 0.5) - v <= v / 16);
+	}
+	assert_int_equal(hist_quantile(&h, 1.0), UINT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_log_rotate),
 		cmocka_unit_test(test_map64),
+		cmocka_unit_test(test_hist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
