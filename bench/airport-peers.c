@@ -349,11 +349,11 @@ static int pump(struct bench *b, uint64_t deadline)
 
 static int daemon_start(struct bench *b, const char *sock, const char *log)
 {
-	char spec[PATH_MAX];
+	char spec[PATH_MAX], pending[64];
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = PIDFD_TAG };
-	const char *argv[12] = { b->o.wifimedium, "-l", "notice", "--log-file", log, "--airport",
-				 spec };
-	int argc = 7;
+	const char *argv[14] = { b->o.wifimedium, "-l", "notice", "--log-file", log, "--airport",
+				 spec, "--limit", pending };
+	int argc = 9;
 
 	if (b->o.addressee_only)
 		argv[argc++] = "--addressee-only";
@@ -362,6 +362,8 @@ static int daemon_start(struct bench *b, const char *sock, const char *log)
 		argv[argc++] = b->o.capture;
 	}
 	snprintf(spec, sizeof(spec), "unix:%s", sock);
+	/* Every agent connects before any says HELLO. */
+	snprintf(pending, sizeof(pending), "airport-pending=%u", b->o.agents + 1);
 	b->pid = fork();
 	if (b->pid < 0)
 		return -errno;
@@ -545,7 +547,8 @@ static void show_log(const char *log)
 
 		if (!text)
 			continue;
-		if (strstr(text, " totals: ") || strstr(text, " sessions, ") || strstr(text, "capture: closed"))
+		if (strstr(text, " totals: ") || strstr(text, "latency beyond airtime") ||
+		    strstr(text, " sessions, ") || strstr(text, "capture: closed"))
 			printf("wifimedium: %s", text + 1);
 		else if ((!strncmp(text + 1, "warn", 4) || !strncmp(text + 1, "error", 5)) &&
 			 warnings++ < 5)
