@@ -177,13 +177,22 @@ static void air_went_busy(struct medium *m, const struct txrec *rec)
 	}
 }
 
-/* Something left the air: contenders that now sense it idle resume. */
-static void air_went_idle(struct medium *m)
+/*
+ * rec left the air: contenders that now sense it idle resume. Only those
+ * it could have kept busy need a look: its sender, and those contending on
+ * spectrum it overlapped. Any other busy contender senses something else
+ * (which it will look at again when that ends), so a transmission costs
+ * the contenders of its own channel, not every radio's look at the air.
+ */
+static void air_went_idle(struct medium *m, const struct txrec *rec)
 {
 	for (uint32_t i = 0; i < m->radios_cap; i++) {
 		struct mradio *r = m->radios[i];
 
 		if (!r || !r->used || r->state != RADIO_CONTEND || !r->busy)
+			continue;
+		if (!(rec->sender == r->idx && rec->sender_gen == r->gen) &&
+		    txrec_spectral_fraction(rec, r->span_lo, r->span_hi) <= 0.0)
 			continue;
 		if (senses_busy(m, r))
 			continue;
@@ -489,7 +498,7 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 	} else {
 		ack_ended(m, rec);
 	}
-	air_went_idle(m);
+	air_went_idle(m, rec);
 	prune(m);
 }
 
