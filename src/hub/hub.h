@@ -133,9 +133,10 @@ void hub_client_radio_del(struct hub *hub, struct hub_client *c, const uint8_t i
 void hub_client_silence(struct hub *hub, struct hub_client *c);
 
 /*
- * Run the medium up to now, let the flush hooks send what they batched
- * (one signal per guest per round, not per message), and arm the loop's
- * timer for the medium's next event.
+ * Run the medium up to now (and the events due within the timer's
+ * resolution after it), let the flush hooks send what they batched (one
+ * signal per guest per round, not per message), and arm the loop's timer
+ * for the medium's next event.
  */
 void hub_sync(struct hub *hub);
 
