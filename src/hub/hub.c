@@ -99,6 +99,19 @@ static bool on_deliver(void *opaque, const struct medium_rx *rx)
 	if (!c)
 		return true;
 	late(&hub->late_rx, hub->run_now, rx->time_us);
+	/*
+	 * A guest's hwsim has no bitrates for S1G (900 MHz): no RX_RATE is
+	 * valid there and its receive path drops every frame a medium sends
+	 * on it. The frame was on the air; no radio can take it: refused.
+	 */
+	if (!hwsim_band_rates(rx->freq)) {
+		if (!hub->s1g_noted) {
+			hub->s1g_noted = true;
+			log_notice("%s: frames on %u MHz (S1G) reach no radio: hwsim has no bitrates "
+				   "there", c->name, rx->freq);
+		}
+		return false;
+	}
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char id[MAC_STR_LEN];
 

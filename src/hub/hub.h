@@ -88,6 +88,7 @@ struct hub {
 	unsigned next_hook_id;
 	unsigned dispatching;		/* depth of hook dispatch; removals wait for 0 */
 	uint64_t run_now;		/* simulated time of the latest hub_run() */
+	bool s1g_noted;			/* said once that S1G frames reach no radio */
 	/*
 	 * How late deliveries and TX statuses leave, in microseconds after
 	 * the simulated moment they stand for (a frame's end on the air, its

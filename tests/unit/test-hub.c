@@ -247,6 +247,41 @@ static void test_client_leaves_mid_frame(void **state)
 	}
 }
 
+/*
+ * A 60-byte frame at 902 MHz (S1G) with a VHT rate: it takes its airtime,
+ * no radio can take it (hwsim has no S1G bitrates, so no RX_RATE would
+ * do), and its sender learns so without the medium failing to encode.
+ */
+static void test_s1g_frame_reaches_nobody(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(4)));
+	uint8_t frame[60] = { 0x08, 0x00 };
+	struct hwsim_rate rates[HWSIM_TX_MAX_RATES] = {
+		{ 0x10, 2, PHY_RF_VHT_MCS }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 },
+	};
+	struct hwsim_msg m;
+	const char *why;
+
+	announce(f, &f->a, id_a, addr_a);
+	announce(f, &f->b, id_b, addr_b);
+	memcpy(frame + 4, addr_b, 6);
+	memcpy(frame + 10, addr_a, 6);
+	memcpy(frame + 16, addr_a, 6);
+	input(f, &f->a, buf,
+	      hwsim_encode_frame_tx(buf, sizeof(buf), 0x1d, 7, id_a, frame, sizeof(frame),
+				    HWSIM_TX_CTL_REQ_TX_STATUS, rates, 9, 902),
+	      0);
+	wait_msgs(f, &f->a, 1);
+	assert_int_equal(f->b.n, 0);
+	assert_int_equal(f->a.n, 1);
+	assert_int_equal(hwsim_decode(f->a.msgs[0], f->a.lens[0], &m, &why), 0);
+	assert_int_equal(m.cookie, 9);
+	assert_false(m.flags & HWSIM_TX_STAT_ACK);
+	assert_int_equal(f->b.c->c.send_errors, 0);
+	assert_true(f->hub.s1g_noted);
+}
+
 /* An observer or flush hook that counts, and may remove hooks from inside. */
 struct watcher {
 	struct hub *hub;
@@ -384,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unsimulatable_frame_still_answered, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_client_leaves_mid_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_s1g_frame_reaches_nobody, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unique_names, setup, teardown),
 	};
