@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +540,18 @@ static void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 	*con_cls = NULL;
 }
 
+/* libmicrohttpd's own messages (a browser that went away mid-stream...): debug. */
+static void web_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[256];
+
+	if (log_get_level() < LOG_LEVEL_DEBUG)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	log_debug("http: %s", buf);
+}
+
 int web_http_start(struct web_medium *m, int listen_fd, bool read_only, const char *token,
 		   size_t token_len)
 {
@@ -553,6 +566,7 @@ int web_http_start(struct web_medium *m, int listen_fd, bool read_only, const ch
 				 0, NULL, NULL, web_handler, NULL,
 				 MHD_OPTION_LISTEN_SOCKET, listen_fd,
 				 MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
+				 MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, NULL,
 				 MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,

@@ -90,10 +90,12 @@ struct web_medium {
 	json_t *nodes;			/* "index" -> node */
 	json_t *links;			/* "from>to" -> compact link */
 	json_t *assoc;			/* station address -> AP address */
+	json_t *mesh_half;		/* "A|B" -> directions whose confirm was acked (1 A->B, 2 B->A) */
+	json_t *mesh;			/* "A|B" -> [A, B]: peerings both sides confirmed */
 	json_t *events;			/* the last WEB_EVENTS_KEPT */
 
 	/* What changed since the last update. */
-	json_t *chg_radios, *chg_nodes, *chg_links, *chg_assoc, *new_events;
+	json_t *chg_radios, *chg_nodes, *chg_links, *chg_assoc, *chg_mesh, *new_events;
 	long long events_skipped;
 
 	/* Links: radios to refresh first, the sweep's place, this tick's budget. */
@@ -184,6 +186,7 @@ static void web_call_free(struct web_call *c)
 static void web_view_reset(struct web_medium *m)
 {
 	json_t **all[] = { &m->status, &m->radios, &m->nodes, &m->links, &m->assoc, &m->events,
+			   &m->mesh_half, &m->mesh, &m->chg_mesh,
 			   &m->chg_radios, &m->chg_nodes, &m->chg_links, &m->chg_assoc,
 			   &m->new_events, &m->prio, &m->prio_set, &m->cycle_status,
 			   &m->cycle_radios, &m->cycle_nodes };
@@ -197,6 +200,9 @@ static void web_view_reset(struct web_medium *m)
 	m->nodes = json_object();
 	m->links = json_object();
 	m->assoc = json_object();
+	m->mesh_half = json_object();
+	m->mesh = json_object();
+	m->chg_mesh = json_object();
 	m->events = json_array();
 	m->chg_radios = json_object();
 	m->chg_nodes = json_object();
@@ -487,6 +493,43 @@ static void web_assoc_set(struct web_medium *m, const char *sta, const char *ap)
 }
 
 /*
+ * Mesh peerings (802.11s): a peering stands once each side's confirm was
+ * acked, and ends with a close from either side that went out.
+ */
+static void web_mesh_frame(struct web_medium *m, const char *type, const char *from,
+			   const char *to, const char *next)
+{
+	bool ab = strcasecmp(from, to) < 0;
+	const char *a = ab ? from : to, *b = ab ? to : from;
+	char key[64];
+	json_int_t half;
+
+	if (strlen(from) > 24 || strlen(to) > 24 || !strcasecmp(to, "ff:ff:ff:ff:ff:ff"))
+		return;
+	snprintf(key, sizeof(key), "%s|%s", a, b);
+	if (!strcmp(type, "mesh-peering-close")) {
+		if (strcmp(next, "ack") && strcmp(next, "done"))
+			return;
+		json_object_del(m->mesh_half, key);
+		if (json_object_get(m->mesh, key)) {
+			json_object_del(m->mesh, key);
+			json_object_set_new(m->chg_mesh, key, json_null());
+		}
+		return;
+	}
+	if (strcmp(type, "mesh-peering-confirm") || strcmp(next, "ack"))
+		return;
+	half = json_integer_value(json_object_get(m->mesh_half, key)) | (ab ? 1 : 2);
+	json_object_set_new(m->mesh_half, key, json_integer(half));
+	if (half == 3 && !json_object_get(m->mesh, key)) {
+		json_t *pair = json_pack("[ss]", a, b);
+
+		json_object_set(m->mesh, key, pair);
+		json_object_set_new(m->chg_mesh, key, pair);
+	}
+}
+
+/*
  * Associations from the frames that make and break them: an acked
  * (re)association response makes station `to` a member of AP `from`; a
  * deauthentication or disassociation that went out (acked, or needing no
@@ -503,6 +546,10 @@ static void web_assoc_frame(struct web_medium *m, const json_t *ev)
 
 	if (!type || !from || !to || !next)
 		return;
+	if (!strncmp(type, "mesh-peering-", 13)) {
+		web_mesh_frame(m, type, from, to, next);
+		return;
+	}
 	if ((!strcmp(type, "assoc-resp") || !strcmp(type, "reassoc-resp")) &&
 	    !strcmp(next, "ack")) {
 		web_assoc_set(m, to, from);
@@ -551,6 +598,22 @@ static void web_assoc_radio_down(struct web_medium *m, const char *identity)
 	}
 	json_array_foreach(gone, i, v)
 		web_assoc_set(m, json_string_value(v), NULL);
+	json_array_clear(gone);
+	json_object_foreach(m->mesh, sta, v) {
+		for (size_t k = 0; k < 2; k++) {
+			const char *end = json_string_value(json_array_get(v, k));
+
+			if (end && (!strcasecmp(end, identity) || (radio && web_addr_of(radio, end)))) {
+				json_array_append_new(gone, json_string(sta));
+				break;
+			}
+		}
+	}
+	json_array_foreach(gone, i, v) {
+		json_object_del(m->mesh, json_string_value(v));
+		json_object_del(m->mesh_half, json_string_value(v));
+		json_object_set_new(m->chg_mesh, json_string_value(v), json_null());
+	}
 	json_decref(gone);
 }
 
@@ -582,10 +645,11 @@ json_t *web_medium_state(const struct web_medium *m)
 		json_array_append(radios, v);
 	json_object_foreach(m->nodes, k, v)
 		json_array_append(nodes, v);
-	return json_pack("{s:b,s:b,s:O,s:o,s:o,s:O,s:O,s:O}",
+	return json_pack("{s:b,s:b,s:O,s:o,s:o,s:O,s:O,s:O,s:O}",
 			 "up", m->up && m->sent_state, "mobility", m->mobility == 1,
 			 "status", m->status, "nodes", nodes, "radios", radios,
-			 "links", m->links, "assoc", m->assoc, "events", m->events);
+			 "links", m->links, "assoc", m->assoc, "mesh", m->mesh,
+			 "events", m->events);
 }
 
 /* The links to ask for this tick: moved radios first, then the sweep. */
@@ -619,9 +683,9 @@ static void web_push(struct web_medium *m)
 		web_http_broadcast("state", msg);
 		json_decref(msg);
 	} else {
-		msg = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:I}", "status", m->status,
+		msg = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:I}", "status", m->status,
 				"nodes", m->chg_nodes, "radios", m->chg_radios,
-				"links", m->chg_links, "assoc", m->chg_assoc,
+				"links", m->chg_links, "assoc", m->chg_assoc, "mesh", m->chg_mesh,
 				"events", m->new_events, "events_skipped",
 				(json_int_t)m->events_skipped);
 		web_http_broadcast("update", msg);
@@ -631,6 +695,7 @@ static void web_push(struct web_medium *m)
 	json_object_clear(m->chg_radios);
 	json_object_clear(m->chg_links);
 	json_object_clear(m->chg_assoc);
+	json_object_clear(m->chg_mesh);
 	json_array_clear(m->new_events);
 	m->events_skipped = 0;
 }
@@ -919,6 +984,7 @@ void web_medium_free(struct web_medium *m)
 	}
 	m->head = NULL;
 	json_t **all[] = { &m->status, &m->radios, &m->nodes, &m->links, &m->assoc, &m->events,
+			   &m->mesh_half, &m->mesh, &m->chg_mesh,
 			   &m->chg_radios, &m->chg_nodes, &m->chg_links, &m->chg_assoc,
 			   &m->new_events, &m->prio, &m->prio_set };
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)

@@ -9,7 +9,7 @@ const W = 900, H = 640, PAD = 40;
 const S = {
   up: false, readOnly: true, mobility: false,
   status: null, nodes: new Map(), radios: new Map(), links: new Map(),
-  assoc: new Map(), events: [],
+  assoc: new Map(), mesh: new Map(), events: [],
   sel: null,            // {node: idx} or {link: "a-b"}
   view: null,           // {minX, minY, k}
   drag: null,
@@ -63,6 +63,7 @@ function applyState(st) {
   S.radios = new Map((st.radios || []).map((r) => [r.identity, r]));
   S.links = new Map(Object.entries(st.links || {}));
   S.assoc = new Map(Object.entries(st.assoc || {}));
+  S.mesh = new Map(Object.entries(st.mesh || {}));
   S.events = [];
   for (const ev of st.events || []) pushEvent(ev);
   S.view = null;
@@ -81,6 +82,7 @@ function applyUpdate(u) {
   merge(S.radios, u.radios);
   merge(S.links, u.links);
   merge(S.assoc, u.assoc);
+  merge(S.mesh, u.mesh);
   for (const ev of u.events || []) pushEvent(ev);
   if (u.events_skipped) pushEvent({event: "skipped", count: u.events_skipped});
   schedule(Object.keys(u.events || {}).length > 0);
@@ -144,7 +146,40 @@ function niceStep(span) {
   return 10 * p;
 }
 
+// Elements are kept by key and updated in place, not made anew each frame:
+// 500 nodes stay cheap, and a node being dragged keeps its pointer capture.
+const pools = new Map();
+let generation = 0;
+function reuse(gid, key, make) {
+  let p = pools.get(gid);
+  if (!p) pools.set(gid, p = new Map());
+  let e = p.get(key);
+  if (!e) {
+    e = make();
+    $(gid).append(e);
+    p.set(key, e);
+  }
+  e.wmGen = generation;
+  return e;
+}
+function sweep(gid) {
+  const p = pools.get(gid);
+  for (const [k, e] of p || []) {
+    if (e.wmGen !== generation) { e.remove(); p.delete(k); }
+  }
+}
+function attrs(e, a) {
+  for (const k in a) {
+    const v = String(a[k]);
+    if (e.getAttribute(k) !== v) e.setAttribute(k, v);
+  }
+}
+function text(e, t) { if (e.textContent !== t) e.textContent = t; }
+
+let gridView = null;
 function drawGrid() {
+  if (gridView === S.view) return;
+  gridView = S.view;
   const g = $("grid");
   g.replaceChildren();
   g.setAttribute("class", "grid");
@@ -187,58 +222,88 @@ function nodeLinks() {
 }
 
 function drawLinks(pairs) {
-  const g = $("links");
-  g.replaceChildren();
   const by = $("colorby").value;
   for (const [pk, p] of pairs) {
     const na = S.nodes.get(String(p.a)), nb = S.nodes.get(String(p.b));
     if (!na || !nb) continue;
     const [x1, y1] = px(na.pos), [x2, y2] = px(nb.pos);
-    const cls = "link" + (p.pinned ? " pinned" : "") + (S.sel && S.sel.link === pk ? " selected" : "");
-    const line = el("svg:line", {x1, y1, x2, y2, class: cls, stroke: by === "per" ? perColor(p.per) : snrColor(p.snr),
-      "data-link": pk, "data-snr": p.snr.toFixed(1), "data-per": p.per});
-    line.append(el("svg:title", {}, `${nodeName(na)} — ${nodeName(nb)}: SNR ${p.snr.toFixed(1)} dB, PER ${(p.per * 100).toFixed(1)} %`));
-    line.addEventListener("click", (e) => { e.stopPropagation(); S.sel = {link: pk}; schedule(); });
-    g.append(line);
+    const line = reuse("links", pk, () => {
+      const e = el("svg:line", {"data-link": pk});
+      e.append(el("svg:title"));
+      e.addEventListener("click", (ev) => { ev.stopPropagation(); S.sel = {link: pk}; schedule(); });
+      return e;
+    });
+    attrs(line, {x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1),
+      class: "link" + (p.pinned ? " pinned" : "") + (S.sel && S.sel.link === pk ? " selected" : ""),
+      stroke: by === "per" ? perColor(p.per) : snrColor(p.snr),
+      "data-snr": p.snr.toFixed(1), "data-per": p.per});
+    text(line.firstChild, `${nodeName(na)} — ${nodeName(nb)}: SNR ${p.snr.toFixed(1)} dB, PER ${(p.per * 100).toFixed(1)} %`);
   }
+  sweep("links");
 }
 
+// A curve from node to node, bowed to one side so the link under it stays visible.
+function bowed(a, b, side) {
+  const [x1, y1] = px(a.pos), [x2, y2] = px(b.pos);
+  const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+  const bow = side * Math.min(30, len / 4);
+  const cx = (x1 + x2) / 2 - (y2 - y1) / len * bow, cy = (y1 + y2) / 2 + (x2 - x1) / len * bow;
+  return `M ${x1.toFixed(1)} ${y1.toFixed(1)} Q ${cx.toFixed(1)} ${cy.toFixed(1)} ${x2.toFixed(1)} ${y2.toFixed(1)}`;
+}
+function nodeOfAddr(addr) {
+  const r = radioByAddr(addr);
+  return r && r.node !== null ? S.nodes.get(String(r.node)) : null;
+}
+
+// Station -> AP (an arrow on one side of the link); mesh peers (dashed, the other side).
 function drawAssoc() {
-  const g = $("assoc");
-  g.replaceChildren();
-  g.setAttribute("class", "assoc");
+  $("assoc").setAttribute("class", "assoc");
   for (const [sta, ap] of S.assoc) {
-    const rs = radioByAddr(sta), ra = radioByAddr(ap);
-    if (!rs || !ra || rs.node === null || ra.node === null) continue;
-    const ns = S.nodes.get(String(rs.node)), na = S.nodes.get(String(ra.node));
+    const ns = nodeOfAddr(sta), na = nodeOfAddr(ap);
     if (!ns || !na || ns === na) continue;
-    const [x1, y1] = px(ns.pos), [x2, y2] = px(na.pos);
-    const line = el("svg:line", {x1, y1, x2, y2, "data-sta": sta, "data-ap": ap});
-    line.append(el("svg:title", {}, `${sta} associated with ${ap}`));
-    g.append(line);
+    const path = reuse("assoc", sta, () => {
+      const e = el("svg:path", {"data-sta": sta});
+      e.append(el("svg:title"));
+      return e;
+    });
+    attrs(path, {d: bowed(ns, na, 1), "data-ap": ap, class: "member"});
+    text(path.firstChild, `${sta} associated with ${ap}`);
   }
+  for (const [key, [a, b]] of S.mesh) {
+    const n1 = nodeOfAddr(a), n2 = nodeOfAddr(b);
+    if (!n1 || !n2 || n1 === n2) continue;
+    const path = reuse("assoc", "mesh " + key, () => {
+      const e = el("svg:path", {"data-mesh": key, class: "mesh"});
+      e.append(el("svg:title"));
+      return e;
+    });
+    attrs(path, {d: bowed(n1, n2, -1)});
+    text(path.firstChild, `mesh peers ${a} and ${b}`);
+  }
+  sweep("assoc");
 }
 
 function nodeName(n) { return n.name || n.mac || "node " + n.index; }
 
 function drawNodes() {
-  const g = $("nodes");
-  g.replaceChildren();
   for (const [k, n] of S.nodes) {
     const rs = radiosOf(k);
     const [x, y] = px(n.pos);
     const sel = S.sel && S.sel.node === k;
-    const ng = el("svg:g", {class: "node" + (rs.length ? "" : " noradio") + (sel ? " selected" : ""),
-      transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`, "data-node": k,
-      "data-x": n.pos[0], "data-y": n.pos[1]});
-    ng.append(el("svg:circle", {r: 10, fill: rs.length ? channelColor(rs[0].freq) : "#fff"}));
-    ng.append(el("svg:text", {x: 14, y: -2}, nodeName(n)));
-    const sub = rs.length ? rs.map((r) => `ch ${channel(r.freq)} · ${r.tx_power} dBm`).join(", ")
-                          : `${n.tx_power} dBm, no radio`;
-    ng.append(el("svg:text", {x: 14, y: 11, class: "sub"}, sub));
-    ng.addEventListener("pointerdown", (e) => startDrag(e, k));
-    g.append(ng);
+    const ng = reuse("nodes", k, () => {
+      const e = el("svg:g", {"data-node": k});
+      e.append(el("svg:circle", {r: 10}), el("svg:text", {x: 14, y: -2}), el("svg:text", {x: 14, y: 11, class: "sub"}));
+      e.addEventListener("pointerdown", (ev) => startDrag(ev, k));
+      return e;
+    });
+    attrs(ng, {class: "node" + (rs.length ? "" : " noradio") + (sel ? " selected" : ""),
+      transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`, "data-x": n.pos[0], "data-y": n.pos[1]});
+    attrs(ng.children[0], {fill: rs.length ? channelColor(rs[0].freq) : "#fff"});
+    text(ng.children[1], nodeName(n));
+    text(ng.children[2], rs.length ? rs.map((r) => `ch ${channel(r.freq)} · ${r.tx_power} dBm`).join(", ")
+                                   : `${n.tx_power} dBm, no radio`);
   }
+  sweep("nodes");
 }
 
 function drawLegend() {
@@ -256,6 +321,8 @@ function drawLegend() {
   const a = el("span");
   a.style.background = "#1e40af";
   lg.append(a, "association (station → AP)");
+  const mp = el("span", {class: "meshkey"});
+  lg.append(mp, "mesh peering");
 }
 
 function drawChannels() {
@@ -334,6 +401,7 @@ function render() {
   drawSummary();
   if (!S.drag && (!S.view || outOfView())) fitView();
   if (S.view) {
+    generation++;
     drawGrid();
     drawLinks(nodeLinks());
     drawAssoc();
@@ -367,6 +435,10 @@ function selectionRows() {
       rows.push(["radio", `${r.client} ${r.identity} ch ${channel(r.freq)}, ${r.tx_power} dBm; tx ${c.tx_frames} acked ${c.acked} rx ${c.rx_frames}`]);
       for (const [sta, ap] of S.assoc) {
         if (r.identity === sta || (r.addresses || []).includes(sta)) rows.push(["associated", `with ${ap}`]);
+      }
+      for (const [a, b] of S.mesh.values()) {
+        const mine = (x) => r.identity === x || (r.addresses || []).includes(x);
+        if (mine(a) || mine(b)) rows.push(["mesh peer", mine(a) ? b : a]);
       }
     }
     return rows;
