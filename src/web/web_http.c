@@ -28,7 +28,7 @@
 
 #define WEB_BODY_MAX 16384		/* a change's request body */
 #define WEB_SSE_MAX 64			/* browsers following at once */
-#define WEB_SSE_BACKLOG (8u << 20)	/* unsent bytes before a browser is dropped */
+#define WEB_SSE_BACKLOG (8u << 20)	/* unsent bytes (past its first state) before a browser is dropped */
 #define WEB_COOKIE "wm_token"
 
 static const char web_csp[] =
@@ -43,6 +43,7 @@ struct web_sse {
 	struct MHD_Connection *conn;
 	char *buf;
 	size_t off, len, cap;
+	size_t limit;		/* unsent bytes past which it is cut off */
 	bool suspended, closing;
 };
 
@@ -199,14 +200,15 @@ static void web_sse_append(struct web_sse *s, const char *a, size_t alen)
 {
 	if (s->closing)
 		return;
-	if (s->len - s->off + alen > WEB_SSE_BACKLOG) {
+	if (s->len - s->off + alen > s->limit) {
 		/* It cannot keep up: end it, it comes back from a full state. */
 		s->closing = true;
 		s->off = s->len = 0;
 		return;
 	}
 	if (s->cap - s->len < alen) {
-		memmove(s->buf, s->buf + s->off, s->len - s->off);
+		if (s->off)
+			memmove(s->buf, s->buf + s->off, s->len - s->off);
 		s->len -= s->off;
 		s->off = 0;
 		while (s->cap - s->len < alen)
@@ -314,7 +316,6 @@ static enum MHD_Result web_events(struct MHD_Connection *conn)
 				 "too many pages follow the medium");
 	s = xcalloc(1, sizeof(*s));
 	s->conn = conn;
-	web_sse_append(s, "retry: 2000\n\n", 13);
 	if (web_medium_up(web.m)) {
 		first = web_medium_state(web.m);
 		msg = web_sse_message("state", first, &len);
@@ -323,6 +324,9 @@ static enum MHD_Result web_events(struct MHD_Connection *conn)
 		msg = web_sse_message("medium", first, &len);
 	}
 	json_decref(first);
+	/* A large air's first state (25 MiB for 500 radios) is not falling behind. */
+	s->limit = WEB_SSE_BACKLOG + (msg ? len : 0);
+	web_sse_append(s, "retry: 2000\n\n", 13);
 	if (msg)
 		web_sse_append(s, msg, len);
 	free(msg);
@@ -397,7 +401,12 @@ static bool web_same_origin(struct MHD_Connection *conn)
 
 	if (!o)
 		return true;
-	return h && !strncmp(o, "http://", 7) && !strcmp(o + 7, h);
+	if (!h)
+		return false;
+	/* https: through a TLS proxy in front of us, which keeps the Host. */
+	if (!strncmp(o, "http://", 7))
+		return !strcmp(o + 7, h);
+	return !strncmp(o, "https://", 8) && !strcmp(o + 8, h);
 }
 
 static enum MHD_Result web_change(struct web_req *r)

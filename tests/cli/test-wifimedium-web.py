@@ -105,7 +105,7 @@ class Events:
     def next(self):
         event, data = None, []
         while True:
-            line = self.r.fp.readline()
+            line = self.r.readline()
             if not line:
                 return None, None
             line = line.decode().rstrip("\n")

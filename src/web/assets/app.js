@@ -15,6 +15,8 @@ const S = {
   drag: null,
 };
 const $ = (id) => document.getElementById(id);
+// A link as the server sends it: an array (249,500 of them are 15 MiB so, 40 as objects).
+const L = {snr: 0, per: 1, loss: 2, freq: 3, kbps: 4, mcs: 5, mode: 6, frames: 7, lost: 8, pinned: 9};
 
 function el(tag, attrs, text) {
   const e = tag.startsWith("svg:") ? document.createElementNS(SVGNS, tag.slice(4)) : document.createElement(tag);
@@ -62,6 +64,7 @@ function applyState(st) {
   S.nodes = new Map((st.nodes || []).map((n) => [String(n.index), n]));
   S.radios = new Map((st.radios || []).map((r) => [r.identity, r]));
   S.links = new Map(Object.entries(st.links || {}));
+  pairsCache = null;
   S.assoc = new Map(Object.entries(st.assoc || {}));
   S.mesh = new Map(Object.entries(st.mesh || {}));
   S.events = [];
@@ -79,8 +82,14 @@ function merge(map, chg) {
 function applyUpdate(u) {
   S.status = u.status;
   if (!S.drag) merge(S.nodes, u.nodes);
+  for (const id in u.radios || {}) {
+    const old = S.radios.get(id), now = u.radios[id];
+    if (!old || !now || old.node !== now.node) pairsCache = null;   // radios joined, left, moved
+  }
   merge(S.radios, u.radios);
   merge(S.links, u.links);
+  byNode = null;
+  pairsUpdate(Object.keys(u.links || {}));
   merge(S.assoc, u.assoc);
   merge(S.mesh, u.mesh);
   for (const ev of u.events || []) pushEvent(ev);
@@ -101,8 +110,18 @@ function radioByAddr(addr) {
   }
   return null;
 }
+// Radios by node, made once per frame (500 nodes would make it 250,000 steps each time).
+let byNode = null;
 function radiosOf(idx) {
-  return [...S.radios.values()].filter((r) => r.node === Number(idx));
+  if (!byNode) {
+    byNode = new Map();
+    for (const r of S.radios.values()) {
+      if (r.node === null) continue;
+      if (!byNode.has(r.node)) byNode.set(r.node, []);
+      byNode.get(r.node).push(r);
+    }
+  }
+  return byNode.get(Number(idx)) || [];
 }
 
 // ------------------------------------------------------------ rendering
@@ -203,27 +222,83 @@ function drawGrid() {
 }
 
 // One line per pair of nodes: the best of the links between their radios.
+// Kept up to date link by link as updates come (500 radios have 249,500
+// links: going through them all on every update would take seconds); made
+// whole again only when radios join, leave or change nodes.
+let pairsCache = null;
+function pairOf(a, b) {
+  let best = null;
+  for (const ra of radiosOf(a)) {
+    for (const rb of radiosOf(b)) {
+      for (const k of [ra.identity + ">" + rb.identity, rb.identity + ">" + ra.identity]) {
+        const l = S.links.get(k);
+        if (!l) continue;
+        if (!best) best = {a, b, snr: -Infinity, per: 1, pinned: false};
+        best.snr = Math.max(best.snr, l[L.snr]);
+        best.per = Math.min(best.per, l[L.per]);
+        best.pinned = best.pinned || !!l[L.pinned];
+      }
+    }
+  }
+  return best;
+}
 function nodeLinks() {
+  if (pairsCache) return pairsCache;
   const pairs = new Map();
   for (const [key, l] of S.links) {
-    const [f, t] = key.split(">");
-    const rf = S.radios.get(f), rt = S.radios.get(t);
+    const gt = key.indexOf(">");
+    const rf = S.radios.get(key.slice(0, gt)), rt = S.radios.get(key.slice(gt + 1));
     if (!rf || !rt || rf.node === null || rt.node === null || rf.node === rt.node) continue;
     const a = Math.min(rf.node, rt.node), b = Math.max(rf.node, rt.node);
     const pk = a + "-" + b;
-    const p = pairs.get(pk) || {a, b, snr: -Infinity, per: 1, pinned: false, dirs: []};
-    p.snr = Math.max(p.snr, l.snr);
-    p.per = Math.min(p.per, l.per);
-    p.pinned = p.pinned || l.pinned;
-    p.dirs.push({from: f, to: t, l});
-    pairs.set(pk, p);
+    let p = pairs.get(pk);
+    if (!p) pairs.set(pk, p = {a, b, snr: -Infinity, per: 1, pinned: false});
+    if (l[L.snr] > p.snr) p.snr = l[L.snr];
+    if (l[L.per] < p.per) p.per = l[L.per];
+    p.pinned = p.pinned || !!l[L.pinned];
   }
+  pairsCache = pairs;
   return pairs;
 }
+// After an update: the pairs of the links that changed, from their radios.
+function pairsUpdate(keys) {
+  if (!pairsCache) return;
+  for (const key of keys) {
+    const gt = key.indexOf(">");
+    const rf = S.radios.get(key.slice(0, gt)), rt = S.radios.get(key.slice(gt + 1));
+    if (!rf || !rt || rf.node === null || rt.node === null || rf.node === rt.node) continue;
+    const a = Math.min(rf.node, rt.node), b = Math.max(rf.node, rt.node);
+    const p = pairOf(a, b);
+    if (p) pairsCache.set(a + "-" + b, p); else pairsCache.delete(a + "-" + b);
+  }
+}
 
+// At most MAX_LINES lines, the strongest first, above the chosen SNR; a
+// selected node's or link's always. 500 radios in one room have 124,750
+// pairs: drawing them all would show nothing but ink.
+const MAX_LINES = 3000;
 function drawLinks(pairs) {
   const by = $("colorby").value;
+  const min = Number($("minsnr").value);
+  const selNode = S.sel && S.sel.node !== undefined ? Number(S.sel.node) : -1;
+  const selLink = S.sel && S.sel.link;
+  // The cut-off SNR for the strongest MAX_LINES, from a histogram in 1 dB
+  // bins (one pass, no sort of 100,000 pairs).
+  const bins = new Uint32Array(256);
+  const bin = (snr) => Math.max(0, Math.min(255, Math.floor(snr) + 50));
+  for (const p of pairs.values()) if (p.snr >= min) bins[bin(p.snr)]++;
+  let cut = 0;
+  for (let i = 255, n = 0; i >= 0; i--) {
+    n += bins[i];
+    if (n > MAX_LINES) { cut = i + 1; break; }
+  }
+  const shown = [];
   for (const [pk, p] of pairs) {
+    const sel = p.a === selNode || p.b === selNode || pk === selLink;
+    if (sel || (p.snr >= min && bin(p.snr) >= cut)) shown.push([pk, p]);
+  }
+  $("linkcount").textContent = shown.length < pairs.size ? `${shown.length} of ${pairs.size} drawn` : "";
+  for (const [pk, p] of shown) {
     const na = S.nodes.get(String(p.a)), nb = S.nodes.get(String(p.b));
     if (!na || !nb) continue;
     const [x1, y1] = px(na.pos), [x2, y2] = px(nb.pos);
@@ -398,6 +473,7 @@ function drawSummary() {
 
 let selKey = null;
 function render() {
+  byNode = null;
   drawSummary();
   if (!S.drag && (!S.view || outOfView())) fitView();
   if (S.view) {
@@ -444,14 +520,22 @@ function selectionRows() {
     return rows;
   }
   if (S.sel && S.sel.link) {
-    const p = nodeLinks().get(S.sel.link);
     const [a, b] = S.sel.link.split("-");
     const na = S.nodes.get(a), nb = S.nodes.get(b);
     const rows = [["link", `${na ? nodeName(na) : a} — ${nb ? nodeName(nb) : b}`]];
-    for (const d of p ? p.dirs : []) {
+    const dirs = [];
+    for (const ra of radiosOf(a)) {
+      for (const rb of radiosOf(b)) {
+        for (const [f, t] of [[ra.identity, rb.identity], [rb.identity, ra.identity]]) {
+          const l = S.links.get(f + ">" + t);
+          if (l) dirs.push({from: f, to: t, l});
+        }
+      }
+    }
+    for (const d of dirs) {
       const l = d.l;
-      rows.push([`${d.from} → ${d.to}`, `SNR ${l.snr} dB, PER ${(l.per * 100).toFixed(1)} % at ${l.mode} ${l.kbps / 1000} Mb/s` +
-        `, loss ${l.loss}, ${l.frames} frames, ${l.lost} lost${l.pinned ? ", pinned" : ""}`]);
+      rows.push([`${d.from} → ${d.to}`, `SNR ${l[L.snr]} dB, PER ${(l[L.per] * 100).toFixed(1)} % at ${l[L.mode]} ${l[L.kbps] / 1000} Mb/s` +
+        `, loss ${l[L.loss]}, ${l[L.frames]} frames, ${l[L.lost]} lost${l[L.pinned] ? ", pinned" : ""}`]);
     }
     return rows;
   }
@@ -614,6 +698,7 @@ async function start() {
   }
   document.body.classList.toggle("readonly", S.readOnly);
   $("colorby").addEventListener("change", () => schedule());
+  $("minsnr").addEventListener("change", () => schedule());
   $("map").addEventListener("pointermove", onMove);
   $("map").addEventListener("pointerup", onUp);
   $("map").addEventListener("pointercancel", onUp);
