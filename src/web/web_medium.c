@@ -998,7 +998,8 @@ void web_medium_free(struct web_medium *m)
 	json_t **all[] = { &m->status, &m->radios, &m->nodes, &m->links, &m->assoc, &m->events,
 			   &m->mesh_half, &m->mesh, &m->chg_mesh,
 			   &m->chg_radios, &m->chg_nodes, &m->chg_links, &m->chg_assoc,
-			   &m->new_events, &m->prio, &m->prio_set };
+			   &m->new_events, &m->prio, &m->prio_set, &m->cycle_status,
+			   &m->cycle_radios, &m->cycle_nodes };
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		json_decref(*all[i]);
 	free(m->rbuf);
