@@ -14,6 +14,7 @@ import http.client
 import json
 import math
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -235,7 +236,8 @@ if args.browser:
                              " document.querySelectorAll('#links line').length];")
     print("Chromium: %d nodes and %d node-pair links drawn; one frame (render()) %.1f ms median, "
           "%.1f ms max" % (drawn[0], drawn[1], sorted(times)[len(times) // 2], max(times)))
-    d.save_screenshot(os.path.join(T, "..", "web-500.png"))
     d.quit()
 web.terminate()
 web.wait()
+srv.close()
+shutil.rmtree(T)
