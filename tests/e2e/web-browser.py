@@ -3,7 +3,7 @@
 # python3-selenium), against a medium with an AP VM and a station VM that
 # pings it (tests/e2e/vhost/07-web.sh). Prints one "NAME pass|fail [why]"
 # line per check; exit 1 if any failed.
-#   web-browser.py URL CONTROL-SOCKET WIFIMEDIUM-CTL OUT-DIR
+#   web-browser.py URL CONTROL-SOCKET WIFIMEDIUM-CTL OUT-DIR [READ-ONLY-URL]
 import json
 import os
 import subprocess
@@ -141,6 +141,30 @@ def main(d):
         .get_attribute("data-x")) > before[0] + 1, 30)
     result("page-shows-new-position", node_x)
 
+    # The station's panel: set its power with the form, give it a path and stop it.
+    sta = [e for e in q("#nodes g.node") if e.get_attribute("data-node") == "1"][0]
+    ActionChains(d).move_to_element(sta.find_element(By.CSS_SELECTOR, "circle")).click().perform()
+    forms = wait("node panel", lambda: len(q("#selbody form")) >= 3, 10)
+    result("node-panel-tools", forms, texts("#selbody"))
+
+    def submit(label, values):
+        form = [f for f in q("#selbody form") if f.text.startswith(label)][0]
+        for name, v in values.items():
+            field = form.find_element(By.NAME, name)
+            field.clear()
+            field.send_keys(v)
+        form.find_element(By.CSS_SELECTOR, "button").click()
+
+    submit("tx power", {"dbm": "14"})
+    power = wait("power in the medium", lambda: ctl("nodes")["nodes"][1]["tx_power"] == 14, 20)
+    result("form-sets-power", power, ctl("nodes")["nodes"][1])
+    submit("path", {"pts": "12,0 8,0", "speed": "2", "pause": "0"})
+    walking = wait("a path in the medium", lambda: ctl("nodes")["nodes"][1].get("mobility"), 20)
+    result("form-gives-path", walking, ctl("nodes")["nodes"][1])
+    [b for b in q("#selbody button") if b.text == "stop the path"][0].click()
+    stopped = wait("the path stopped", lambda: ctl("nodes")["nodes"][1].get("mobility") is None, 20)
+    result("button-stops-path", stopped, ctl("nodes")["nodes"][1])
+
     # Select the link: the panel shows both directions and offers its tools;
     # the screenshot keeps it.
     ActionChains(d).move_to_element(q("#links line[data-link='0-1']")[0]).click().perform()
@@ -150,6 +174,22 @@ def main(d):
     d.save_screenshot(os.path.join(OUT, "web.png"))
     errors = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
     result("no-console-errors", not errors, errors)
+
+    # A read-only view: the same page, no tools, and a drag changes nothing.
+    if len(sys.argv) > 5:
+        d.get(sys.argv[5])
+        wait("read-only view", lambda: len(q("#nodes g.node:not(.noradio)")) == 2)
+        result("read-only-badge", not d.find_element(By.ID, "ro").get_attribute("hidden"))
+        before = ctl("nodes")["nodes"][1]["pos"]
+        sta = [e for e in q("#nodes g.node") if e.get_attribute("data-node") == "1"][0]
+        ActionChains(d).move_to_element(sta.find_element(By.CSS_SELECTOR, "circle")).click_and_hold() \
+            .move_by_offset(60, 0).move_by_offset(60, 0).release().perform()
+        time.sleep(2)
+        result("read-only-drag-changes-nothing", ctl("nodes")["nodes"][1]["pos"] == before,
+               (before, ctl("nodes")["nodes"][1]["pos"]))
+        panel = wait("read-only panel", lambda: "tx power" in texts("#selbody dl")[0] if q("#selbody dl") else None, 10)
+        result("read-only-no-tools", panel and not q("#selbody form") and not q("#selbody button"),
+               texts("#selbody"))
 
 
 def browser():
