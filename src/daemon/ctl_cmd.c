@@ -720,6 +720,23 @@ static json_t *cmd_subscribe(struct ctl_conn *conn, json_t *req)
 	return json_pack("{s:o}", "events", names);
 }
 
+/*
+ * A mesh peering frame (802.11-2020 9.6.16: a self-protected action, category
+ * 15, action 1 open, 2 confirm, 3 close): what makes and ends a mesh link,
+ * as (re)association does a station's. NULL for any other action.
+ */
+static const char *mesh_peering_kind(const struct ieee80211_hdr_info *h, const uint8_t *frame,
+				     uint32_t len)
+{
+	static const char *const kinds[] = { NULL, "mesh-peering-open", "mesh-peering-confirm",
+					     "mesh-peering-close" };
+
+	if (h->protected || len < h->hdr_len + 2 || frame[h->hdr_len] != 15 ||
+	    frame[h->hdr_len + 1] >= ARRAY_SIZE(kinds))
+		return NULL;
+	return kinds[frame[h->hdr_len + 1]];
+}
+
 /* The association-relevant kind of a frame whose header is h, or NULL. */
 static const char *frame_kind(const struct ieee80211_hdr_info *h, const uint8_t *frame,
 			      uint32_t len)
@@ -742,6 +759,8 @@ static const char *frame_kind(const struct ieee80211_hdr_info *h, const uint8_t 
 			return "reassoc-resp";
 		case IEEE80211_STYPE_DISASSOC:
 			return "disassoc";
+		case IEEE80211_STYPE_ACTION:
+			return mesh_peering_kind(h, frame, len);
 		default:
 			return NULL;
 		}

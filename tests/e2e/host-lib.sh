@@ -45,7 +45,7 @@ medium_stop() {
 		kill -0 "$WM_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -9 "$WM_PID" 2>/dev/null
+	kill -9 "$WM_PID" 2>/dev/null || true	# gone already: the usual case
 	wait "$WM_PID" 2>/dev/null
 	WM_PID=
 	return 0

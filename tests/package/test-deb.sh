@@ -71,7 +71,7 @@ check units-verify sh -c 'out=$(systemd-analyze verify /lib/systemd/system/wifim
 check test-config-etc wifimedium --test-config -c /etc/wifimedium/wifimedium.cfg
 check test-config-example sh -c 'wifimedium --test-config -c /usr/share/doc/wifimedium/examples/vms.cfg |
 	grep -q "vms.cfg: ok"'
-for page in wifimedium.8 wifimedium.conf.5 wifimedium-ctl.1 airport.8 hwsim-radio.8; do
+for page in wifimedium.8 wifimedium.conf.5 wifimedium-ctl.1 wifimedium-web.1 airport.8 hwsim-radio.8; do
 	check "man-$page" sh -c "man -w ${page##*.} ${page%.*} >/dev/null &&
 		out=\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 ${page##*.} ${page%.*} 2>&1 >/dev/null);
 		printf '%s' \"\$out\"; [ -z \"\$out\" ]"
@@ -87,6 +87,7 @@ check sockets test -S /run/wifimedium/vhost-user.sock -a -S /run/wifimedium/airp
 kill "$pid"
 wait "$pid"
 check service-stops test $? = 0
+check web-version sh -c 'wifimedium-web --version | grep -q "^wifimedium-web "'
 check completion bash -c '. /usr/share/bash-completion/bash_completion
 	_completion_loader wifimedium-ctl
 	COMP_WORDS=(wifimedium-ctl capture-s); COMP_CWORD=1; COMP_LINE="wifimedium-ctl capture-s"

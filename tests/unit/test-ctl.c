@@ -138,14 +138,25 @@ static void announce(struct fixture *f, struct peer *p, const uint8_t id[6], con
 	input(f, p, buf, hwsim_encode_mac_addr(buf, sizeof(buf), NL, 1, true, id, a));
 }
 
+/* An 802.11 frame as radio id sends it, at 54 Mb/s with three attempts, on 2412 MHz. */
+static void send_bytes(struct fixture *f, struct peer *p, const uint8_t id[6],
+		       const uint8_t *frame, size_t len)
+{
+	static uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(8)));
+	const struct hwsim_rate rates[HWSIM_TX_MAX_RATES] = {
+		{ RATE_54, 3, 0 }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 },
+	};
+
+	input(f, p, buf, hwsim_encode_frame_tx(buf, sizeof(buf), NL, 7, id, frame, len,
+					       HWSIM_TX_CTL_REQ_TX_STATUS, rates, ++f->cookie,
+					       2412));
+}
+
 /* Radio id of p transmits len bytes from `from' to `to': an auth frame or a data frame. */
 static void send_frame(struct fixture *f, struct peer *p, const uint8_t id[6],
 		       const uint8_t *from, const uint8_t *to, bool auth, size_t len)
 {
-	static uint8_t frame[1600], buf[HWSIM_MSG_MAX] __attribute__((aligned(8)));
-	const struct hwsim_rate rates[HWSIM_TX_MAX_RATES] = {
-		{ RATE_54, 3, 0 }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 },
-	};
+	static uint8_t frame[1600];
 
 	assert_true(len >= 24 && len <= sizeof(frame));
 	memset(frame, 0, len);
@@ -158,9 +169,22 @@ static void send_frame(struct fixture *f, struct peer *p, const uint8_t id[6],
 		frame[26] = 1;
 		frame[28] = 53;		/* status 53 (invalid PMKID) */
 	}
-	input(f, p, buf, hwsim_encode_frame_tx(buf, sizeof(buf), NL, 7, id, frame, len,
-					       HWSIM_TX_CTL_REQ_TX_STATUS, rates, ++f->cookie,
-					       2412));
+	send_bytes(f, p, id, frame, len);
+}
+
+/* A mesh peering frame: a self-protected action (category 15) with this action code. */
+static void send_mesh_peering(struct fixture *f, struct peer *p, const uint8_t id[6],
+			      const uint8_t *from, const uint8_t *to, uint8_t category,
+			      uint8_t action)
+{
+	uint8_t frame[40] = { 0xd0 };	/* management subtype 13: action */
+
+	memcpy(frame + 4, to, 6);
+	memcpy(frame + 10, from, 6);
+	memcpy(frame + 16, from, 6);
+	frame[24] = category;
+	frame[25] = action;
+	send_bytes(f, p, id, frame, sizeof(frame));
 }
 
 /* Let simulated time pass, 2 ms a step, until p has `want' TX statuses. */
@@ -712,6 +736,50 @@ static void test_events(void **state)
 	free(b.p);
 }
 
+/* Mesh peering frames are events of their own; other action frames are not. */
+static void test_events_mesh_peering(void **state)
+{
+	static const char *const want[] = { "mesh-peering-open", "mesh-peering-confirm",
+					     "mesh-peering-close" };
+	struct fixture *f = *state;
+	struct buf b = { 0 };
+	size_t pos = 0;
+	json_t *v;
+	int fd;
+
+	open_ctl(f);
+	fd = client(f, 0);
+	say(fd, "{\"cmd\":\"subscribe\",\"events\":[\"frame\"]}\n");
+	wait_line(f, fd, &b);
+	v = next_event(&b, &pos);
+	assert_true(json_is_true(json_object_get(v, "ok")));
+	json_decref(v);
+
+	announce(f, &f->a, id_a, addr_a);
+	announce(f, &f->b, id_b, addr_b);
+	send_mesh_peering(f, &f->a, id_a, addr_a, addr_b, 3, 0);	/* block ack: not one */
+	send_mesh_peering(f, &f->a, id_a, addr_a, addr_b, 15, 4);	/* group key inform */
+	for (uint8_t action = 1; action <= 3; action++)
+		send_mesh_peering(f, &f->a, id_a, addr_a, addr_b, 15, action);
+	run_until_statuses(f, &f->a, 5);
+	for (int i = 0; i < 10; i++)
+		pump(f);
+	assert_int_equal(slurp(fd, &b), 0);
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		v = next_event(&b, &pos);
+		assert_non_null(v);
+		expect_str(v, "event", "frame");
+		expect_str(v, "type", want[k]);
+		expect_str(v, "from", "02:a0:00:00:00:01");
+		expect_str(v, "to", "02:b0:00:00:00:02");
+		expect_str(v, "next", "ack");
+		json_decref(v);
+	}
+	assert_null(next_event(&b, &pos));
+	close(fd);
+	free(b.p);
+}
+
 /*
  * "overflow says how many once it has room again" (docs/control.md): a
  * note that fits while the event behind it does not is not room again (it
@@ -923,6 +991,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nonreader_cut_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_mesh_peering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_and_per_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links_in_pages, setup, teardown),
 	};
