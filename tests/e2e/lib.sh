@@ -173,6 +173,27 @@ write_sta_conf() {
 	} >"$1"
 }
 
+# rc_rates [PHY]: what minstrel_ht settled on for each station of PHY (a
+# glob, default every radio), from its rc_stats_csv in debugfs: the rate of
+# highest throughput (A), the most reliable one (P) with their success
+# probabilities, and the attempts it has counted at all rates. Run it in the
+# initial namespace: `ip netns exec` mounts a sysfs without debugfs. Kernels
+# without CONFIG_MAC80211_DEBUGFS (Debian's; the kit's UML kernel has it) say so.
+rc_rates() {
+	_found=
+	for _f in /sys/kernel/debug/ieee80211/${1:-phy*}/netdev:*/stations/*/rc_stats_csv; do
+		[ -r "$_f" ] || continue
+		_found=1
+		awk -F, -v sta="$(basename "$(dirname "$_f")")" '
+			function name() { r = $1 " " $5; gsub(/ +/, " ", r); sub(/ $/, "", r); return r }
+			$4 ~ /A/ { a = name() " (" $10 "%)" }
+			$4 ~ /P/ { p = name() " (" $10 "%)" }
+			{ att += $15; succ += $14 }
+			END { printf "minstrel_ht to %s: best throughput %s, most reliable %s; %d of %d attempts acked\n", sta, a, p, succ, att }' "$_f"
+	done
+	[ -n "$_found" ] || echo "minstrel_ht: no rc_stats (kernel without MAC80211_DEBUGFS)"
+}
+
 # --- for VMs of host-side tests (tests/e2e/vhost) ---
 
 # flag_set NAME / flag_wait NAME SECONDS: meeting points shared with the host
