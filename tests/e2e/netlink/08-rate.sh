@@ -50,13 +50,24 @@ measure() { # NAME: iperf3 TCP for 4 s after a warm-up, prints bit/s
 	in_ns sta iperf3 -c 10.99.0.1 -t 4 -J >$W/iperf-$1.json 2>&1
 	sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' $W/iperf-$1.json | tail -1
 }
-high=$(measure high)
-rate_high=$(in_ns sta iw dev wlan1 station dump | sed -n 's/.*tx bitrate:[[:space:]]*//p')
-say "35 dB: ${high:-?} bit/s, tx bitrate $rate_high"
+# snr_run TAG SNR: set the link, measure; "bit/s rate" of the run.
+snr_run() {
+	sed -i "s/(0, 1, [0-9]*)/(0, 1, $2)/" $W/medium.cfg
+	kill -HUP "$WM_PID"
+	_bps=$(measure "$1")
+	_rate=$(in_ns sta iw dev wlan1 station dump | sed -n 's/.*tx bitrate:[[:space:]]*//p')
+	say "$2 dB: ${_bps:-?} bit/s, tx bitrate $_rate" >&2
+	echo "${_bps:-0}"
+}
+follows() { awk -v h="$1" -v l="$2" 'BEGIN { exit !(l > 0 && h > 3 * l) }'; }
 
-sed -i 's/(0, 1, 35)/(0, 1, 6)/' $W/medium.cfg
-kill -HUP "$WM_PID"
-low=$(measure low)
-rate_low=$(in_ns sta iw dev wlan1 station dump | sed -n 's/.*tx bitrate:[[:space:]]*//p')
-say "6 dB: ${low:-?} bit/s, tx bitrate $rate_low"
-check throughput-follows-snr awk -v h="${high:-0}" -v l="${low:-0}" 'BEGIN { exit !(l > 0 && h > 3 * l) }'
+high=$(snr_run high 35)
+low=$(snr_run low 6)
+# A guest the host starves for a moment (UML on a busy machine) can halve
+# one run whatever the medium does: one more pair of runs before judging.
+if ! follows "$high" "$low"; then
+	say "again: the first pair was $high and $low bit/s"
+	high=$(snr_run high2 35)
+	low=$(snr_run low2 6)
+fi
+check throughput-follows-snr follows "$high" "$low"
