@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +21,6 @@ struct token {
 	const char *s;
 	size_t len;
 };
-
-static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!err || !errlen)
-		return -EINVAL;
-	n = snprintf(err, errlen, "%u: ", line);
-	if (n >= 0 && (size_t)n < errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* A token for a message: printable, at most 32 characters. */
 static const char *tok_str(const struct token *t, char buf[40])
@@ -148,7 +128,7 @@ static int node_stmt(struct parse *p, const struct token *t, size_t n, bool time
 	int r = node_ref(&t[0], &e.node);
 
 	if (r < 0)
-		return fail(p->err, p->errlen, p->line, "bad node `%s' (want $node_(0) to "
+		return line_error(p->err, p->errlen, p->line, "bad node `%s' (want $node_(0) to "
 			    "$node_(%u))", tok_str(&t[0], b), NS2_TRACE_MAX_NODE);
 	e.step.at_us = at_us;
 	if (n >= 2 && tok_is(&t[1], "set")) {
@@ -156,37 +136,37 @@ static int node_stmt(struct parse *p, const struct token *t, size_t n, bool time
 		int k;
 
 		if (n != 4)
-			return fail(p->err, p->errlen, p->line, "`set' wants X_, Y_ or Z_ and a "
+			return line_error(p->err, p->errlen, p->line, "`set' wants X_, Y_ or Z_ and a "
 				    "value");
 		for (k = 0; k < 3 && !tok_is(&t[2], axes[k]); k++)
 			;
 		if (k == 3)
-			return fail(p->err, p->errlen, p->line, "unknown coordinate `%s' (want "
+			return line_error(p->err, p->errlen, p->line, "unknown coordinate `%s' (want "
 				    "X_, Y_ or Z_)", tok_str(&t[2], b));
 		if (!number(&t[3], NS2_TRACE_POS_LIMIT, &e.step.value))
-			return fail(p->err, p->errlen, p->line, "bad coordinate `%s' (metres, "
+			return line_error(p->err, p->errlen, p->line, "bad coordinate `%s' (metres, "
 				    "|v| <= %g)", tok_str(&t[3], b), NS2_TRACE_POS_LIMIT);
 		e.step.op = (enum medium_trace_op)(MEDIUM_TRACE_SET_X + k);
 	} else if (n >= 2 && tok_is(&t[1], "setdest")) {
 		if (!timed)
-			return fail(p->err, p->errlen, p->line, "setdest outside `$ns_ at TIME'");
+			return line_error(p->err, p->errlen, p->line, "setdest outside `$ns_ at TIME'");
 		if (n != 5)
-			return fail(p->err, p->errlen, p->line, "setdest wants X Y SPEED");
+			return line_error(p->err, p->errlen, p->line, "setdest wants X Y SPEED");
 		for (int k = 0; k < 2; k++)
 			if (!number(&t[2 + k], NS2_TRACE_POS_LIMIT, &e.step.dest[k]))
-				return fail(p->err, p->errlen, p->line, "bad coordinate `%s' "
+				return line_error(p->err, p->errlen, p->line, "bad coordinate `%s' "
 					    "(metres, |v| <= %g)", tok_str(&t[2 + k], b),
 					    NS2_TRACE_POS_LIMIT);
 		if (!number(&t[4], NS2_TRACE_SPEED_LIMIT, &e.step.speed) || e.step.speed < 0)
-			return fail(p->err, p->errlen, p->line, "bad speed `%s' (m/s, 0 to %g)",
+			return line_error(p->err, p->errlen, p->line, "bad speed `%s' (m/s, 0 to %g)",
 				    tok_str(&t[4], b), NS2_TRACE_SPEED_LIMIT);
 		e.step.op = MEDIUM_TRACE_SETDEST;
 	} else {
-		return fail(p->err, p->errlen, p->line, "unknown node command `%s' (want set "
+		return line_error(p->err, p->errlen, p->line, "unknown node command `%s' (want set "
 			    "or setdest)", n >= 2 ? tok_str(&t[1], b) : "");
 	}
 	if (p->n == NS2_TRACE_MAX_ENTRIES)
-		return fail(p->err, p->errlen, p->line, "more than %u set and at lines",
+		return line_error(p->err, p->errlen, p->line, "more than %u set and at lines",
 			    NS2_TRACE_MAX_ENTRIES);
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 64;
@@ -203,19 +183,19 @@ static int at_stmt(struct parse *p, const struct token *t, size_t n)
 	char b[40];
 
 	if (n < 2 || !tok_is(&t[1], "at"))
-		return fail(p->err, p->errlen, p->line, "want `$ns_ at TIME \"...\"'");
+		return line_error(p->err, p->errlen, p->line, "want `$ns_ at TIME \"...\"'");
 	if (n < 3 || !number(&t[2], NS2_TRACE_MAX_TIME_S, &s) || s < 0)
-		return fail(p->err, p->errlen, p->line, "bad time `%s' (seconds, 0 to %g)",
+		return line_error(p->err, p->errlen, p->line, "bad time `%s' (seconds, 0 to %g)",
 			    n < 3 ? "" : tok_str(&t[2], b), NS2_TRACE_MAX_TIME_S);
 	if (n < 5 || !tok_is(&t[3], "\"") || !tok_is(&t[n - 1], "\""))
-		return fail(p->err, p->errlen, p->line, "want the command in double quotes");
+		return line_error(p->err, p->errlen, p->line, "want the command in double quotes");
 	for (size_t i = 4; i < n - 1; i++)
 		if (tok_is(&t[i], "\""))
-			return fail(p->err, p->errlen, p->line, "a quote inside the command");
+			return line_error(p->err, p->errlen, p->line, "a quote inside the command");
 	if (tok_is(&t[4], "$god_"))
 		return 0;
 	if (node_ref(&t[4], &(uint32_t){ 0 }) == 0)
-		return fail(p->err, p->errlen, p->line, "unknown command `%s' (want "
+		return line_error(p->err, p->errlen, p->line, "unknown command `%s' (want "
 			    "$node_(N) setdest or set)", tok_str(&t[4], b));
 	return node_stmt(p, t + 4, n - 5, true, (uint64_t)llround(s * 1e6));
 }
@@ -227,23 +207,23 @@ static int parse_line(struct parse *p, const char *s, const char *e)
 	char b[40];
 
 	if (e - s > NS2_TRACE_MAX_LINE)
-		return fail(p->err, p->errlen, p->line, "line longer than %u characters",
+		return line_error(p->err, p->errlen, p->line, "line longer than %u characters",
 			    NS2_TRACE_MAX_LINE);
 	for (const char *c = s; c < e; c++)
 		if (!*c)
-			return fail(p->err, p->errlen, p->line, "NUL byte");
+			return line_error(p->err, p->errlen, p->line, "NUL byte");
 	n = tokenize(s, e, t);
 	if (!n)
 		return 0;
 	if (n > MAX_TOKENS)
-		return fail(p->err, p->errlen, p->line, "more than %u words", MAX_TOKENS);
+		return line_error(p->err, p->errlen, p->line, "more than %u words", MAX_TOKENS);
 	if (tok_is(&t[0], "$ns_"))
 		return at_stmt(p, t, n);
 	if (tok_is(&t[0], "$god_"))
 		return 0;
 	if (node_ref(&t[0], &(uint32_t){ 0 }) != 0)
 		return node_stmt(p, t, n, false, 0);
-	return fail(p->err, p->errlen, p->line, "unknown statement `%s' (want $node_(N) set, "
+	return line_error(p->err, p->errlen, p->line, "unknown statement `%s' (want $node_(N) set, "
 		    "$ns_ at or $god_)", tok_str(&t[0], b));
 }
 
@@ -270,7 +250,7 @@ int ns2_trace_parse(const char *text, size_t len, struct ns2_trace *t, char *err
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > NS2_TRACE_MAX_BYTES)
-		return fail(err, errlen, 0, "more than %u bytes", NS2_TRACE_MAX_BYTES);
+		return line_error(err, errlen, 0, "more than %u bytes", NS2_TRACE_MAX_BYTES);
 	while (len && s < end && !r) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 
@@ -285,7 +265,7 @@ int ns2_trace_parse(const char *text, size_t len, struct ns2_trace *t, char *err
 			run = i && p.v[i].node == p.v[i - 1].node && p.v[i - 1].timed ? run + 1 :
 									    p.v[i].timed;
 			if (run > MEDIUM_MAX_TRACE_STEPS)
-				r = fail(err, errlen, p.v[i].line, "$node_(%u): more than %u timed "
+				r = line_error(err, errlen, p.v[i].line, "$node_(%u): more than %u timed "
 					 "lines", p.v[i].node, MEDIUM_MAX_TRACE_STEPS);
 		}
 	}

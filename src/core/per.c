@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,23 +375,6 @@ double per_model_per(const struct per_model *pm, const struct phy_rate *r, doubl
 
 /* --- the -x table loader --- */
 
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!err || !errlen)
-		return -EINVAL;
-	n = snprintf(err, errlen, "%u: ", line);
-	if (n >= 0 && (size_t)n < errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 struct token {
 	const char *s;
 	size_t len;
@@ -473,7 +455,7 @@ int per_model_load_table(struct per_model *pm, const char *text, size_t len, cha
 	int rc;
 
 	if (!text && len)
-		return fail(err, errlen, 0, "no text");
+		return line_error(err, errlen, 0, "no text");
 	if (text) {
 		s = text;
 		end = text + len;
@@ -490,26 +472,26 @@ int per_model_load_table(struct per_model *pm, const char *text, size_t len, cha
 			continue;
 		if (n != TABLE_COLS + 1) {
 			rc = n > TABLE_COLS + 1 ?
-				fail(err, errlen, line, "expected a signal level and %d "
+				line_error(err, errlen, line, "expected a signal level and %d "
 				     "probabilities, got more than %d fields", TABLE_COLS, TABLE_COLS + 1) :
-				fail(err, errlen, line, "expected a signal level and %d "
+				line_error(err, errlen, line, "expected a signal level and %d "
 				     "probabilities, got %zu fields", TABLE_COLS, n);
 			goto out;
 		}
 		if (rows == TABLE_MAX_ROWS) {
-			rc = fail(err, errlen, line, "more than %d rows", TABLE_MAX_ROWS);
+			rc = line_error(err, errlen, line, "more than %d rows", TABLE_MAX_ROWS);
 			goto out;
 		}
 		if (parse_number(&tok[0], &k) < 0) {
-			rc = fail(err, errlen, line, "bad signal level `%s'", token_str(&tok[0], tb));
+			rc = line_error(err, errlen, line, "bad signal level `%s'", token_str(&tok[0], tb));
 			goto out;
 		}
 		if (fabs(k) > TABLE_KEY_LIMIT_DBM) {
-			rc = fail(err, errlen, line, "signal level %g dBm out of range", k);
+			rc = line_error(err, errlen, line, "signal level %g dBm out of range", k);
 			goto out;
 		}
 		if (rows && !(k > key[rows - 1])) {
-			rc = fail(err, errlen, line, "signal level %g dBm not above the previous "
+			rc = line_error(err, errlen, line, "signal level %g dBm not above the previous "
 				  "row's %g dBm", k, key[rows - 1]);
 			goto out;
 		}
@@ -521,16 +503,16 @@ int per_model_load_table(struct per_model *pm, const char *text, size_t len, cha
 		key[rows] = k;
 		for (size_t c = 0; c < TABLE_COLS; c++) {
 			if (parse_number(&tok[c + 1], &v) < 0) {
-				rc = fail(err, errlen, line, "bad probability `%s'",
+				rc = line_error(err, errlen, line, "bad probability `%s'",
 					  token_str(&tok[c + 1], tb));
 				goto out;
 			}
 			if (v < 0.0 || v > 1.0) {
-				rc = fail(err, errlen, line, "probability %g out of [0, 1]", v);
+				rc = line_error(err, errlen, line, "probability %g out of [0, 1]", v);
 				goto out;
 			}
 			if (rows && v > p[(rows - 1) * TABLE_COLS + c]) {
-				rc = fail(err, errlen, line, "rate column %zu: PER %g above the "
+				rc = line_error(err, errlen, line, "rate column %zu: PER %g above the "
 					  "previous row's %g, PER must not rise with the signal",
 					  c, v, p[(rows - 1) * TABLE_COLS + c]);
 				goto out;
@@ -540,7 +522,7 @@ int per_model_load_table(struct per_model *pm, const char *text, size_t len, cha
 		rows++;
 	}
 	if (!rows) {
-		rc = fail(err, errlen, line, "no table rows");
+		rc = line_error(err, errlen, line, "no table rows");
 		goto out;
 	}
 	free(pm->key);

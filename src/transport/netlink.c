@@ -418,10 +418,6 @@ static void nl_readable(struct loop_watch *w, uint32_t events)
 
 		/* What a verdict's wait set aside came first: handle it first. */
 		nl_drain(nm);
-		for (int i = 0; i < NL_RX_BATCH; i++) {
-			nm->rx[i].msg_hdr.msg_flags = 0;
-			nm->rx[i].msg_len = 0;
-		}
 		n = recvmmsg(fd, nm->rx, NL_RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)

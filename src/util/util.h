@@ -82,6 +82,13 @@ size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Make the NUL-terminated s valid UTF-8 in place: bytes that start no sequence become '?'. */
 void utf8_clean(char *s);
 
+/*
+ * "LINE: message" into err (errlen bytes, truncated; nothing if err is
+ * NULL), for parsers that report where input went wrong. Returns -EINVAL.
+ */
+int line_error(char *err, size_t errlen, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 static inline int mac_equal(const uint8_t *a, const uint8_t *b)
 {
 	return memcmp(a, b, ETH_ALEN) == 0;
