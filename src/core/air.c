@@ -13,6 +13,12 @@
  * transmit: that is how backoff collisions happen on real air, since no radio
  * can sense another's transmission within the slot it starts in.
  *
+ * QoS data under a Block Ack agreement goes out as A-MPDUs (ampdu.c
+ * builds them): one PPDU, each MPDU decoded on its own at the PPDU's signal
+ * over the stretch of air it occupies, one Block Ack after SIFS for those
+ * the addressee decoded, each MPDU with its own TX status; the rest are
+ * sent again in the next A-MPDU while their rate chains allow.
+ *
  * Simplifications, each chosen knowingly: one contention entity per radio
  * (the highest-priority non-empty access category is served, with that
  * category's AIFS and CW) rather than four EDCA functions per radio; no
@@ -29,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ampdu.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/radio.h"
@@ -85,8 +92,13 @@ static void rec_free(struct medium *m, struct txrec *rec)
 	rec->prev->next = rec->next;
 	rec->next->prev = rec->prev;
 	sched_cancel(&m->sched, &rec->ev);
-	if (rec->orphan && rec->frame)
-		frame_free(m, rec->frame);
+	if (rec->orphan) {
+		for (uint32_t i = 0; i < rec->nsub; i++)
+			frame_free(m, rec->sub[i].f);
+		if (rec->frame && !rec->nsub)
+			frame_free(m, rec->frame);
+	}
+	free(rec->sub);
 	m->nair--;
 	free(rec);
 }
@@ -259,21 +271,40 @@ static void prune(struct medium *m)
 	}
 }
 
-static void start_data(struct medium *m, struct mradio *r)
+/* One attempt of f begins. */
+static void attempt(struct medium *m, struct mradio *r, struct mframe *f)
 {
-	struct mframe *f = r->cur;
-	struct txrec *rec;
-
 	f->used[f->ri]++;
 	if (++f->attempts > 1 && f->len >= 2)
 		f->data[1] |= RETRY_BIT;	/* lets receivers drop the duplicate */
-	r->state = RADIO_TX;
 	m->c.tx_attempts++;
 	r->st.tx_attempts++;
 	if (f->attempts > 1)
 		r->st.retries++;
-	rec = rec_new(m, TXREC_DATA, r, m->now, &f->phy[f->ri], f->freq, f->len + 4);
+}
+
+static void start_data(struct medium *m, struct mradio *r)
+{
+	struct mframe *f = r->cur;
+	struct msub sub[AMPDU_MAX];
+	uint32_t psdu = ampdu_gather(m, r, sub);
+	struct txrec *rec;
+
+	r->state = RADIO_TX;
+	attempt(m, r, f);
+	for (uint32_t i = 1; i < r->nagg; i++)
+		attempt(m, r, r->agg[i]);
+	rec = rec_new(m, TXREC_DATA, r, m->now, &f->phy[f->ri], f->freq,
+		      r->nagg ? psdu : f->len + 4);
 	rec->frame = f;
+	if (r->nagg) {
+		rec->nsub = r->nagg;
+		rec->sub = xreallocarray(NULL, r->nagg, sizeof(*sub));
+		memcpy(rec->sub, sub, r->nagg * sizeof(*sub));
+		rec->ampdu_ref = ++m->ampdu_ref;
+		m->c.ampdus++;
+		r->st.ampdus++;
+	}
 	if (!f->group) {
 		int t = radio_addr_lookup(m, f->dst);
 
@@ -288,9 +319,10 @@ static void start_data(struct medium *m, struct mradio *r)
 
 /* ---------------------------------------------------------- TX outcomes */
 
-static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_signal)
+/* f, which r sent, is done: its status goes out and it is freed. */
+static void frame_done(struct medium *m, struct mradio *r, struct mframe *f, bool acked,
+		       int32_t ack_signal)
 {
-	struct mframe *f = r->cur;
 	struct medium_status st = {
 		.client = r->client, .radio = r->id, .cookie = f->cookie, .flags = f->flags,
 		.acked = acked, .ack_signal_dbm = acked ? ack_signal : 0, .time_us = m->now,
@@ -312,13 +344,71 @@ static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t
 		m->c.tx_failed++;
 		r->st.failed++;
 	}
+	m->ops.tx_status(m->opaque, &st);
+	frame_free(m, f);
+}
+
+static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_signal)
+{
+	struct mframe *f = r->cur;
+
 	r->cur = NULL;
 	r->ack_rec = NULL;
 	r->state = RADIO_IDLE;
 	sched_cancel(&m->sched, &r->ev);
-	m->ops.tx_status(m->opaque, &st);
-	frame_free(m, f);
+	frame_done(m, r, f, acked, ack_signal);
 	air_kick(m, r);
+}
+
+/* Whether f has an attempt left on its rate chain, moving along it if needed. */
+static bool attempts_left(struct mframe *f)
+{
+	if (f->used[f->ri] < f->rates[f->ri].count)
+		return true;
+	if (++f->ri < f->nrates)
+		return true;
+	f->ri = (uint8_t)(f->nrates - 1);
+	return false;
+}
+
+/*
+ * The A-MPDU r sent is over: the MPDUs in acked (by place) were
+ * acknowledged, the others go back to the head of the queue for the next
+ * A-MPDU, or fail when their chains are spent. A lost Block Ack (acked 0)
+ * doubles the contention window as a lost ACK does.
+ */
+static void ampdu_done(struct medium *m, struct mradio *r, uint64_t acked, int32_t ack_signal)
+{
+	struct mframe *agg[AMPDU_MAX];
+	uint32_t n = r->nagg, keep = 0;
+	const struct phy_rate *rate = &r->cur->phy[r->cur->ri];
+
+	memcpy(agg, r->agg, n * sizeof(*agg));
+	r->cur = NULL;
+	r->nagg = 0;
+	r->ack_rec = NULL;
+	r->state = RADIO_IDLE;
+	sched_cancel(&m->sched, &r->ev);
+	for (uint32_t i = 0; i < n; i++) {
+		if (acked >> i & 1)
+			frame_done(m, r, agg[i], true, ack_signal);
+		else if (!attempts_left(agg[i]))
+			frame_done(m, r, agg[i], false, 0);
+		else
+			agg[keep++] = agg[i];
+	}
+	while (keep)
+		frame_requeue(r, agg[--keep]);
+	if (acked) {
+		air_kick(m, r);
+		return;
+	}
+	if (!(r->cur = frame_dequeue(r)))
+		return;
+	r->cw = 2 * r->cw + 1;
+	if (r->cw > cw_max(r->cur->ac, rate))
+		r->cw = cw_max(r->cur->ac, rate);
+	contend(m, r);
 }
 
 /* Whether the attempt just made was the frame's last. */
@@ -332,9 +422,12 @@ static void retry(struct medium *m, struct mradio *r)
 {
 	struct mframe *f = r->cur;
 
+	if (r->nagg) {
+		ampdu_done(m, r, 0, 0);
+		return;
+	}
 	r->ack_rec = NULL;
-	if (f->used[f->ri] >= f->rates[f->ri].count && ++f->ri >= f->nrates) {
-		f->ri = (uint8_t)(f->nrates - 1);
+	if (!attempts_left(f)) {
 		air_complete(m, r, false, 0);
 		return;
 	}
@@ -381,7 +474,7 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			else
 				fate = MEDIUM_FATE_ASLEEP;
 		}
-		rx_count(m, rec, s, r, r == target, fate);
+		rx_count(m, rec, s, r, r == target, fate, f->len);
 		if (reporting) {
 			report_rx(m, nrx++, &(struct medium_air_rx){
 				.client = r->client, .radio = r->id, .signal_dbm = sig, .fate = fate,
@@ -430,6 +523,160 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			  m->now + phy_sifs_us(ack.band) + phy_slot_us(&ack) +
 			  phy_airtime_us(&ack, ACK_PSDU));
 	}
+}
+
+/* Where MPDU i of rec is on the air: its bytes' share of the data field after the preamble. */
+static struct rx_span sub_span(const struct txrec *rec, uint32_t i, uint32_t pre)
+{
+	const struct msub *sb = &rec->sub[i];
+	double data = (double)(rec->end - rec->start - pre);
+	struct rx_span sp = {
+		.t0 = rec->start + pre + (uint64_t)(data * sb->off / rec->psdu),
+		.t1 = rec->start + pre + (uint64_t)(data * (sb->off + sb->len) / rec->psdu + 0.999),
+		.len = sb->len - 4,	/* the MPDU and its FCS, without the delimiter */
+		.unicast_data = true,
+	};
+
+	if (sp.t1 <= sp.t0)
+		sp.t1 = sp.t0 + 1;
+	return sp;
+}
+
+/*
+ * An A-MPDU left the air: every radio that heard it decodes each MPDU on
+ * its own; the addressee answers those it decoded with one Block Ack.
+ */
+static void ampdu_ended(struct medium *m, struct txrec *rec)
+{
+	struct mradio *s = rec->orphan ? NULL : txrec_sender(m, rec);
+	struct mradio *target = NULL;
+	bool reporting = m->ops.on_air && s;
+	uint32_t n = rec->nsub, nov, nrx = 0, pre = phy_airtime_us(&rec->rate, 0);
+	uint64_t ok = 0;
+	struct medium_air a;
+
+	if (!s)
+		return;
+	if (rec->target >= 0) {
+		target = m->radios[rec->target];
+		if (!target->used || target->gen != rec->target_gen)
+			target = NULL;
+	}
+	nov = rx_overlaps(m, rec);
+	for (uint32_t i = 0; i < m->radios_cap; i++) {
+		struct mradio *r = m->radios[i];
+		double p, loss;
+
+		if (!r || !r->used || r == s)
+			continue;
+		if (m->p.addressee_only && r != target)
+			continue;
+		if (!rx_signal(m, rec, r, &p, &loss))
+			continue;
+		for (uint32_t k = 0; k < n; k++) {
+			struct rx_span sp = sub_span(rec, k, pre);
+			struct mframe *f = rec->sub[k].f;
+			enum medium_fate fate = rx_fate(m, rec, r, nov, p, loss, &sp);
+
+			if (fate == MEDIUM_FATE_OK) {
+				struct medium_rx rx = {
+					.client = r->client, .radio = r->id, .frame = f->data,
+					.len = f->len, .freq = f->freq, .signal_dbm = (int32_t)lround(p),
+					.rate = rec->rate, .time_us = m->now, .need_verdict = r == target,
+				};
+
+				if (m->ops.deliver(m->opaque, &rx))
+					m->c.rx_frames++;
+				else
+					fate = MEDIUM_FATE_ASLEEP;
+			}
+			rx_count(m, rec, s, r, r == target, fate, f->len);
+			if (reporting)
+				report_fate(m, nrx, k, fate);
+			if (fate == MEDIUM_FATE_OK && r == target)
+				ok |= 1ull << k;
+		}
+		if (reporting) {
+			report_rx(m, nrx++, &(struct medium_air_rx){
+				.client = r->client, .radio = r->id, .signal_dbm = (int32_t)lround(p),
+				.addressee = r == target,
+			});
+		}
+	}
+	if (ok && target->state == RADIO_TX)
+		ok = 0;		/* it started sending meanwhile: no Block Ack */
+	for (uint32_t k = 0; reporting && k < n; k++) {
+		struct mframe *f = rec->sub[k].f;
+
+		a = (struct medium_air){ .attempt = f->attempts, .ampdu_ref = rec->ampdu_ref,
+					 .ampdu_last = k + 1 == n };
+		if (ok >> k & 1)
+			a.next = MEDIUM_NEXT_ACK;
+		else
+			a.next = last_attempt(f) ? MEDIUM_NEXT_FAIL : MEDIUM_NEXT_RETRY;
+		report_pick(m, nrx, k);
+		report_send(m, rec, s, f->data, f->len, nrx, &a);
+	}
+
+	s->state = RADIO_WAIT_ACK;
+	if (ok) {
+		struct phy_rate bar = phy_ack_rate(&rec->rate);
+		struct mframe *f = rec->frame;
+		struct txrec *br;
+
+		target->responding++;
+		br = rec_new(m, TXREC_BA, target, m->now + phy_sifs_us(bar.band), &bar, f->freq,
+			     BA_PSDU);
+		br->target = s->idx;
+		br->target_gen = s->gen;
+		br->attempt = f->attempts;
+		br->ampdu_ref = rec->ampdu_ref;
+		br->ba_mask = ok;
+		memcpy(br->ra, f->len >= 16 ? f->data + 10 : s->id, 6);
+		ampdu_ba_frame(rec, ok, br->ra, f->data + 4, br->ba_frame);
+		s->ack_rec = br;
+	} else {
+		struct phy_rate bar = phy_ack_rate(&rec->rate);
+
+		/* BlockAckTimeout, as ACKTimeout: SIFS + slot + the Block Ack's preamble. */
+		s->ack_rec = NULL;
+		sched_add(&m->sched, &s->ev,
+			  m->now + phy_sifs_us(bar.band) + phy_slot_us(&bar) +
+			  phy_airtime_us(&bar, BA_PSDU));
+	}
+}
+
+/* A Block Ack left the air: the A-MPDU's sender learns which MPDUs arrived, if it decodes it. */
+static void ba_ended(struct medium *m, struct txrec *rec)
+{
+	struct mradio *b = txrec_sender(m, rec);
+	struct mradio *s = m->radios[rec->target];
+	bool waiting = s->used && s->gen == rec->target_gen && s->state == RADIO_WAIT_ACK &&
+		       s->ack_rec == rec;
+	struct medium_air rep = { .attempt = rec->attempt, .ampdu_ref = rec->ampdu_ref };
+	enum medium_fate fate = MEDIUM_FATE_NOISE;
+	uint32_t nrx = 0;
+	int32_t sig = 0;
+	bool heard = false;
+
+	if (b && b->responding)
+		b->responding--;
+	if (waiting) {
+		heard = rx_decide(m, rec, s, rx_overlaps(m, rec), &sig, &fate);
+		rep.acked = heard && fate == MEDIUM_FATE_OK;
+		rep.next = rep.acked ? MEDIUM_NEXT_DONE : MEDIUM_NEXT_RETRY;
+	}
+	if (b && m->ops.on_air) {
+		if (heard) {
+			report_rx(m, nrx++, &(struct medium_air_rx){
+				.client = s->client, .radio = s->id, .signal_dbm = sig, .fate = fate,
+				.addressee = true,
+			});
+		}
+		report_send(m, rec, b, rec->ba_frame, sizeof(rec->ba_frame), nrx, &rep);
+	}
+	if (waiting)
+		ampdu_done(m, s, rep.acked ? rec->ba_mask : 0, sig);
 }
 
 static void ack_ended(struct medium *m, struct txrec *rec)
@@ -491,10 +738,19 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 	rec->ended = true;
 	stats_airtime(m, txrec_sender(m, rec), rec->freq, rec->end - rec->start);
 	if (rec->kind == TXREC_DATA) {
-		data_ended(m, rec);
-		/* The frame stays the sender's (or was completed): only an orphan's is ours. */
-		if (!rec->orphan)
+		if (rec->nsub)
+			ampdu_ended(m, rec);
+		else
+			data_ended(m, rec);
+		/* The frames stay the sender's (or were completed): only an orphan's are ours. */
+		if (!rec->orphan) {
 			rec->frame = NULL;
+			free(rec->sub);
+			rec->sub = NULL;
+			rec->nsub = 0;
+		}
+	} else if (rec->kind == TXREC_BA) {
+		ba_ended(m, rec);
 	} else {
 		ack_ended(m, rec);
 	}
@@ -508,14 +764,18 @@ void air_radio_gone(struct medium *m, struct mradio *r)
 	if (r->state == RADIO_TX) {
 		for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next) {
 			if (!rec->ended && rec->kind == TXREC_DATA && rec->frame == r->cur) {
-				rec->orphan = true;	/* the frame stays on the air until its end */
+				rec->orphan = true;	/* the frames stay on the air until its end */
 				r->cur = NULL;
+				r->nagg = 0;
 			}
 		}
 	}
+	for (uint32_t i = 1; i < r->nagg; i++)
+		frame_free(m, r->agg[i]);
 	if (r->cur)
 		frame_free(m, r->cur);
 	r->cur = NULL;
+	r->nagg = 0;
 	r->ack_rec = NULL;
 	r->state = RADIO_IDLE;
 }
