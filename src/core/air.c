@@ -19,11 +19,16 @@
  * the addressee decoded, each MPDU with its own TX status; the rest are
  * sent again in the next A-MPDU while their rate chains allow.
  *
+ * A frame whose rate the guest flagged for protection goes behind an RTS
+ * (the addressee answers with a CTS, or the attempt fails) or a CTS to
+ * itself. Every other radio that decodes an RTS or CTS holds off for the
+ * Duration it carries (the NAV, virtual carrier sense): that is what
+ * RTS/CTS buys against hidden nodes.
+ *
  * Simplifications, each chosen knowingly: one contention entity per radio
  * (the highest-priority non-empty access category is served, with that
  * category's AIFS and CW) rather than four EDCA functions per radio; no
- * EIFS; RTS/CTS is not modelled (mac80211 uses it only above the RTS
- * threshold, off by default); a receiver evaluates every frame by SINR alone
+ * EIFS; a receiver evaluates every frame by SINR alone
  * (no preamble locking), so the stronger of two overlapping frames may
  * survive: the capture effect.
  */
@@ -45,6 +50,8 @@
 #include "util/util.h"
 
 #define ACK_PSDU 14		/* 10-byte ACK + FCS */
+#define CTS_PSDU 14		/* 10-byte CTS + FCS */
+#define RTS_PSDU 20		/* 16-byte RTS + FCS */
 #define RETRY_BIT 0x08		/* Retry in the second octet of Frame Control */
 
 static const uint8_t aifsn[4] = { 7, 3, 2, 2 };	/* BK BE VI VO */
@@ -135,7 +142,7 @@ static bool senses(struct medium *m, struct mradio *r, const struct txrec *rec)
 
 static bool senses_busy(struct medium *m, struct mradio *r)
 {
-	if (r->responding)
+	if (r->responding || r->nav_until > m->now)
 		return true;
 	for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next)
 		if (senses(m, r, rec))
@@ -166,27 +173,57 @@ static void contend(struct medium *m, struct mradio *r)
 	}
 }
 
+/*
+ * r, contending with the air idle, senses it busy from now: its countdown
+ * stops, less the slots that elapsed. Not if it is due this very
+ * microsecond: it cannot have sensed anything yet, and sends too.
+ */
+static void freeze(struct medium *m, struct mradio *r)
+{
+	uint64_t start = r->idle_since + r->aifs;
+
+	if (sched_queued(&r->ev) && r->ev.time <= m->now)
+		return;
+	if (m->now > start) {
+		uint64_t slots = (m->now - start) / r->slot;
+
+		r->backoff -= slots < r->backoff ? (uint32_t)slots : r->backoff;
+	}
+	sched_cancel(&m->sched, &r->ev);
+	r->busy = true;
+}
+
+/* r, contending with the air busy, resumes its countdown if it now senses it idle. */
+static void thaw(struct medium *m, struct mradio *r)
+{
+	if (senses_busy(m, r))
+		return;
+	r->busy = false;
+	r->idle_since = m->now;
+	schedule_access(m, r);
+}
+
 /* rec went on the air: contenders that sense it freeze their countdown. */
 static void air_went_busy(struct medium *m, const struct txrec *rec)
 {
 	for (uint32_t i = 0; i < m->radios_cap; i++) {
 		struct mradio *r = m->radios[i];
-		uint64_t start;
 
 		if (!r || !r->used || r->state != RADIO_CONTEND || r->busy || !senses(m, r, rec))
 			continue;
-		/* Due this very microsecond: it cannot have sensed rec yet and sends too. */
-		if (sched_queued(&r->ev) && r->ev.time <= m->now)
-			continue;
-		start = r->idle_since + r->aifs;
-		if (m->now > start) {
-			uint64_t slots = (m->now - start) / r->slot;
-
-			r->backoff -= slots < r->backoff ? (uint32_t)slots : r->backoff;
-		}
-		sched_cancel(&m->sched, &r->ev);
-		r->busy = true;
+		freeze(m, r);
 	}
+}
+
+/* r decoded an RTS or CTS reserving the air until until: its NAV. */
+static void nav_set(struct medium *m, struct mradio *r, uint64_t until)
+{
+	if (until <= r->nav_until || until <= m->now)
+		return;
+	r->nav_until = until;
+	sched_add(&m->sched, &r->nav_ev, until);
+	if (r->state == RADIO_CONTEND && !r->busy)
+		freeze(m, r);
 }
 
 /*
@@ -206,11 +243,7 @@ static void air_went_idle(struct medium *m, const struct txrec *rec)
 		if (!(rec->sender == r->idx && rec->sender_gen == r->gen) &&
 		    txrec_spectral_fraction(rec, r->span_lo, r->span_hi) <= 0.0)
 			continue;
-		if (senses_busy(m, r))
-			continue;
-		r->busy = false;
-		r->idle_since = m->now;
-		schedule_access(m, r);
+		thaw(m, r);
 	}
 }
 
@@ -283,19 +316,24 @@ static void attempt(struct medium *m, struct mradio *r, struct mframe *f)
 		r->st.retries++;
 }
 
-static void start_data(struct medium *m, struct mradio *r)
+/* The radio f is addressed to, if the medium knows it and it is not r; else -1. */
+static int addressee(struct medium *m, const struct mradio *r, const struct mframe *f)
+{
+	int t = f->group ? -1 : radio_addr_lookup(m, f->dst);
+
+	return t >= 0 && t != r->idx ? t : -1;
+}
+
+/* The data PPDU (a frame, or the A-MPDU sub[] lays out) goes on the air at start. */
+static void send_data(struct medium *m, struct mradio *r, uint64_t start, uint32_t psdu,
+		      const struct msub *sub)
 {
 	struct mframe *f = r->cur;
-	struct msub sub[AMPDU_MAX];
-	uint32_t psdu = ampdu_gather(m, r, sub);
 	struct txrec *rec;
+	int t = addressee(m, r, f);
 
 	r->state = RADIO_TX;
-	attempt(m, r, f);
-	for (uint32_t i = 1; i < r->nagg; i++)
-		attempt(m, r, r->agg[i]);
-	rec = rec_new(m, TXREC_DATA, r, m->now, &f->phy[f->ri], f->freq,
-		      r->nagg ? psdu : f->len + 4);
+	rec = rec_new(m, TXREC_DATA, r, start, &f->phy[f->ri], f->freq, psdu);
 	rec->frame = f;
 	if (r->nagg) {
 		rec->nsub = r->nagg;
@@ -305,14 +343,71 @@ static void start_data(struct medium *m, struct mradio *r)
 		m->c.ampdus++;
 		r->st.ampdus++;
 	}
-	if (!f->group) {
-		int t = radio_addr_lookup(m, f->dst);
-
-		if (t >= 0 && t != r->idx) {
-			rec->target = t;
-			rec->target_gen = m->radios[t]->gen;
-		}
+	if (t >= 0) {
+		rec->target = t;
+		rec->target_gen = m->radios[t]->gen;
 	}
+}
+
+/* The air a data PPDU of psdu bytes holds, with the response it expects: SIFS + ACK or Block Ack. */
+static uint32_t exchange_us(const struct mradio *r, uint32_t psdu)
+{
+	const struct mframe *f = r->cur;
+	const struct phy_rate *rate = &f->phy[f->ri];
+	struct phy_rate ack = phy_ack_rate(rate);
+	uint32_t us = phy_airtime_us(rate, psdu);
+
+	if (!f->no_ack)
+		us += phy_sifs_us(rate->band) + phy_airtime_us(&ack, r->nagg ? BA_PSDU : ACK_PSDU);
+	return us;
+}
+
+static void start_data(struct medium *m, struct mradio *r)
+{
+	struct mframe *f = r->cur;
+	struct msub sub[AMPDU_MAX];
+	uint32_t psdu = ampdu_gather(m, r, sub);
+	uint16_t prot = f->rates[f->ri].flags & (PHY_RF_RTS_CTS | PHY_RF_CTS_PROTECT);
+	struct phy_rate ctl = phy_ack_rate(&f->phy[f->ri]);
+	uint32_t sifs = phy_sifs_us(ctl.band);
+	struct txrec *rec;
+
+	attempt(m, r, f);
+	for (uint32_t i = 1; i < r->nagg; i++)
+		attempt(m, r, r->agg[i]);
+	if (!r->nagg)
+		psdu = f->len + 4;
+	if ((prot & PHY_RF_RTS_CTS) && !f->group && !f->no_ack) {
+		/* RTS, then the frame once the addressee's CTS arrives (cts_ended). */
+		int t = addressee(m, r, f);
+
+		r->state = RADIO_WAIT_CTS;
+		r->pend_psdu = psdu;
+		if (r->nagg) {
+			r->pend_sub = xreallocarray(NULL, r->nagg, sizeof(*sub));
+			memcpy(r->pend_sub, sub, r->nagg * sizeof(*sub));
+		}
+		rec = rec_new(m, TXREC_RTS, r, m->now, &ctl, f->freq, RTS_PSDU);
+		rec->target = t;
+		rec->target_gen = t >= 0 ? m->radios[t]->gen : 0;
+		rec->nav_us = 2 * sifs + phy_airtime_us(&ctl, CTS_PSDU) + exchange_us(r, psdu);
+		memcpy(rec->ra, f->dst, 6);
+		memcpy(rec->ta, f->len >= 16 ? f->data + 10 : r->id, 6);
+		r->ack_rec = NULL;
+		/* CTSTimeout: SIFS + slot + the CTS's preamble after the RTS. */
+		sched_add(&m->sched, &r->ev, rec->end + sifs + phy_slot_us(&ctl) +
+						 phy_airtime_us(&ctl, CTS_PSDU));
+		return;
+	}
+	if (prot) {
+		/* CTS-to-self: the frame follows after SIFS, whoever heard it. */
+		rec = rec_new(m, TXREC_CTS, r, m->now, &ctl, f->freq, CTS_PSDU);
+		rec->nav_us = sifs + exchange_us(r, psdu);
+		memcpy(rec->ra, f->len >= 16 ? f->data + 10 : r->id, 6);
+		send_data(m, r, rec->end + sifs, psdu, sub);
+		return;
+	}
+	send_data(m, r, m->now, psdu, sub);
 }
 
 /* ------------------------------------------------------------- reception */
@@ -646,6 +741,112 @@ static void ampdu_ended(struct medium *m, struct txrec *rec)
 	}
 }
 
+/* RTS (16 bytes) or CTS (10 bytes) as it goes on the air, without FCS. */
+static uint32_t control_frame(const struct txrec *rec, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	out[0] = rec->kind == TXREC_RTS ? 0xb4 : 0xc4;
+	out[2] = (uint8_t)(rec->nav_us > 32767 ? 32767 : rec->nav_us);
+	out[3] = (uint8_t)((rec->nav_us > 32767 ? 32767 : rec->nav_us) >> 8);
+	memcpy(out + 4, rec->ra, 6);
+	if (rec->kind != TXREC_RTS)
+		return 10;
+	memcpy(out + 10, rec->ta, 6);
+	return 16;
+}
+
+static void cts_failed(struct medium *m, struct mradio *s)
+{
+	free(s->pend_sub);
+	s->pend_sub = NULL;
+	s->ack_rec = NULL;
+	retry(m, s);
+}
+
+/*
+ * An RTS or CTS left the air. Every radio that decodes it but the one it
+ * concerns sets its NAV; the RTS's addressee answers with a CTS if it is
+ * free to (not sending, its own NAV clear); the RTS's sender, decoding
+ * that CTS, sends its frame after SIFS.
+ */
+static void control_ended(struct medium *m, struct txrec *rec)
+{
+	struct mradio *c = txrec_sender(m, rec), *t = NULL;
+	struct medium_air rep = { .attempt = 1 };
+	bool reporting = m->ops.on_air && c, answered = false;
+	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
+	uint8_t frame[16];
+	uint32_t len = control_frame(rec, frame);
+
+	if (rec->target >= 0) {
+		t = m->radios[rec->target];
+		if (!t->used || t->gen != rec->target_gen)
+			t = NULL;
+	}
+	if (rec->kind == TXREC_CTS && rec->target >= 0 && c && c->responding)
+		c->responding--;	/* a CTS answering an RTS */
+	for (uint32_t i = 0; c && i < m->radios_cap; i++) {
+		struct mradio *r = m->radios[i];
+		enum medium_fate fate;
+		int32_t sig = 0;
+
+		if (!r || !r->used || r == c)
+			continue;
+		if (m->p.addressee_only && r != t)
+			continue;
+		if (!rx_decide(m, rec, r, nov, &sig, &fate))
+			continue;
+		if (fate == MEDIUM_FATE_OK && r == t)
+			answered = rec->kind == TXREC_RTS ?
+					   t->state != RADIO_TX && t->nav_until <= m->now :
+					   t->state == RADIO_WAIT_CTS && t->ack_rec == rec;
+		else if (fate == MEDIUM_FATE_OK)
+			nav_set(m, r, rec->end + rec->nav_us);
+		if (reporting) {
+			report_rx(m, nrx++, &(struct medium_air_rx){
+				.client = r->client, .radio = r->id, .signal_dbm = sig, .fate = fate,
+				.addressee = r == t,
+			});
+		}
+	}
+	if (rec->kind == TXREC_RTS)
+		rep.next = answered && c && c->state == RADIO_WAIT_CTS ? MEDIUM_NEXT_ACK :
+			   c && c->cur && last_attempt(c->cur) ? MEDIUM_NEXT_FAIL :
+								   MEDIUM_NEXT_RETRY;
+	else
+		rep.next = answered || rec->target < 0 ? MEDIUM_NEXT_ACK : MEDIUM_NEXT_DONE;
+	if (reporting)
+		report_send(m, rec, c, frame, len, nrx, &rep);
+
+	if (rec->kind == TXREC_RTS) {
+		struct phy_rate ctl = rec->rate;
+		uint32_t sifs = phy_sifs_us(ctl.band);
+		struct txrec *cr;
+
+		if (!answered || !c || c->state != RADIO_WAIT_CTS)
+			return;	/* no CTS: the sender's CTSTimeout runs out */
+		t->responding++;
+		cr = rec_new(m, TXREC_CTS, t, m->now + sifs, &ctl, rec->freq, CTS_PSDU);
+		cr->target = c->idx;
+		cr->target_gen = c->gen;
+		cr->nav_us = rec->nav_us - sifs - phy_airtime_us(&ctl, CTS_PSDU);
+		memcpy(cr->ra, rec->ta, 6);
+		c->ack_rec = cr;
+		return;
+	}
+	if (rec->target < 0 || !t || t->state != RADIO_WAIT_CTS || t->ack_rec != rec)
+		return;
+	sched_cancel(&m->sched, &t->ev);
+	if (!answered) {
+		cts_failed(m, t);
+		return;
+	}
+	t->ack_rec = NULL;
+	send_data(m, t, m->now + phy_sifs_us(rec->rate.band), t->pend_psdu, t->pend_sub);
+	free(t->pend_sub);
+	t->pend_sub = NULL;
+}
+
 /* A Block Ack left the air: the A-MPDU's sender learns which MPDUs arrived, if it decodes it. */
 static void ba_ended(struct medium *m, struct txrec *rec)
 {
@@ -725,13 +926,22 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 	struct txrec *rec;
 
 	if (ev->tag == EV_RADIO) {
-		/* A radio's own event: access after backoff, or ACK timeout. */
+		/* A radio's own event: access after backoff, or ACK or CTS timeout. */
 		struct mradio *r = (struct mradio *)((char *)ev - offsetof(struct mradio, ev));
 
 		if (r->state == RADIO_CONTEND)
 			start_data(m, r);
 		else if (r->state == RADIO_WAIT_ACK)
 			retry(m, r);
+		else if (r->state == RADIO_WAIT_CTS)
+			cts_failed(m, r);
+		return;
+	}
+	if (ev->tag == EV_NAV) {
+		struct mradio *r = (struct mradio *)((char *)ev - offsetof(struct mradio, nav_ev));
+
+		if (r->state == RADIO_CONTEND && r->busy)
+			thaw(m, r);
 		return;
 	}
 	rec = (struct txrec *)((char *)ev - offsetof(struct txrec, ev));
@@ -751,6 +961,8 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 		}
 	} else if (rec->kind == TXREC_BA) {
 		ba_ended(m, rec);
+	} else if (rec->kind == TXREC_RTS || rec->kind == TXREC_CTS) {
+		control_ended(m, rec);
 	} else {
 		ack_ended(m, rec);
 	}
@@ -761,6 +973,9 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 void air_radio_gone(struct medium *m, struct mradio *r)
 {
 	sched_cancel(&m->sched, &r->ev);
+	sched_cancel(&m->sched, &r->nav_ev);
+	free(r->pend_sub);
+	r->pend_sub = NULL;
 	if (r->state == RADIO_TX) {
 		for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next) {
 			if (!rec->ended && rec->kind == TXREC_DATA && rec->frame == r->cur) {

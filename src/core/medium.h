@@ -139,12 +139,15 @@ enum medium_air_kind {
 	MEDIUM_AIR_DATA,		/* a frame a radio sent (any 802.11 frame the guest gave) */
 	MEDIUM_AIR_ACK,			/* the ACK the medium sends for an addressee */
 	MEDIUM_AIR_BLOCK_ACK,		/* the Block Ack it sends for an A-MPDU's addressee */
+	MEDIUM_AIR_RTS,			/* before a frame the guest asked RTS/CTS protection for */
+	MEDIUM_AIR_CTS,			/* answering an RTS, or CTS-to-self before a protected frame */
 };
 
 /* What follows a transmission. */
 enum medium_air_next {
 	MEDIUM_NEXT_DONE,		/* the frame is done: no ACK expected, or (ACK) acked */
-	MEDIUM_NEXT_ACK,		/* the addressee decoded it: its ACK follows after SIFS */
+	MEDIUM_NEXT_ACK,		/* the addressee decoded it: its ACK follows after SIFS
+					   (RTS: its CTS; CTS: the protected frame) */
 	MEDIUM_NEXT_RETRY,		/* no ACK will come: another attempt follows */
 	MEDIUM_NEXT_FAIL,		/* no ACK will come and no attempt is left: the frame fails */
 };

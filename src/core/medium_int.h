@@ -56,6 +56,7 @@ enum {
 	EV_RADIO,		/* mradio.ev */
 	EV_TXREC,		/* txrec.ev */
 	EV_MOBILITY,		/* medium.mob_ev */
+	EV_NAV,			/* mradio.nav_ev */
 };
 
 /* A Block Ack agreement a radio originates (mradio.ba), or its possibility. */
@@ -76,11 +77,13 @@ struct mcaps {
 enum radio_state {
 	RADIO_IDLE,			/* nothing in service */
 	RADIO_CONTEND,			/* deferring / counting down backoff */
-	RADIO_TX,			/* its data frame is on the air */
+	RADIO_WAIT_CTS,			/* its RTS is on the air or the CTS due (ack_rec) */
+	RADIO_TX,			/* its data frame is on the air (or about to be) */
 	RADIO_WAIT_ACK,			/* waiting for an ACK (ack_rec) or its timeout */
 };
 
 struct txrec;
+struct msub;
 
 struct mradio {
 	int idx;			/* slot */
@@ -111,7 +114,11 @@ struct mradio {
 	uint64_t idle_since;		/* when it last saw the medium go idle */
 	uint32_t aifs, slot;		/* of the frame in service */
 	double span_lo, span_hi;	/* spectrum of the frame in service */
-	struct txrec *ack_rec;		/* WAIT_ACK: the ACK coming back, or NULL */
+	struct txrec *ack_rec;		/* WAIT_ACK: the ACK coming back; WAIT_CTS: the CTS; or NULL */
+	struct msub *pend_sub;		/* WAIT_CTS: the A-MPDU's layout, for after the CTS */
+	uint32_t pend_psdu;		/* WAIT_CTS: the PSDU to send after the CTS */
+	uint64_t nav_until;		/* virtual carrier sense: an RTS or CTS it decoded reserves the air */
+	struct sched_event nav_ev;	/* when the NAV ends */
 	uint32_t responding;		/* ACKs it is due to send (it must not contend) */
 	uint32_t last_freq;		/* of the last frame it was given */
 	struct medium_radio_counters st;
@@ -121,6 +128,8 @@ enum txrec_kind {
 	TXREC_DATA,
 	TXREC_ACK,
 	TXREC_BA,			/* a Block Ack answering an A-MPDU */
+	TXREC_RTS,			/* before a protected frame: target is its addressee */
+	TXREC_CTS,			/* answering an RTS (target: its sender), or CTS-to-self (-1) */
 };
 
 /* One MPDU of an A-MPDU on the air: its place in the PSDU. */
@@ -148,7 +157,9 @@ struct txrec {
 	struct msub *sub;		/* DATA as an A-MPDU: its MPDUs (sub[0].f == frame), else NULL */
 	uint32_t nsub;
 	uint32_t ampdu_ref;		/* A-MPDU or its Block Ack: reference number, else 0 */
-	uint8_t ra[6];			/* ACK, BA: the address it goes to (the data's addr2) */
+	uint8_t ra[6];			/* ACK, BA, CTS: the address it goes to (the data's addr2); RTS: its addressee */
+	uint8_t ta[6];			/* RTS: the address it comes from */
+	uint32_t nav_us;		/* RTS, CTS: the Duration it carries: the air it reserves after it */
 	uint8_t attempt;		/* ACK, BA: the attempt of the frame it answers */
 	uint64_t ba_mask;		/* BA: the MPDUs (by place in the A-MPDU) it acknowledges */
 	uint8_t ba_frame[28];		/* BA: the compressed Block Ack, without FCS */

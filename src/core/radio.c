@@ -314,6 +314,8 @@ struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6])
 	map64_init(&r->ba, sizeof(struct mba));
 	sched_event_init(&r->ev);
 	r->ev.tag = EV_RADIO;
+	sched_event_init(&r->nav_ev);
+	r->nav_ev.tag = EV_NAV;
 	m->nradios++;
 	radio_map_insert(m, r);
 	/* The link cache rows of a reused slot belong to its previous radio. */

@@ -49,9 +49,13 @@ void report_pick(struct medium *m, uint32_t nrx, uint32_t k)
 void report_send(struct medium *m, const struct txrec *rec, const struct mradio *s,
 		   const uint8_t *frame, uint32_t len, uint32_t nrx, struct medium_air *a)
 {
-	a->kind = rec->kind == TXREC_DATA ? MEDIUM_AIR_DATA :
-		  rec->kind == TXREC_BA	  ? MEDIUM_AIR_BLOCK_ACK :
-					    MEDIUM_AIR_ACK;
+	static const enum medium_air_kind kinds[] = {
+		[TXREC_DATA] = MEDIUM_AIR_DATA, [TXREC_ACK] = MEDIUM_AIR_ACK,
+		[TXREC_BA] = MEDIUM_AIR_BLOCK_ACK, [TXREC_RTS] = MEDIUM_AIR_RTS,
+		[TXREC_CTS] = MEDIUM_AIR_CTS,
+	};
+
+	a->kind = kinds[rec->kind];
 	a->client = s->client;
 	a->radio = s->id;
 	a->frame = frame;
