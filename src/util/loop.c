@@ -26,6 +26,7 @@ struct loop {
 
 	uint64_t timer_when;		/* the deadline the wait ends at; UINT64_MAX none */
 	bool no_pwait2;			/* a kernel before 5.11: waits in milliseconds */
+	bool timed_out;			/* the last wait ended at the deadline */
 	void (*timer_cb)(void *);
 	void *timer_opaque;
 
@@ -181,24 +182,29 @@ int loop_signals(struct loop *l, const int *signals, int n, void (*cb)(int, void
 static int wait_events(struct loop *l, struct epoll_event *evs, int64_t max_us)
 {
 	int64_t us = max_us;
+	bool by_timer = false;
 	int n;
 
 	if (l->timer_when != UINT64_MAX) {
 		uint64_t now = loop_now_us();
 		int64_t left = l->timer_when > now ? (int64_t)(l->timer_when - now) : 0;
 
-		if (us < 0 || left < us)
+		if (us < 0 || left <= us) {
 			us = left;
+			by_timer = true;
+		}
 	}
 	if (!l->no_pwait2) {
 		struct timespec ts = { .tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000 };
 
 		n = epoll_pwait2(l->epfd, evs, MAX_EVENTS, us < 0 ? NULL : &ts, NULL);
-		if (n >= 0 || errno != ENOSYS)
-			return n;
-		l->no_pwait2 = true;
+		if (n < 0 && errno == ENOSYS)
+			l->no_pwait2 = true;
 	}
-	return epoll_wait(l->epfd, evs, MAX_EVENTS, us < 0 ? -1 : (int)((us + 999) / 1000));
+	if (l->no_pwait2)
+		n = epoll_wait(l->epfd, evs, MAX_EVENTS, us < 0 ? -1 : (int)((us + 999) / 1000));
+	l->timed_out = n == 0 && by_timer;
+	return n;
 }
 
 /* Run the callbacks of n collected events and of the timer if it is due, then what they deferred. */
@@ -212,7 +218,8 @@ static void dispatch(struct loop *l, const struct epoll_event *evs, int n)
 			continue;
 		w->cb(w, evs[i].events);
 	}
-	if (l->timer_when != UINT64_MAX && loop_now_us() >= l->timer_when) {
+	/* A wait that timed out at the deadline needs no look at the clock. */
+	if (l->timer_when != UINT64_MAX && (l->timed_out || loop_now_us() >= l->timer_when)) {
 		l->timer_when = UINT64_MAX;
 		if (l->timer_cb)
 			l->timer_cb(l->timer_opaque);
