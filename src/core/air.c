@@ -766,7 +766,7 @@ static void cts_failed(struct medium *m, struct mradio *s)
 /*
  * An RTS or CTS left the air. Every radio that decodes it but the one it
  * concerns sets its NAV; the RTS's addressee answers with a CTS if it is
- * free to (not sending, its own NAV clear); the RTS's sender, decoding
+ * free to (in no exchange of its own, its NAV clear); the sender, decoding
  * that CTS, sends its frame after SIFS.
  */
 static void control_ended(struct medium *m, struct txrec *rec)
@@ -798,7 +798,8 @@ static void control_ended(struct medium *m, struct txrec *rec)
 			continue;
 		if (fate == MEDIUM_FATE_OK && r == t)
 			answered = rec->kind == TXREC_RTS ?
-					   t->state != RADIO_TX && t->nav_until <= m->now :
+					   (t->state == RADIO_IDLE || t->state == RADIO_CONTEND) &&
+						   !t->responding && t->nav_until <= m->now :
 					   t->state == RADIO_WAIT_CTS && t->ack_rec == rec;
 		else if (fate == MEDIUM_FATE_OK)
 			nav_set(m, r, rec->end + rec->nav_us);
