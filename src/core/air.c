@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/chanidx.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/radio.h"
@@ -145,6 +146,7 @@ static void contend(struct medium *m, struct mradio *r)
 	r->slot = phy_slot_us(rate);
 	r->aifs = phy_sifs_us(rate->band) + aifsn[f->ac] * r->slot;
 	phy_span(rate, f->freq, &r->span_lo, &r->span_hi);
+	chanidx_contend(m, r);
 	r->backoff = rng_upto(&m->rng, r->cw);
 	r->state = RADIO_CONTEND;
 	r->busy = senses_busy(m, r);
@@ -157,11 +159,12 @@ static void contend(struct medium *m, struct mradio *r)
 /* rec went on the air: contenders that sense it freeze their countdown. */
 static void air_went_busy(struct medium *m, const struct txrec *rec)
 {
-	for (uint32_t i = 0; i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	struct chanidx_iter it;
+
+	for (struct mradio *r = chanidx_contenders(m, &it, rec); r; r = chanidx_next(m, &it)) {
 		uint64_t start;
 
-		if (!r || !r->used || r->state != RADIO_CONTEND || r->busy || !senses(m, r, rec))
+		if (r->state != RADIO_CONTEND || r->busy || !senses(m, r, rec))
 			continue;
 		/* Due this very microsecond: it cannot have sensed rec yet and sends too. */
 		if (sched_queued(&r->ev) && r->ev.time <= m->now)
@@ -186,10 +189,10 @@ static void air_went_busy(struct medium *m, const struct txrec *rec)
  */
 static void air_went_idle(struct medium *m, const struct txrec *rec)
 {
-	for (uint32_t i = 0; i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	struct chanidx_iter it;
 
-		if (!r || !r->used || r->state != RADIO_CONTEND || !r->busy)
+	for (struct mradio *r = chanidx_contenders(m, &it, rec); r; r = chanidx_next(m, &it)) {
+		if (r->state != RADIO_CONTEND || !r->busy)
 			continue;
 		if (!(rec->sender == r->idx && rec->sender_gen == r->gen) &&
 		    txrec_spectral_fraction(rec, r->span_lo, r->span_hi) <= 0.0)
@@ -352,14 +355,14 @@ static void data_ended(struct medium *m, struct txrec *rec)
 	bool target_ok = false, reporting = m->ops.on_air && s;
 	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
 	struct medium_air a = { .attempt = f->attempts };
+	struct chanidx_iter it;
 
 	if (rec->target >= 0) {
 		target = m->radios[rec->target];
 		if (!target->used || target->gen != rec->target_gen)
 			target = NULL;
 	}
-	for (uint32_t i = 0; s && i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	for (struct mradio *r = s ? chanidx_hearers(m, &it, rec) : NULL; r; r = chanidx_next(m, &it)) {
 		struct medium_rx rx;
 		enum medium_fate fate;
 		int32_t sig = 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/air.h"
+#include "core/chanidx.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/mobility.h"
@@ -73,6 +74,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	for (int i = 0; i < 4; i++)
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
 	radio_maps_init(m);
+	chanidx_init(m);
 	link_init(m);
 	map64_init(&m->pins, sizeof(struct mpin));
 	map64_init(&m->matrices, sizeof(struct mmatrix));
@@ -100,6 +102,7 @@ void medium_free(struct medium *m)
 		free(r);
 	}
 	air_deinit(m);
+	chanidx_deinit(m);
 	frame_pool_free(m);
 	mobility_clear(m);
 	free(m->movers);
@@ -507,6 +510,7 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 		return -EINVAL;
 	}
 
+	chanidx_heard(m, r, f->freq, f->data, f->len);
 	if (r->qlen >= m->p.queue_limit)
 		drop_oldest(m, r);
 	frame_enqueue(r, f);

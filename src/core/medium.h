@@ -555,6 +555,7 @@ struct medium_counters {
 	uint64_t bad_rate;		/* rate chains no PHY can send */
 	uint64_t dup_addr;		/* an address claimed by radios of two clients */
 	uint64_t limited;		/* radios or addresses refused past a limit */
+	uint64_t visits;		/* radios a transmission's start, end or receptions looked at */
 };
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c);
