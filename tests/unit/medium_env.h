@@ -33,6 +33,7 @@ struct sendopt {
 	uint16_t flags[4];
 	bool no_ack;
 	const uint8_t *src;		/* addr2 other than the radio's address */
+	uint8_t fc[2];			/* Frame Control if not zero, else a data frame's */
 };
 
 static const struct sendopt ofdm6 __attribute__((unused)) = {
@@ -280,7 +281,8 @@ static inline int send_frame(struct env *e, uint64_t now, int i, int j, const st
 	for (int k = 0; k < 4; k++)
 		tx.rates[k] = (struct medium_rate){ o->idx[k], o->count[k], o->flags[k] };
 	memset(frame, 0, sizeof(frame));
-	frame[0] = 0x08;
+	frame[0] = o->fc[0] || o->fc[1] ? o->fc[0] : 0x08;
+	frame[1] = o->fc[1];
 	memcpy(frame + 4, tx.dst, 6);
 	memcpy(frame + 10, tx.src, 6);
 	return medium_tx(e->m, now, &tx);
