@@ -289,15 +289,22 @@ static bool set_elsewhere(const struct chanidx *ix, const struct chanidx_pos *p,
 
 struct mradio *chanidx_hearers(struct medium *m, struct chanidx_iter *it, const struct txrec *rec)
 {
+	struct mradio *t = rec->target >= 0 ? m->radios[rec->target] : NULL;
+	bool only_addressee = m->p.addressee_only && rec->kind == TXREC_DATA && rec->frame &&
+			      !rec->frame->group;
+
 	expire(m);
 	*it = (struct chanidx_iter){ .ix = &m->listen, .lo = rec->lo, .hi = rec->hi, .extra = -1 };
-	if (rec->target >= 0) {
-		struct mradio *t = m->radios[rec->target];
-
-		if (t->used && t->gen == rec->target_gen &&
-		    set_elsewhere(&m->listen, &t->listen, rec->lo, rec->hi))
-			it->extra = t->idx;
+	if (t && (!t->used || t->gen != rec->target_gen))
+		t = NULL;
+	if (only_addressee) {
+		/* Nobody else takes a unicast frame: skip every set. */
+		it->set = m->listen.nset + 1;
+		it->extra = t ? t->idx : -1;
+		return chanidx_next(m, it);
 	}
+	if (t && set_elsewhere(&m->listen, &t->listen, rec->lo, rec->hi))
+		it->extra = t->idx;
 	seek(it);
 	return chanidx_next(m, it);
 }

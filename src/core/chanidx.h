@@ -49,7 +49,8 @@ void chanidx_contend(struct medium *m, struct mradio *r);
  * The first radio that may hear rec: every radio listening on a channel
  * whose 20 MHz overlaps rec's spectrum, every radio whose channel is not
  * known (or no longer fresh), and rec's addressee wherever it is (it may
- * be told that it was not listening); then chanidx_next() until NULL.
+ * be told that it was not listening); only the addressee for unicast
+ * data under addressee_only. Then chanidx_next() until NULL.
  * Radios are used; the sender is among them.
  */
 struct mradio *chanidx_hearers(struct medium *m, struct chanidx_iter *it, const struct txrec *rec);
