@@ -67,6 +67,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 		m->p.queue_limit = 1;
 	limits_default(&m->p);
 	m->ops = *ops;
+	m->on_air_next = ops->on_air;
 	m->opaque = opaque;
 	m->per = per_model_new();
 	rng_init(&m->rng, p->seed);
@@ -552,6 +553,7 @@ void medium_run(struct medium *m, uint64_t now_us)
 			air_dispatch(m, ev);
 	}
 	m->dispatching = false;
+	m->ops.on_air = m->on_air_next;
 	/* UINT64_MAX drains the queue: the clock stays at the last event. */
 	if (now_us > m->now && now_us != UINT64_MAX)
 		m->now = now_us;
@@ -581,6 +583,14 @@ void medium_client_gone(struct medium *m, uint32_t client)
 		}
 	}
 	medium_client_set_name(m, client, NULL);
+}
+
+void medium_set_on_air(struct medium *m, void (*on_air)(void *opaque, const struct medium_air *a))
+{
+	/* A frame being decided now must not lose its callback half-way. */
+	m->on_air_next = on_air;
+	if (!m->dispatching)
+		m->ops.on_air = on_air;
 }
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c)

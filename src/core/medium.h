@@ -558,6 +558,13 @@ struct medium_counters {
 	uint64_t visits;		/* radios a transmission's start, end or receptions looked at */
 };
 
+/*
+ * Replace ops.on_air (NULL: no reports). A report costs a record per
+ * receiver of every frame: worth building only while someone reads it.
+ * From inside a callback the change takes effect when medium_run() returns.
+ */
+void medium_set_on_air(struct medium *m, void (*on_air)(void *opaque, const struct medium_air *a));
+
 void medium_get_counters(const struct medium *m, struct medium_counters *c);
 
 #endif

@@ -216,6 +216,7 @@ struct mmatrix {
 struct medium {
 	struct medium_params p;
 	struct medium_ops ops;
+	void (*on_air_next)(void *opaque, const struct medium_air *a);	/* medium_set_on_air() */
 	void *opaque;
 	struct per_model *per;
 	struct rng rng;
