@@ -388,6 +388,34 @@ static void test_observers(void **state)
 	}
 }
 
+/*
+ * The only air observer leaves from inside its callback: the medium stops
+ * building reports, but not half-way through the exchange it is deciding;
+ * a new observer brings them back.
+ */
+static void test_last_air_observer_leaves(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(4)));
+	struct watcher w = { .hub = &f->hub }, w2 = { .hub = &f->hub };
+
+	w.remove_on_air = hub_observe(&f->hub, &air_only, &w, w_destroy);
+	announce(f, &f->a, id_a, addr_a);
+	announce(f, &f->b, id_b, addr_b);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 1, 0), 0);
+	wait_msgs(f, &f->a, 1);
+	assert_int_equal(w.air, 1);		/* the frame; gone before its ACK */
+	assert_int_equal(w.destroyed, 1);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 2, 0), 0);
+	wait_msgs(f, &f->a, 2);
+	assert_int_equal(f->a.n, 2);		/* both exchanges completed */
+	hub_observe(&f->hub, &air_only, &w2, NULL);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 3, 0), 0);
+	wait_msgs(f, &f->a, 3);
+	assert_int_equal(w2.air, 2);		/* the frame and its ACK */
+	assert_int_equal(w.air, 1);
+}
+
 static void test_unique_names(void **state)
 {
 	struct fixture *f = *state;
@@ -421,6 +449,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_leaves_mid_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s1g_frame_reaches_nobody, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_air_observer_leaves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unique_names, setup, teardown),
 	};
 
