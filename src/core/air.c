@@ -373,14 +373,12 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			continue;
 		if (!rx_decide(m, rec, r, nov, &sig, &fate))
 			continue;
-		/* Known, from what it sends, to listen elsewhere: it neither takes the frame nor ACKs. */
-		if (fate == MEDIUM_FATE_OK && r == target && chanidx_elsewhere(m, r, rec))
-			fate = MEDIUM_FATE_ASLEEP;
 		if (fate == MEDIUM_FATE_OK) {
 			rx = (struct medium_rx){
 				.client = r->client, .radio = r->id, .frame = f->data, .len = f->len,
 				.freq = f->freq, .signal_dbm = sig, .rate = rec->rate,
 				.time_us = m->now, .need_verdict = r == target && !f->no_ack,
+				.elsewhere = r == target && chanidx_elsewhere(m, r, rec),
 			};
 			if (m->ops.deliver(m->opaque, &rx))
 				m->c.rx_frames++;

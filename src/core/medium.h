@@ -64,6 +64,11 @@ struct medium_rx {
 	struct phy_rate rate;
 	uint64_t time_us;		/* end of the frame on the air */
 	bool need_verdict;		/* the addressee of a frame to acknowledge: say if refused */
+	/*
+	 * The addressee is known, from its own latest frames, to listen on
+	 * another channel: a side that cannot ask its radio should refuse.
+	 */
+	bool elsewhere;
 };
 
 /* Why a frame ended without an ACK, in its status. */

@@ -113,6 +113,13 @@ static bool on_deliver(void *opaque, const struct medium_rx *rx)
 		}
 		return false;
 	}
+	/*
+	 * An addressee the medium believes on another channel: its kernel, if
+	 * it can be asked, knows better; else the belief stands and the frame
+	 * is refused, as that kernel would.
+	 */
+	if (rx->elsewhere && !(rx->need_verdict && c->ops->send_verdict))
+		return false;
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char id[MAC_STR_LEN];
 

@@ -91,7 +91,7 @@ struct env {
 	unsigned dup_notices;
 	uint64_t cookie;
 	bool asleep[8];			/* radio i's kernel refuses deliveries */
-	unsigned refused, refused_verdict;
+	unsigned refused, refused_verdict, refused_elsewhere;
 	bool reenter;			/* on_status tries medium_tx */
 	int reenter_ret;
 };
@@ -103,6 +103,11 @@ static inline bool on_deliver(void *opaque, const struct medium_rx *rx)
 	struct env *e = opaque;
 	struct rxlog *l;
 
+	/* As a transport that cannot ask its radio: the medium's belief stands. */
+	if (rx->elsewhere) {
+		e->refused_elsewhere++;
+		return false;
+	}
 	if (rx->client < 8 && e->asleep[rx->client]) {
 		e->refused++;
 		e->refused_verdict += rx->need_verdict;

@@ -235,6 +235,7 @@ static void check_addressee_elsewhere(uint32_t here, uint32_t where)
 	assert_int_equal(last_fate(e, 1), MEDIUM_FATE_ASLEEP);
 	ri = info_of(e, 1);
 	assert_int_equal(ri.c.rx_asleep, 4);
+	assert_int_equal(e->refused_elsewhere, 4);
 	for (unsigned k = 0; k < e->nair; k++)
 		assert_int_not_equal(e->air[k].kind, MEDIUM_AIR_ACK);
 
