@@ -362,7 +362,8 @@ static void data_ended(struct medium *m, struct txrec *rec)
 		if (!target->used || target->gen != rec->target_gen)
 			target = NULL;
 	}
-	for (struct mradio *r = s ? chanidx_hearers(m, &it, rec) : NULL; r; r = chanidx_next(m, &it)) {
+	for (struct mradio *r = s ? chanidx_hearers(m, &it, rec) : NULL; r;
+	     r = chanidx_next(m, &it)) {
 		struct medium_rx rx;
 		enum medium_fate fate;
 		int32_t sig = 0;

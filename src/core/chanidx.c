@@ -240,9 +240,12 @@ static void seek(struct chanidx_iter *it)
 {
 	const struct chanidx *ix = it->ix;
 
-	while (it->set < ix->nset && (!ix->set[it->set].rs.n ||
-				      !overlaps(ix->set[it->set].lo, ix->set[it->set].hi, it->lo, it->hi)))
-		it->set++;
+	for (; it->set < ix->nset; it->set++) {
+		const struct chanidx_set *cs = &ix->set[it->set];
+
+		if (cs->rs.n && overlaps(cs->lo, cs->hi, it->lo, it->hi))
+			break;
+	}
 	it->i = 0;
 }
 

@@ -560,7 +560,7 @@ struct medium_counters {
 	uint64_t bad_rate;		/* rate chains no PHY can send */
 	uint64_t dup_addr;		/* an address claimed by radios of two clients */
 	uint64_t limited;		/* radios or addresses refused past a limit */
-	uint64_t visits;		/* radios a transmission's start, end or receptions looked at */
+	uint64_t visits;		/* radios a transmission looked at, start to receptions */
 };
 
 /*

@@ -216,7 +216,8 @@ struct mmatrix {
 struct medium {
 	struct medium_params p;
 	struct medium_ops ops;
-	void (*on_air_next)(void *opaque, const struct medium_air *a);	/* medium_set_on_air() */
+	/* medium_set_on_air(): ops.on_air once the run in progress is over */
+	void (*on_air_next)(void *opaque, const struct medium_air *a);
 	void *opaque;
 	struct per_model *per;
 	struct rng rng;

@@ -451,7 +451,7 @@ static void check_addressee_elsewhere(struct fixture *f, bool ask)
 	announce(f, &f->b, id_b, addr_b);
 	input(f, &f->b, buf, frame_msg_on(buf, sizeof(buf), id_b, addr_b, addr_a, 1, 0, 2462), 0);
 	wait_msgs(f, &f->b, 1);
-	assert_int_equal(f->b.n, 1);		/* its status; A hears it (A's channel is unknown) */
+	assert_int_equal(f->b.n, 1);		/* its status; A, of unknown channel, hears it */
 	assert_int_equal(f->a.n, 1);
 	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 2, 0), 0);
 	wait_msgs(f, &f->a, 2);

@@ -179,7 +179,7 @@ static void test_silent_radio_hears_everything_again(void **state)
 
 static void test_leaving_radio_hears_everything(void **state)
 {
-	/* A probe request (a scan hops on), and the PM bit (a station dozes or goes off channel). */
+	/* A probe request (a scan hops on); the PM bit (a station dozes or leaves its channel). */
 	const uint8_t fc[2][2] = { { 0x40, 0x00 }, { 0x48, 0x11 } };
 
 	(void)state;
