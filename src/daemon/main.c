@@ -558,10 +558,10 @@ static void log_totals(struct daemon *d)
 	cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
 	      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	log_notice("totals: %" PRIu64 " frames (%" PRIu64 " attempts, %" PRIu64 " acked, %" PRIu64
-		   " failed), %" PRIu64 " deliveries, %" PRIu64 " collisions, %" PRIu64
+		   " failed, %" PRIu64 " A-MPDUs), %" PRIu64 " deliveries, %" PRIu64 " collisions, %" PRIu64
 		   " queue drops; %.3f s CPU, %.1f us per frame",
-		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.rx_frames, c.collisions,
-		   c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
+		   c.tx_frames, c.tx_attempts, c.tx_acked, c.tx_failed, c.ampdus, c.rx_frames,
+		   c.collisions, c.queue_drops, cpu, c.tx_frames ? cpu * 1e6 / (double)c.tx_frames : 0.0);
 	log_notice("latency beyond airtime: %" PRIu64 " deliveries p50 %" PRIu64 " us, p99 %" PRIu64
 		   " us, max %" PRIu64 " us; %" PRIu64 " TX statuses p50 %" PRIu64 " us, p99 %" PRIu64
 		   " us, max %" PRIu64 " us",
