@@ -516,7 +516,7 @@ struct medium_radio_info {
 	unsigned naddrs;
 	uint32_t last_freq;		/* of its last frame, 0 before any */
 	double tx_power_dbm;
-	uint32_t queued;		/* frames waiting, the one in service included */
+	uint32_t queued;		/* frames waiting, those in service included */
 	struct medium_radio_counters c;
 };
 

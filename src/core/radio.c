@@ -548,7 +548,7 @@ int medium_radio_info(const struct medium *m, uint32_t slot, struct medium_radio
 		info_add_addr(out, r->learned[i]);
 	out->last_freq = r->last_freq;
 	out->tx_power_dbm = link_tx_power(m, r);
-	out->queued = r->qlen + (r->cur ? 1 : 0);
+	out->queued = r->qlen + (r->nagg ? r->nagg : r->cur ? 1 : 0);
 	out->c = r->st;
 	return 0;
 }

@@ -183,7 +183,7 @@ static int wait_events(struct loop *l, struct epoll_event *evs, int64_t max_us)
 {
 	int64_t us = max_us;
 	bool by_timer = false;
-	int n;
+	int n = 0;
 
 	if (l->timer_when != UINT64_MAX) {
 		uint64_t now = loop_now_us();
