@@ -6,11 +6,14 @@
  * each to the next agent on its channel. Reports frames and deliveries per
  * second, the daemon's CPU time per frame and its own totals. One thread,
  * one epoll; the load generator shares the machine with the daemon, so its
- * CPU time is reported too. docs/benchmarks.md has numbers.
+ * CPU time is reported too. With --beacons B, B of the agents are APs
+ * that send a beacon every 100 TU (102.4 ms) at 6 Mb/s on K channels, and
+ * nothing else happens: the rest only listen. docs/benchmarks.md has
+ * numbers.
  *
  *   airport-peers [--agents N] [--seconds T] [--window W] [--channels K]
  *                 [--size BYTES] [--attempts A] [--addressee-only]
- *                 [--wifimedium PATH] [--capture FILE]
+ *                 [--beacons B] [--wifimedium PATH] [--capture FILE]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +42,7 @@
 #define PIDFD_TAG UINT32_MAX
 #define BARRIER_TOKEN 0x62617272u	/* its PONG says the medium took our ADD_MAC_ADDR */
 #define OUT_MAX 16384			/* a batch of frames and PONGs for one send() */
+#define BEACON_US 102400		/* 100 TU */
 
 /* 20 MHz channels of the 5 GHz band that do not overlap: 36..64, 100..144, 149..165. */
 static const uint16_t chan_freq[] = {
@@ -47,7 +51,7 @@ static const uint16_t chan_freq[] = {
 };
 
 struct options {
-	unsigned int agents, seconds, window, channels, size, attempts;
+	unsigned int agents, seconds, window, channels, size, attempts, beacons;
 	bool addressee_only;
 	const char *wifimedium;
 	const char *capture;		/* the daemon writes its capture there (-p) */
@@ -67,7 +71,8 @@ struct agent {
 	uint32_t freq;
 	unsigned int inflight, seq;
 	uint64_t statuses;
-	uint8_t *frame;			/* the 802.11 data frame, to the next agent */
+	uint64_t next_beacon;		/* an AP's (--beacons) next beacon, CLOCK_MONOTONIC us */
+	uint8_t *frame;			/* the 802.11 data frame to the next agent, or a beacon */
 	uint8_t *in;
 	size_t have, out_len;
 	uint8_t out[OUT_MAX];
@@ -198,8 +203,10 @@ static void agent_put(struct bench *b, struct agent *a, const void *msg, ssize_t
 static void agent_send_frame(struct bench *b, struct agent *a)
 {
 	uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(4)));
+	/* Data at 54 Mb/s (index 7), beacons at 6 (index 0), once. */
 	struct hwsim_rate rates[HWSIM_TX_MAX_RATES] = {
-		{ 7, (uint8_t)b->o.attempts, 0 }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 },
+		{ b->o.beacons ? 0 : 7, (uint8_t)(b->o.beacons ? 1 : b->o.attempts), 0 },
+		{ -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 },
 	};
 	/* The cookie carries the time it was sent: the status comes back with it. */
 	uint64_t cookie = now_us() << 8 | (a->seq++ & 0xff);
@@ -233,7 +240,7 @@ static void on_status(struct bench *b, struct agent *a, const struct hwsim_msg *
 		b->acked++;
 	else
 		b->failed++;
-	if (b->sending)
+	if (b->sending && !b->o.beacons)
 		agent_send_frame(b, a);
 }
 
@@ -445,12 +452,20 @@ static int agents_start(struct bench *b, const char *sock)
 		memcpy(a->addr, (uint8_t[6]){ 0x02, 0x77, 0, 0, (uint8_t)(i >> 8), (uint8_t)i }, 6);
 		a->freq = chan_freq[i % k];
 		a->frame = xcalloc(1, b->o.size);
-		a->frame[0] = 0x08;	/* data, so the addressee ACKs it */
-		memcpy(a->frame + 4, a->addr, 6);
-		a->frame[8] = (uint8_t)(peer >> 8);
-		a->frame[9] = (uint8_t)peer;
-		memcpy(a->frame + 10, a->addr, 6);
-		memcpy(a->frame + 16, a->frame + 4, 6);
+		if (b->o.beacons) {
+			/* A beacon: broadcast, from and of the AP's BSS. */
+			a->frame[0] = 0x80;
+			memset(a->frame + 4, 0xff, 6);
+			memcpy(a->frame + 10, a->addr, 6);
+			memcpy(a->frame + 16, a->addr, 6);
+		} else {
+			a->frame[0] = 0x08;	/* data, so the addressee ACKs it */
+			memcpy(a->frame + 4, a->addr, 6);
+			a->frame[8] = (uint8_t)(peer >> 8);
+			a->frame[9] = (uint8_t)peer;
+			memcpy(a->frame + 10, a->addr, 6);
+			memcpy(a->frame + 16, a->frame + 4, 6);
+		}
 		a->in = xmalloc(STREAM_MSG_MAX);
 		epoll_ctl(b->ep, EPOLL_CTL_ADD, a->fd, &ev);
 		snprintf(name, sizeof(name), "agent-%u", i);
@@ -533,6 +548,66 @@ static int run(struct bench *b)
 	return missing || b->lost || b->bad ? -1 : 0;
 }
 
+/*
+ * --beacons: each AP beacons every 100 TU for T s, the APs staggered over
+ * the interval; the other agents only listen. What it costs the daemon.
+ */
+static int run_beacons(struct bench *b)
+{
+	unsigned int nb = b->o.beacons;
+	uint64_t t0 = now_us(), end = t0 + (uint64_t)b->o.seconds * 1000000, missing;
+	double c0 = proc_cpu(b->pid), s0 = self_cpu(), i0 = machine_idle(), dcpu, bcpu, idle, wall;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	b->sending = true;
+	for (unsigned int i = 0; i < nb; i++)
+		b->a[i].next_beacon = t0 + (uint64_t)i * BEACON_US / nb;
+	for (;;) {
+		uint64_t now = now_us(), next = end;
+
+		for (unsigned int i = 0; i < nb; i++) {
+			struct agent *a = &b->a[i];
+
+			if (a->state != AGENT_READY)
+				continue;
+			if (a->next_beacon <= now) {
+				agent_send_frame(b, a);
+				agent_flush(b, a);
+				a->next_beacon += BEACON_US;
+			}
+			next = a->next_beacon < next ? a->next_beacon : next;
+		}
+		if (now >= end || pump(b, next) < 0)
+			break;
+	}
+	dcpu = proc_cpu(b->pid) - c0;
+	bcpu = self_cpu() - s0;
+	idle = machine_idle() - i0;
+	wall = (double)(now_us() - t0) / 1e6;
+	b->sending = false;
+	if (b->daemon_gone)
+		return -1;
+	printf("%u agents, %u of them beaconing every %.1f ms on %u channel%s, %u B at 6 Mb/s%s: "
+	       "%.2f s\n", b->o.agents, nb, BEACON_US / 1e3, b->o.channels,
+	       b->o.channels > 1 ? "s" : "", b->o.size, b->o.addressee_only ? ", addressee only" : "",
+	       wall);
+	printf("sent %lu beacons (%.0f/s); %lu deliveries (%.0f/s, %.1f per beacon)\n",
+	       (unsigned long)b->sent, (double)b->sent / wall, (unsigned long)b->deliveries,
+	       (double)b->deliveries / wall, b->sent ? (double)b->deliveries / (double)b->sent : 0.0);
+	printf("daemon CPU %.3f s: %.1f%% of one core, %.1f us per beacon, %.2f us per delivery; "
+	       "bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs\n", dcpu, 100 * dcpu / wall,
+	       b->sent ? dcpu * 1e6 / (double)b->sent : 0.0,
+	       b->deliveries ? dcpu * 1e6 / (double)b->deliveries : 0.0, 100 * bcpu / wall,
+	       100 * (ncpu - idle / wall), ncpu);
+	for (uint64_t drained = now_us() + 5000000; now_us() < drained;)
+		if (b->sent == b->acked + b->failed || pump(b, now_us() + 100000) < 0)
+			break;
+	missing = b->sent - b->acked - b->failed;
+	printf("then: %lu statuses never came (5 s drain), %u agents lost, %lu bad messages\n",
+	       (unsigned long)missing, b->lost, (unsigned long)b->bad);
+	return missing || b->lost || b->bad ? -1 : 0;
+}
+
 /* The daemon's account: its totals, and the first few things it warned about. */
 static void show_log(const char *log)
 {
@@ -566,6 +641,7 @@ static const struct option long_options[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "attempts", required_argument, NULL, 'a' },
 	{ "addressee-only", no_argument, NULL, 'o' },
+	{ "beacons", required_argument, NULL, 'b' },
 	{ "wifimedium", required_argument, NULL, 'W' },
 	{ "capture", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
@@ -578,14 +654,15 @@ static int parse_options(int argc, char **argv, struct options *o, char exe[PATH
 	static const struct { int opt; unsigned int lo, hi; } bounds[] = {
 		{ 'n', 2, 1000 }, { 't', 1, 3600 }, { 'w', 1, 64 },
 		{ 'k', 1, ARRAY_SIZE(chan_freq) }, { 's', 24, HWSIM_RX_FRAME_MAX }, { 'a', 1, 15 },
+		{ 'b', 0, 1000 },
 	};
 	unsigned int *field[] = { &o->agents, &o->seconds, &o->window, &o->channels, &o->size,
-				  &o->attempts };
+				  &o->attempts, &o->beacons };
 	ssize_t len;
 	int c;
 
-	*o = (struct options){ 100, 10, 4, 1, 200, 1, false, NULL, NULL };
-	while ((c = getopt_long(argc, argv, "n:t:w:k:s:a:h", long_options, NULL)) != -1) {
+	*o = (struct options){ 100, 10, 4, 1, 200, 1, 0, false, NULL, NULL };
+	while ((c = getopt_long(argc, argv, "n:t:w:k:s:a:b:h", long_options, NULL)) != -1) {
 		size_t i = 0;
 		unsigned long v;
 		char *end;
@@ -605,7 +682,8 @@ static int parse_options(int argc, char **argv, struct options *o, char exe[PATH
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: airport-peers [--agents N (100)] [--seconds T (10)] [--window W (4)]\n"
 				"  [--channels K (1)] [--size BYTES (200)] [--attempts A (1)]\n"
-				"  [--addressee-only] [--wifimedium PATH (BUILD/src/wifimedium)]\n"
+				"  [--addressee-only] [--beacons B (0: unicast data)]\n"
+				"  [--wifimedium PATH (BUILD/src/wifimedium)]\n"
 				"  [--capture FILE (the daemon captures to FILE)]\n");
 			return c == 'h' ? 1 : -1;
 		}
@@ -618,8 +696,11 @@ static int parse_options(int argc, char **argv, struct options *o, char exe[PATH
 		}
 		*field[i] = (unsigned int)v;
 	}
-	if (optind < argc || o->agents < 2 * o->channels) {
+	if (optind < argc || (o->beacons ? o->beacons < o->channels || o->beacons > o->agents :
+					   o->agents < 2 * o->channels)) {
 		fprintf(stderr, "airport-peers: %s\n", optind < argc ? "unexpected argument" :
+			o->beacons ? "every channel needs an AP, and APs are agents "
+			"(--channels <= --beacons <= --agents)" :
 			"every channel needs two agents (--agents >= 2 x --channels)");
 		return -1;
 	}
@@ -661,7 +742,7 @@ int main(int argc, char **argv)
 		b.a[i].fd = -1;
 	if (daemon_start(&b, sock, log) < 0)
 		perror("airport-peers: starting wifimedium");
-	else if (agents_start(&b, sock) == 0 && run(&b) == 0)
+	else if (agents_start(&b, sock) == 0 && (b.o.beacons ? run_beacons(&b) : run(&b)) == 0)
 		ret = 0;
 	if (b.daemon_gone)
 		fprintf(stderr, "airport-peers: wifimedium exited before we stopped it\n");

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "core/ampdu.h"
+#include "core/chanidx.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/radio.h"
@@ -164,6 +165,7 @@ static void contend(struct medium *m, struct mradio *r)
 	r->slot = phy_slot_us(rate);
 	r->aifs = phy_sifs_us(rate->band) + aifsn[f->ac] * r->slot;
 	phy_span(rate, f->freq, &r->span_lo, &r->span_hi);
+	chanidx_contend(m, r);
 	r->backoff = rng_upto(&m->rng, r->cw);
 	r->state = RADIO_CONTEND;
 	r->busy = senses_busy(m, r);
@@ -206,10 +208,11 @@ static void thaw(struct medium *m, struct mradio *r)
 /* rec went on the air: contenders that sense it freeze their countdown. */
 static void air_went_busy(struct medium *m, const struct txrec *rec)
 {
-	for (uint32_t i = 0; i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	struct chanidx_iter it;
 
-		if (!r || !r->used || r->state != RADIO_CONTEND || r->busy || !senses(m, r, rec))
+	for (struct mradio *r = chanidx_contenders(m, &it, rec); r; r = chanidx_next(m, &it)) {
+
+		if (r->state != RADIO_CONTEND || r->busy || !senses(m, r, rec))
 			continue;
 		freeze(m, r);
 	}
@@ -235,10 +238,10 @@ static void nav_set(struct medium *m, struct mradio *r, uint64_t until)
  */
 static void air_went_idle(struct medium *m, const struct txrec *rec)
 {
-	for (uint32_t i = 0; i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	struct chanidx_iter it;
 
-		if (!r || !r->used || r->state != RADIO_CONTEND || !r->busy)
+	for (struct mradio *r = chanidx_contenders(m, &it, rec); r; r = chanidx_next(m, &it)) {
+		if (r->state != RADIO_CONTEND || !r->busy)
 			continue;
 		if (!(rec->sender == r->idx && rec->sender_gen == r->gen) &&
 		    txrec_spectral_fraction(rec, r->span_lo, r->span_hi) <= 0.0)
@@ -540,14 +543,15 @@ static void data_ended(struct medium *m, struct txrec *rec)
 	bool target_ok = false, reporting = m->ops.on_air && s;
 	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
 	struct medium_air a = { .attempt = f->attempts };
+	struct chanidx_iter it;
 
 	if (rec->target >= 0) {
 		target = m->radios[rec->target];
 		if (!target->used || target->gen != rec->target_gen)
 			target = NULL;
 	}
-	for (uint32_t i = 0; s && i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	for (struct mradio *r = s ? chanidx_hearers(m, &it, rec) : NULL; r;
+	     r = chanidx_next(m, &it)) {
 		struct medium_rx rx;
 		enum medium_fate fate;
 		int32_t sig = 0;
@@ -563,6 +567,7 @@ static void data_ended(struct medium *m, struct txrec *rec)
 				.client = r->client, .radio = r->id, .frame = f->data, .len = f->len,
 				.freq = f->freq, .signal_dbm = sig, .rate = rec->rate,
 				.time_us = m->now, .need_verdict = r == target && !f->no_ack,
+				.elsewhere = r == target && chanidx_elsewhere(m, r, rec),
 			};
 			if (m->ops.deliver(m->opaque, &rx))
 				m->c.rx_frames++;
@@ -649,6 +654,7 @@ static void ampdu_ended(struct medium *m, struct txrec *rec)
 	uint32_t n = rec->nsub, nov, nrx = 0, pre = phy_airtime_us(&rec->rate, 0);
 	uint64_t ok = 0;
 	struct medium_air a;
+	struct chanidx_iter it;
 
 	if (!s)
 		return;
@@ -658,8 +664,7 @@ static void ampdu_ended(struct medium *m, struct txrec *rec)
 			target = NULL;
 	}
 	nov = rx_overlaps(m, rec);
-	for (uint32_t i = 0; i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	for (struct mradio *r = chanidx_hearers(m, &it, rec); r; r = chanidx_next(m, &it)) {
 		double p, loss;
 
 		if (!r || !r->used || r == s)
@@ -678,6 +683,7 @@ static void ampdu_ended(struct medium *m, struct txrec *rec)
 					.client = r->client, .radio = r->id, .frame = f->data,
 					.len = f->len, .freq = f->freq, .signal_dbm = (int32_t)lround(p),
 					.rate = rec->rate, .time_us = m->now, .need_verdict = r == target,
+					.elsewhere = r == target && chanidx_elsewhere(m, r, rec),
 				};
 
 				if (m->ops.deliver(m->opaque, &rx))
@@ -777,6 +783,7 @@ static void control_ended(struct medium *m, struct txrec *rec)
 	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
 	uint8_t frame[16];
 	uint32_t len = control_frame(rec, frame);
+	struct chanidx_iter it;
 
 	if (rec->target >= 0) {
 		t = m->radios[rec->target];
@@ -785,8 +792,8 @@ static void control_ended(struct medium *m, struct txrec *rec)
 	}
 	if (rec->kind == TXREC_CTS && rec->target >= 0 && c && c->responding)
 		c->responding--;	/* a CTS answering an RTS */
-	for (uint32_t i = 0; c && i < m->radios_cap; i++) {
-		struct mradio *r = m->radios[i];
+	for (struct mradio *r = c ? chanidx_hearers(m, &it, rec) : NULL; r;
+	     r = chanidx_next(m, &it)) {
 		enum medium_fate fate;
 		int32_t sig = 0;
 

@@ -13,6 +13,7 @@
 
 #include "core/air.h"
 #include "core/ampdu.h"
+#include "core/chanidx.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/mobility.h"
@@ -67,6 +68,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 		m->p.queue_limit = 1;
 	limits_default(&m->p);
 	m->ops = *ops;
+	m->on_air_next = ops->on_air;
 	m->opaque = opaque;
 	m->per = per_model_new();
 	rng_init(&m->rng, p->seed);
@@ -74,6 +76,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	for (int i = 0; i < 4; i++)
 		m->noise_dbm[i] = prop_noise_dbm(bws[i], p->noise_figure_db);
 	radio_maps_init(m);
+	chanidx_init(m);
 	link_init(m);
 	map64_init(&m->pins, sizeof(struct mpin));
 	map64_init(&m->matrices, sizeof(struct mmatrix));
@@ -103,6 +106,7 @@ void medium_free(struct medium *m)
 		free(r);
 	}
 	air_deinit(m);
+	chanidx_deinit(m);
 	frame_pool_free(m);
 	mobility_clear(m);
 	free(m->movers);
@@ -515,6 +519,7 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 		return -EINVAL;
 	}
 
+	chanidx_heard(m, r, f->freq, f->data, f->len);
 	if (r->qlen >= m->p.queue_limit)
 		drop_oldest(m, r);
 	frame_enqueue(r, f);
@@ -556,6 +561,7 @@ void medium_run(struct medium *m, uint64_t now_us)
 			air_dispatch(m, ev);
 	}
 	m->dispatching = false;
+	m->ops.on_air = m->on_air_next;
 	/* UINT64_MAX drains the queue: the clock stays at the last event. */
 	if (now_us > m->now && now_us != UINT64_MAX)
 		m->now = now_us;
@@ -585,6 +591,14 @@ void medium_client_gone(struct medium *m, uint32_t client)
 		}
 	}
 	medium_client_set_name(m, client, NULL);
+}
+
+void medium_set_on_air(struct medium *m, void (*on_air)(void *opaque, const struct medium_air *a))
+{
+	/* A frame being decided now must not lose its callback half-way. */
+	m->on_air_next = on_air;
+	if (!m->dispatching)
+		m->ops.on_air = on_air;
 }
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c)

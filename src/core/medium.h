@@ -89,6 +89,11 @@ struct medium_rx {
 	struct phy_rate rate;
 	uint64_t time_us;		/* end of the frame on the air */
 	bool need_verdict;		/* the addressee of a frame to acknowledge: say if refused */
+	/*
+	 * The addressee is known, from its own latest frames, to listen on
+	 * another channel: a side that cannot ask its radio should refuse.
+	 */
+	bool elsewhere;
 };
 
 /* Why a frame ended without an ACK, in its status. */
@@ -591,7 +596,15 @@ struct medium_counters {
 	uint64_t dup_addr;		/* an address claimed by radios of two clients */
 	uint64_t limited;		/* radios or addresses refused past a limit */
 	uint64_t ampdus;		/* A-MPDUs sent (their MPDUs count as attempts) */
+	uint64_t visits;		/* radios a transmission looked at, start to receptions */
 };
+
+/*
+ * Replace ops.on_air (NULL: no reports). A report costs a record per
+ * receiver of every frame: worth building only while someone reads it.
+ * From inside a callback the change takes effect when medium_run() returns.
+ */
+void medium_set_on_air(struct medium *m, void (*on_air)(void *opaque, const struct medium_air *a));
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c);
 

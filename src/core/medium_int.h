@@ -7,6 +7,7 @@
  *     mobility.c moving nodes: velocities and mobility models
  *     air.c      contention, transmissions, ACKs and retries
  *       rx.c       receptions: SINR over overlapping transmissions
+ *       chanidx.c  radios by channel: who may hear, who contends where
  *       report.c   what happened on the air, for ops.on_air
  *       radio.c    radios, their addresses, binding them to nodes
  *         link.c     the link budget, cached per radio pair
@@ -85,6 +86,35 @@ enum radio_state {
 struct txrec;
 struct msub;
 
+/* A set of radio slots in no order; each member records where it sits. */
+struct rset {
+	uint32_t *slot;
+	uint32_t n, cap;
+};
+
+#define CHANIDX_ANY (UINT32_MAX - 1)	/* chanidx_pos.set: the catch-all set */
+#define CHANIDX_OUT UINT32_MAX		/* in no set */
+
+/* Where a radio sits in a struct chanidx. */
+struct chanidx_pos {
+	uint32_t set;			/* index in chanidx.set, CHANIDX_ANY or CHANIDX_OUT */
+	uint32_t i;			/* in that set's slots */
+};
+
+/*
+ * Radios by spectrum (chanidx.c): one set per span in use, and a
+ * catch-all set. Sets are never removed, only emptied and reused, so a
+ * walk over them stays valid while radios leave.
+ */
+struct chanidx {
+	struct chanidx_set {
+		double lo, hi;
+		struct rset rs;
+	} *set;
+	uint32_t nset, cap;
+	struct rset any;
+};
+
 struct mradio {
 	int idx;			/* slot */
 	bool used;
@@ -122,6 +152,12 @@ struct mradio {
 	uint32_t responding;		/* ACKs it is due to send (it must not contend) */
 	uint32_t last_freq;		/* of the last frame it was given */
 	struct medium_radio_counters st;
+
+	/* chanidx.c: where it listens (learned from what it sends) and contends */
+	struct chanidx_pos listen, contend_at;
+	uint32_t listen_freq;		/* while in a channel's set of medium.listen */
+	uint64_t heard_at;		/* when it last sent there */
+	int32_t fresh_prev, fresh_next;	/* in medium.fresh_*, oldest first; -1 ends */
 };
 
 enum txrec_kind {
@@ -225,6 +261,8 @@ struct mmatrix {
 struct medium {
 	struct medium_params p;
 	struct medium_ops ops;
+	/* medium_set_on_air(): ops.on_air once the run in progress is over */
+	void (*on_air_next)(void *opaque, const struct medium_air *a);
 	void *opaque;
 	struct per_model *per;
 	struct rng rng;
@@ -291,6 +329,10 @@ struct medium {
 
 	struct medium_channel *chans;
 	uint32_t nchans, chans_cap;
+
+	/* chanidx.c: radios by the channel they listen on, contenders by their span */
+	struct chanidx listen, contend;
+	int32_t fresh_head, fresh_tail;	/* radios in a channel's set of listen, by heard_at */
 
 	struct medium_counters c;
 };

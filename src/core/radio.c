@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/chanidx.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/ampdu.h"
@@ -316,6 +317,7 @@ struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6])
 	r->ev.tag = EV_RADIO;
 	sched_event_init(&r->nav_ev);
 	r->nav_ev.tag = EV_NAV;
+	chanidx_radio_new(m, r);
 	m->nradios++;
 	radio_map_insert(m, r);
 	/* The link cache rows of a reused slot belong to its previous radio. */
@@ -464,6 +466,7 @@ void radio_remove(struct medium *m, struct mradio *r)
 					   .client = r->client, .radio = r->id });
 	frame_drop_queue(m, r);
 	ampdu_radio_free(r);
+	chanidx_radio_gone(m, r);
 	radio_map_remove(m, r);
 	m->client_radios[r->client]--;
 	stats_forget_radio(m, (uint32_t)r->idx);

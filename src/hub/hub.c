@@ -14,6 +14,7 @@
 #define OUT_MAX 4096
 
 static void hook_remove(struct hub *hub, size_t i);
+static void air_watch(struct hub *hub);
 static void dispatch_end(struct hub *hub);
 
 enum hub_event { HUB_AIR, HUB_STATUS, HUB_NOTICE };
@@ -112,6 +113,13 @@ static bool on_deliver(void *opaque, const struct medium_rx *rx)
 		}
 		return false;
 	}
+	/*
+	 * An addressee the medium believes on another channel: its kernel, if
+	 * it can be asked, knows better; else the belief stands and the frame
+	 * is refused, as that kernel would.
+	 */
+	if (rx->elsewhere && !(rx->need_verdict && c->ops->send_verdict))
+		return false;
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char id[MAC_STR_LEN];
 
@@ -233,6 +241,7 @@ void hub_init(struct hub *hub, struct loop *loop, const struct medium_params *p)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	hub->epoch_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 	hub->medium = medium_new(p, &hub_medium_ops, hub);
+	air_watch(hub);
 }
 
 void hub_deinit(struct hub *hub)
@@ -389,6 +398,19 @@ static void timer_cb(void *opaque)
 
 /* ---------------------------------------------------------------- hooks */
 
+/*
+ * The medium builds reports of the air (a record per receiver of every
+ * frame) only while some observer wants them.
+ */
+static void air_watch(struct hub *hub)
+{
+	bool want = false;
+
+	for (size_t i = 0; i < hub->nhooks && !want; i++)
+		want = hub->hooks[i].obs && hub->hooks[i].obs->air && !hub->hooks[i].dead;
+	medium_set_on_air(hub->medium, want ? on_air : NULL);
+}
+
 static unsigned hook_add(struct hub *hub, const struct hub_observer *obs, void (*flush)(void *),
 			 void *data, void (*destroy)(void *))
 {
@@ -402,6 +424,7 @@ static unsigned hook_add(struct hub *hub, const struct hub_observer *obs, void (
 	hub->hooks[hub->nhooks++] = (struct hub_hook){
 		.id = hub->next_hook_id, .obs = obs, .flush = flush, .data = data, .destroy = destroy,
 	};
+	air_watch(hub);
 	return hub->next_hook_id;
 }
 
@@ -411,6 +434,7 @@ static void hook_remove(struct hub *hub, size_t i)
 
 	memmove(&hub->hooks[i], &hub->hooks[i + 1], (hub->nhooks - i - 1) * sizeof(*hub->hooks));
 	hub->nhooks--;
+	air_watch(hub);
 	if (h.destroy)
 		h.destroy(h.data);
 }

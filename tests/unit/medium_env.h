@@ -33,6 +33,7 @@ struct sendopt {
 	uint16_t flags[4];
 	bool no_ack;
 	const uint8_t *src;		/* addr2 other than the radio's address */
+	uint8_t fc[2];			/* Frame Control if not zero, else a data frame's */
 };
 
 static const struct sendopt ofdm6 __attribute__((unused)) = {
@@ -92,7 +93,7 @@ struct env {
 	unsigned dup_notices;
 	uint64_t cookie;
 	bool asleep[8];			/* radio i's kernel refuses deliveries */
-	unsigned refused, refused_verdict;
+	unsigned refused, refused_verdict, refused_elsewhere;
 	bool reenter;			/* on_status tries medium_tx */
 	int reenter_ret;
 };
@@ -104,6 +105,11 @@ static inline bool on_deliver(void *opaque, const struct medium_rx *rx)
 	struct env *e = opaque;
 	struct rxlog *l;
 
+	/* As a transport that cannot ask its radio: the medium's belief stands. */
+	if (rx->elsewhere) {
+		e->refused_elsewhere++;
+		return false;
+	}
 	if (rx->client < 8 && e->asleep[rx->client]) {
 		e->refused++;
 		e->refused_verdict += rx->need_verdict;
@@ -284,7 +290,8 @@ static inline int send_frame(struct env *e, uint64_t now, int i, int j, const st
 	for (int k = 0; k < 4; k++)
 		tx.rates[k] = (struct medium_rate){ o->idx[k], o->count[k], o->flags[k] };
 	memset(frame, 0, sizeof(frame));
-	frame[0] = 0x08;
+	frame[0] = o->fc[0] || o->fc[1] ? o->fc[0] : 0x08;
+	frame[1] = o->fc[1];
 	memcpy(frame + 4, tx.dst, 6);
 	memcpy(frame + 10, tx.src, 6);
 	return medium_tx(e->m, now, &tx);

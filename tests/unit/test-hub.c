@@ -48,6 +48,18 @@ static int peer_send(struct hub_client *c, const void *msg, size_t len)
 
 static const struct hub_client_ops peer_ops = { .send = peer_send };
 
+/* A peer whose radios can be asked (as over netlink): each takes every frame. */
+static int peer_send_verdict(struct hub_client *c, const void *msg, size_t len)
+{
+	int ret = peer_send(c, msg, len);
+
+	return ret < 0 ? ret : 1;
+}
+
+static const struct hub_client_ops verdict_ops = {
+	.send = peer_send, .send_verdict = peer_send_verdict,
+};
+
 struct fixture {
 	struct loop *loop;
 	struct hub hub;
@@ -95,9 +107,9 @@ static void announce(struct fixture *f, struct peer *p, const uint8_t id[6], con
 	input(f, p, buf, hwsim_encode_mac_addr(buf, sizeof(buf), 0x1d, 1, true, id, a), 0);
 }
 
-/* A data frame from `from' to `to', as a guest's radio `id' transmits it. */
-static ssize_t frame_msg(uint8_t *buf, size_t size, const uint8_t id[6], const uint8_t *from,
-			 const uint8_t *to, uint64_t cookie, int8_t rate_idx)
+/* A data frame from `from' to `to', as a guest's radio `id' transmits it on freq. */
+static ssize_t frame_msg_on(uint8_t *buf, size_t size, const uint8_t id[6], const uint8_t *from,
+			    const uint8_t *to, uint64_t cookie, int8_t rate_idx, uint32_t freq)
 {
 	uint8_t frame[100] = { 0x08, 0x00 };
 	struct hwsim_rate rates[HWSIM_TX_MAX_RATES] = {
@@ -108,7 +120,14 @@ static ssize_t frame_msg(uint8_t *buf, size_t size, const uint8_t id[6], const u
 	memcpy(frame + 10, from, 6);
 	memcpy(frame + 16, from, 6);
 	return hwsim_encode_frame_tx(buf, size, 0x1d, 7, id, frame, sizeof(frame),
-				     HWSIM_TX_CTL_REQ_TX_STATUS, rates, cookie, 2412);
+				     HWSIM_TX_CTL_REQ_TX_STATUS, rates, cookie, freq);
+}
+
+/* The same on channel 1. */
+static ssize_t frame_msg(uint8_t *buf, size_t size, const uint8_t id[6], const uint8_t *from,
+			 const uint8_t *to, uint64_t cookie, int8_t rate_idx)
+{
+	return frame_msg_on(buf, size, id, from, to, cookie, rate_idx, 2412);
 }
 
 /* Let simulated time pass until `want' messages reached p (at most ~1 s). */
@@ -388,6 +407,78 @@ static void test_observers(void **state)
 	}
 }
 
+/*
+ * The only air observer leaves from inside its callback: the medium stops
+ * building reports, but not half-way through the exchange it is deciding;
+ * a new observer brings them back.
+ */
+static void test_last_air_observer_leaves(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(4)));
+	struct watcher w = { .hub = &f->hub }, w2 = { .hub = &f->hub };
+
+	w.remove_on_air = hub_observe(&f->hub, &air_only, &w, w_destroy);
+	announce(f, &f->a, id_a, addr_a);
+	announce(f, &f->b, id_b, addr_b);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 1, 0), 0);
+	wait_msgs(f, &f->a, 1);
+	assert_int_equal(w.air, 1);		/* the frame; gone before its ACK */
+	assert_int_equal(w.destroyed, 1);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 2, 0), 0);
+	wait_msgs(f, &f->a, 2);
+	assert_int_equal(f->a.n, 2);		/* both exchanges completed */
+	hub_observe(&f->hub, &air_only, &w2, NULL);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 3, 0), 0);
+	wait_msgs(f, &f->a, 3);
+	assert_int_equal(w2.air, 2);		/* the frame and its ACK */
+	assert_int_equal(w.air, 1);
+}
+
+/*
+ * B just sent on channel 11, so the medium believes it there: A's frame to
+ * B on channel 1 is refused (and never ACKed) when B's side cannot be
+ * asked, and goes to B's side, whose answer stands, when it can.
+ */
+static void check_addressee_elsewhere(struct fixture *f, bool ask)
+{
+	uint8_t buf[HWSIM_MSG_MAX] __attribute__((aligned(4)));
+	struct hwsim_msg m;
+	const char *why = NULL;
+
+	f->b.c->ops = ask ? &verdict_ops : &peer_ops;
+	announce(f, &f->a, id_a, addr_a);
+	announce(f, &f->b, id_b, addr_b);
+	input(f, &f->b, buf, frame_msg_on(buf, sizeof(buf), id_b, addr_b, addr_a, 1, 0, 2462), 0);
+	wait_msgs(f, &f->b, 1);
+	assert_int_equal(f->b.n, 1);		/* its status; A, of unknown channel, hears it */
+	assert_int_equal(f->a.n, 1);
+	input(f, &f->a, buf, frame_msg(buf, sizeof(buf), id_a, addr_a, addr_b, 2, 0), 0);
+	wait_msgs(f, &f->a, 2);
+	assert_int_equal(f->a.n, 2);
+	assert_int_equal(hwsim_decode(f->a.msgs[1], f->a.lens[1], &m, &why), 0);
+	assert_int_equal(m.cmd, HWSIM_CMD_TX_INFO_FRAME);
+	assert_int_equal(m.cookie, 2);
+	if (ask) {
+		assert_true(m.flags & HWSIM_TX_STAT_ACK);
+		assert_int_equal(f->b.n, 2);
+	} else {
+		assert_false(m.flags & HWSIM_TX_STAT_ACK);
+		assert_int_equal(m.rates[0].count, 3);	/* every attempt, none taken */
+		assert_int_equal(f->b.n, 1);
+	}
+}
+
+static void test_addressee_elsewhere_refused(void **state)
+{
+	check_addressee_elsewhere(*state, false);
+}
+
+static void test_addressee_elsewhere_asked(void **state)
+{
+	check_addressee_elsewhere(*state, true);
+}
+
 static void test_unique_names(void **state)
 {
 	struct fixture *f = *state;
@@ -421,6 +512,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_leaves_mid_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_s1g_frame_reaches_nobody, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_air_observer_leaves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_addressee_elsewhere_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_addressee_elsewhere_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unique_names, setup, teardown),
 	};
 

@@ -117,8 +117,9 @@ static void test_channels(void **state)
 	o24.idx[0] = 4;		/* 6 Mbit/s ERP-OFDM */
 	send_frame(e, 0, 0, 1, &ofdm6);
 	send_frame(e, 100000, 0, 1, &ofdm6);
-	send_frame(e, 200000, 1, 0, &o24);
-	send_frame(e, 300000, 0, -1, &o24);
+	/* Past CHANIDX_FRESH_US: radio 0 is no longer known to listen on 5180 and answers. */
+	send_frame(e, 1200000, 1, 0, &o24);
+	send_frame(e, 1300000, 0, -1, &o24);
 	medium_run(e->m, UINT64_MAX);
 	check_reports(e);
 	assert_int_equal(e->nair, 7);
@@ -571,6 +572,52 @@ static void test_limits(void **state)
 	env_free(e);
 }
 
+/* An on_air that logs the report, then switches reports off. */
+static void air_then_off(void *opaque, const struct medium_air *a)
+{
+	struct env *e = opaque;
+
+	on_air(opaque, a);
+	medium_set_on_air(e->m, NULL);
+}
+
+static void test_air_reports_switch(void **state)
+{
+	struct medium_params p = params_snr();
+	struct env *e = env_new(&p);
+
+	(void)state;
+	add_radio(e, 0, 0, 0);
+	add_radio(e, 1, 0, 0);
+	link(e, 0, 1, 30);
+	medium_set_on_air(e->m, NULL);
+	send_frame(e, 0, 0, 1, &ofdm6);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nst, 1);
+	assert_true(e->st[0].acked);
+	assert_int_equal(e->nrx, 1);
+	assert_int_equal(e->nair, 0);
+
+	medium_set_on_air(e->m, on_air);
+	send_frame(e, 100000, 0, 1, &ofdm6);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nair, 2);		/* the frame and its ACK */
+
+	/* Off from inside a report: the run ends as it began, reported whole. */
+	medium_set_on_air(e->m, air_then_off);
+	send_frame(e, 200000, 0, 1, &ofdm6);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nair, 4);
+	assert_int_equal(e->nst, 3);
+	assert_true(e->st[2].acked);
+	send_frame(e, 300000, 0, 1, &ofdm6);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nair, 4);
+	assert_int_equal(e->nst, 4);
+	check_reports(e);
+	env_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_air_reports_switch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
