@@ -188,9 +188,14 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 {
 	unsigned listed = 0, more = 0, more_ok = 0;
 
-	bool ack = a->kind != MEDIUM_AIR_DATA;
+	static const char *const by[] = {
+		[MEDIUM_AIR_DATA] = "tx ", [MEDIUM_AIR_ACK] = "ack by ",
+		[MEDIUM_AIR_BLOCK_ACK] = "block ack by ", [MEDIUM_AIR_RTS] = "rts by ",
+		[MEDIUM_AIR_CTS] = "cts by ",
+	};
+	bool ack = a->kind == MEDIUM_AIR_ACK || a->kind == MEDIUM_AIR_BLOCK_ACK;
 
-	put_str(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : ack ? "block ack by " : "tx ");
+	put_str(t, by[a->kind]);
 	put_radio(t, a->client, a->radio, namer, opaque);
 	put_str(t, ack ? " for attempt " : " attempt ");
 	put_int(t, (long)a->attempt);
@@ -234,11 +239,24 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 	}
 	if (!a->nrx)
 		put_str(t, "; heard by no radio");
-	if (a->kind == MEDIUM_AIR_BLOCK_ACK) {
+	switch (a->kind) {
+	case MEDIUM_AIR_BLOCK_ACK:
 		put_str(t, a->acked ? "; A-MPDU acknowledged" :
-			   a->next == MEDIUM_NEXT_RETRY ? "; Block Ack lost: the MPDUs go again" :
+			   a->next == MEDIUM_NEXT_RETRY ? "; Block Ack lost: retry follows" :
 							  "; nobody waits for it");
 		return;
+	case MEDIUM_AIR_RTS:
+		put_str(t, a->next == MEDIUM_NEXT_ACK ? "; CTS follows" :
+			   a->next == MEDIUM_NEXT_FAIL ? "; no CTS: frame failed, no attempt left" :
+							 "; no CTS: retry follows");
+		return;
+	case MEDIUM_AIR_CTS:
+		put_str(t, a->next == MEDIUM_NEXT_ACK ? "; the protected frame follows" :
+							"; nobody waits for it");
+		return;
+	case MEDIUM_AIR_DATA:
+	case MEDIUM_AIR_ACK:
+		break;
 	}
 	switch (a->next) {
 	case MEDIUM_NEXT_DONE:

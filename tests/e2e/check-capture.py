@@ -76,7 +76,7 @@ def main():
             fail(f"record {n}: on {r['radiotap.channel.freq']} MHz in a capture of {a.freq} MHz")
         if not (r["radiotap.datarate"] or r["radiotap.mcs.index"]):
             fail(f"record {n}: no rate")
-        if not re.search(r"^(\[.*\] )?(this radio: [^;]*; )?(tx|ack by) \S+.* attempt \d+", r["frame.comment"]):
+        if not re.search(r"^(\[.*\] )?(this radio: [^;]*; )?(tx|ack by|block ack by|rts by|cts by) \S+.* attempt \d+", r["frame.comment"]):
             fail(f"record {n}: comment {r['frame.comment']!r}")
     print(f"{len(rows)} records, radiotap and comments complete")
 
@@ -102,7 +102,8 @@ def main():
                   r["_ws.col.Protocol"] != "EAPOL", i, "data from the station")
         if not any(st(r) == 0x1d for r in rows):
             fail("no ACK frames")
-        if not any("ACK follows" in r["frame.comment"] for r in rows):
+        if not any("ACK follows" in r["frame.comment"] or "Block Ack follows" in r["frame.comment"]
+                   for r in rows):
             fail("no record says an ACK follows")
         print("probe, auth, assoc, EAPOL x4, data in order; ACKs present")
 
@@ -137,7 +138,7 @@ def main():
         for r in rows:
             c = r["frame.comment"]
             c = re.sub(r"^\[\d+ records dropped before this one\] ", "", c)
-            if not (c.startswith("this radio: ") or re.match(rf"^(tx|ack by) \S+ \({re.escape(a.view)}\)", c)):
+            if not (c.startswith("this radio: ") or re.match(rf"^(tx|ack by|block ack by|rts by|cts by) \S+ \({re.escape(a.view)}\)", c)):
                 fail(f"record {r['frame.number']} is neither sent nor heard by {a.view}: {c!r}")
         print(f"every record sent or heard by {a.view}")
 
