@@ -394,6 +394,7 @@ static void start_data(struct medium *m, struct mradio *r)
 		rec->target = t;
 		rec->target_gen = t >= 0 ? m->radios[t]->gen : 0;
 		rec->nav_us = 2 * sifs + phy_airtime_us(&ctl, CTS_PSDU) + exchange_us(r, psdu);
+		rec->attempt = f->attempts;
 		memcpy(rec->ra, f->dst, 6);
 		memcpy(rec->ta, f->len >= 16 ? f->data + 10 : r->id, 6);
 		r->ack_rec = NULL;
@@ -406,6 +407,7 @@ static void start_data(struct medium *m, struct mradio *r)
 		/* CTS-to-self: the frame follows after SIFS, whoever heard it. */
 		rec = rec_new(m, TXREC_CTS, r, m->now, &ctl, f->freq, CTS_PSDU);
 		rec->nav_us = sifs + exchange_us(r, psdu);
+		rec->attempt = f->attempts;
 		memcpy(rec->ra, f->len >= 16 ? f->data + 10 : r->id, 6);
 		send_data(m, r, rec->end + sifs, psdu, sub);
 		return;
@@ -778,7 +780,7 @@ static void cts_failed(struct medium *m, struct mradio *s)
 static void control_ended(struct medium *m, struct txrec *rec)
 {
 	struct mradio *c = txrec_sender(m, rec), *t = NULL;
-	struct medium_air rep = { .attempt = 1 };
+	struct medium_air rep = { .attempt = rec->attempt };
 	bool reporting = m->ops.on_air && c, answered = false;
 	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
 	uint8_t frame[16];
@@ -821,8 +823,12 @@ static void control_ended(struct medium *m, struct txrec *rec)
 		rep.next = answered && c && c->state == RADIO_WAIT_CTS ? MEDIUM_NEXT_ACK :
 			   c && c->cur && last_attempt(c->cur) ? MEDIUM_NEXT_FAIL :
 								   MEDIUM_NEXT_RETRY;
+	else if (answered || rec->target < 0)
+		rep.next = MEDIUM_NEXT_ACK;
+	else if (t && t->state == RADIO_WAIT_CTS && t->ack_rec == rec)
+		rep.next = last_attempt(t->cur) ? MEDIUM_NEXT_FAIL : MEDIUM_NEXT_RETRY;
 	else
-		rep.next = answered || rec->target < 0 ? MEDIUM_NEXT_ACK : MEDIUM_NEXT_DONE;
+		rep.next = MEDIUM_NEXT_DONE;
 	if (reporting)
 		report_send(m, rec, c, frame, len, nrx, &rep);
 
@@ -838,6 +844,7 @@ static void control_ended(struct medium *m, struct txrec *rec)
 		cr->target = c->idx;
 		cr->target_gen = c->gen;
 		cr->nav_us = rec->nav_us - sifs - phy_airtime_us(&ctl, CTS_PSDU);
+		cr->attempt = rec->attempt;
 		memcpy(cr->ra, rec->ta, 6);
 		c->ack_rec = cr;
 		return;

@@ -251,8 +251,10 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 							 "; no CTS: retry follows");
 		return;
 	case MEDIUM_AIR_CTS:
-		put_str(t, a->next == MEDIUM_NEXT_ACK ? "; the protected frame follows" :
-							"; nobody waits for it");
+		put_str(t, a->next == MEDIUM_NEXT_ACK	  ? "; the protected frame follows" :
+			   a->next == MEDIUM_NEXT_RETRY ? "; CTS lost: retry follows" :
+			   a->next == MEDIUM_NEXT_FAIL	  ? "; CTS lost: frame failed, no attempt left" :
+							    "; nobody waits for it");
 		return;
 	case MEDIUM_AIR_DATA:
 	case MEDIUM_AIR_ACK:

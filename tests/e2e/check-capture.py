@@ -117,15 +117,18 @@ def main():
             retries += 1
             if r["wlan.fc.retry"] not in ("1", "True"):
                 fail(f"record {r['frame.number']}: attempt {k} without the Retry bit")
+            # The attempt before: the frame itself, or an RTS that drew no CTS.
             prev = [p for p in rows[:i] if p["wlan.ta"] == r["wlan.ta"] and
-                    p["wlan.seq"] == r["wlan.seq"] and
-                    re.search(rf"^tx .* attempt {k - 1}\b", p["frame.comment"])]
+                    ((p["wlan.seq"] == r["wlan.seq"] and
+                      re.search(rf"^tx .* attempt {k - 1}\b", p["frame.comment"])) or
+                     re.search(rf"^rts by .* attempt {k - 1}\b", p["frame.comment"]))]
             if not prev:
                 fail(f"record {r['frame.number']}: attempt {k} with no attempt {k - 1} before it")
             p = prev[-1]
             if "retry follows" not in p["frame.comment"]:
-                # The earlier attempt's ACK may have been the one lost.
-                acks = [q for q in rows[rows.index(p) + 1:i] if "ack by" in q["frame.comment"]
+                # The earlier attempt's ACK (or CTS) may have been the one lost.
+                acks = [q for q in rows[rows.index(p) + 1:i]
+                        if re.match(r"^(ack|cts) by ", q["frame.comment"])
                         and "retry follows" in q["frame.comment"]]
                 if not acks:
                     fail(f"record {p['frame.number']}: attempt {k - 1} says no retry follows: "

@@ -77,6 +77,7 @@ static void test_rts_unanswered(void **state)
 	/* Three RTSs, no CTS, the frame never on the air, failed after its three attempts. */
 	for (unsigned k = 0; k < e->nair; k++) {
 		assert_int_equal(e->air[k].kind, MEDIUM_AIR_RTS);
+		assert_int_equal(e->air[k].attempt, k + 1);	/* each RTS stands for an attempt */
 		rts++;
 	}
 	assert_int_equal(rts, 3);
