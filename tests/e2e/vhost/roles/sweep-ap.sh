@@ -1,0 +1,18 @@
+# VM role for bench/throughput-vs-snr: an open AP in MODE (11g, ht20, ht40,
+# vht80; lib.sh sweep_mode_lines), its rates limited to NSS streams, two
+# iperf3 servers (5201, 5202: one per station of the hidden-node run) until
+# the host raises "stop".
+ifc=$(radio_new "$AP_MAC")
+check radio-created test -n "$ifc"
+# 5 GHz needs a regulatory domain that allows beaconing on channel 36;
+# the guest reads the host's regulatory.db.
+iw reg set US
+write_ap_conf $W/ap.conf "$ifc" wm-sweep open "ap_isolate=0" $(sweep_mode_lines "$MODE")
+check hostapd hostapd -B -P $W/hostapd.pid -f $W/hostapd.log $W/ap.conf
+ip addr add "${IP:-10.99.0.1}/24" dev "$ifc"
+ip link set "$ifc" up
+check rates sweep_limit_nss "$ifc" "$MODE" "$NSS"
+iperf3 -s -D -p 5201
+iperf3 -s -D -p 5202
+flag_set "$VM-ready"
+check stopped-by-host flag_wait stop "${STOP_WAIT:-170}"
