@@ -229,6 +229,18 @@ sweep_mode_lines() {
 	esac
 }
 
+# reg_us: the US regulatory domain (5 GHz beaconing on channel 36), read
+# from the host's regulatory.db. The kernel loads it asynchronously: wait
+# until it is in force, or hostapd still finds channel 36 NO-IR.
+reg_us() {
+	iw reg set US || return 1
+	for _ in $(seq 1 50); do
+		iw reg get | grep -q '^country US' && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # sweep_limit_nss IFACE MODE NSS: let rate control use NSS spatial streams at
 # most (hwsim offers two for HT and eight for VHT).
 sweep_limit_nss() {

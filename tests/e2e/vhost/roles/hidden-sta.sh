@@ -4,7 +4,6 @@
 # port PORT for SECS seconds, with RTS/CTS for every frame under "rts".
 # One line per run in $WM_OUT/points: TAG UDP-MBPS | iw's tx bitrate
 ifc=$(radio_new "$MAC")
-iw reg set US
 write_sta_conf $W/sta.conf wm-sweep open
 ip addr add "$IP/24" dev "$ifc"
 ip link set "$ifc" up

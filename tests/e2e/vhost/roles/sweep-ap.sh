@@ -4,9 +4,7 @@
 # the host raises "stop".
 ifc=$(radio_new "$AP_MAC")
 check radio-created test -n "$ifc"
-# 5 GHz needs a regulatory domain that allows beaconing on channel 36;
-# the guest reads the host's regulatory.db.
-iw reg set US
+check regdomain reg_us
 write_ap_conf $W/ap.conf "$ifc" wm-sweep open "ap_isolate=0" $(sweep_mode_lines "$MODE")
 check hostapd hostapd -B -P $W/hostapd.pid -f $W/hostapd.log $W/ap.conf
 ip addr add "${IP:-10.99.0.1}/24" dev "$ifc"

@@ -6,7 +6,7 @@
 # the host can time the CPU the VMs use. One line per SNR in $WM_OUT/points:
 #   SNR TCP-MBPS UDP-MBPS | iw's tx bitrate | minstrel_ht's best rate
 ifc=$(radio_new "$MAC")
-iw reg set US
+check regdomain reg_us
 write_sta_conf $W/sta.conf wm-sweep open
 ip addr add "$IP/24" dev "$ifc"
 ip link set "$ifc" up
