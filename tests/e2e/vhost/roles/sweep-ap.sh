@@ -14,3 +14,4 @@ iperf3 -s -D -p 5201
 iperf3 -s -D -p 5202
 flag_set "$VM-ready"
 check stopped-by-host flag_wait stop "${STOP_WAIT:-170}"
+cat /sys/kernel/debug/ieee80211/phy*/netdev:*/stations/*/rc_stats_csv >"$WM_OUT/rc.csv" 2>/dev/null

@@ -30,5 +30,7 @@ for snr in $(echo "$SNRS" | tr , ' '); do
 	rate=$(iw dev "$ifc" station dump | sed -n 's/.*tx bitrate:[[:space:]]*//p')
 	best=$(rc_rates | sed -n 's/.*best throughput \(.*\), most reliable.*/\1/p')
 	echo "$snr ${tcp:--} ${udp:--} | ${rate:--} | ${best:--}" >>"$WM_OUT/points"
+	# Every rate's attempts and successes, for whoever asks why.
+	cat /sys/kernel/debug/ieee80211/phy*/netdev:*/stations/*/rc_stats_csv >"$WM_OUT/rc-$snr.csv" 2>/dev/null
 done
 flag_set "$VM-done"
