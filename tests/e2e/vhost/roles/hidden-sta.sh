@@ -16,7 +16,7 @@ for tag in $(echo "$TAGS" | tr , ' '); do
 	if [ "$tag" = rts ]; then iw phy "$phy" set rts 0; else iw phy "$phy" set rts off; fi
 	flag_set "$VM-ready-$tag"
 	flag_wait "go-$tag" 60 || { say "no go for $tag"; break; }
-	udp=$(iperf3 -c 10.99.0.1 -p "$PORT" -u -b "${OFFER}M" -l 1472 -t "$SECS" -f m |
+	udp=$(timeout $((SECS + 30)) iperf3 -c 10.99.0.1 -p "$PORT" -u -b "${OFFER}M" -l 1472 -t "$SECS" -f m |
 		awk '/receiver/ {print $7}')
 	rate=$(iw dev "$ifc" station dump | sed -n 's/.*tx bitrate:[[:space:]]*//p')
 	echo "$tag ${udp:--} | ${rate:--}" >>"$WM_OUT/points"

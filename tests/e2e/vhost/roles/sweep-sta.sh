@@ -21,10 +21,11 @@ for snr in $(echo "$SNRS" | tr , ' '); do
 	# Rate control meets the new SNR before the clock runs.
 	ping -c 100 -i 0.01 -s 1400 -q 10.99.0.1 >/dev/null 2>&1
 	flag_set "$VM-tcp-$snr"
-	tcp=$(iperf3 -c 10.99.0.1 -t "$SECS" -f m | awk '/receiver/ {print $7}')
+	# iperf3 can wait forever on a link that died: cut it off.
+	tcp=$(timeout $((SECS + 30)) iperf3 -c 10.99.0.1 -t "$SECS" -f m | awk '/receiver/ {print $7}')
 	flag_set "$VM-tcp-done-$snr"
 	flag_set "$VM-udp-$snr"
-	udp=$(iperf3 -c 10.99.0.1 -u -b "${OFFER}M" -l 1472 -t "$SECS" -f m |
+	udp=$(timeout $((SECS + 30)) iperf3 -c 10.99.0.1 -u -b "${OFFER}M" -l 1472 -t "$SECS" -f m |
 		awk '/receiver/ {print $7}')
 	flag_set "$VM-udp-done-$snr"
 	rate=$(iw dev "$ifc" station dump | sed -n 's/.*tx bitrate:[[:space:]]*//p')
