@@ -234,6 +234,7 @@ sweep_mode_lines() {
 # in about one boot of three under UML the request stays without effect;
 # asking for US again is then ignored as already set, so every 2 s the
 # world domain is asked for first. Without it hostapd finds channel 36 NO-IR.
+# That helps, not always: one 2.4 GHz AP of six boots since still failed.
 reg_us() {
 	iw reg set US
 	for _i in $(seq 1 100); do

@@ -6,7 +6,9 @@
 # the host can time the CPU the VMs use. One line per SNR in $WM_OUT/points:
 #   SNR TCP-MBPS UDP-MBPS | iw's tx bitrate | minstrel_ht's best rate
 ifc=$(radio_new "$MAC")
-check regdomain reg_us
+case $MODE in
+ht40 | vht80) check regdomain reg_us ;;
+esac
 write_sta_conf $W/sta.conf wm-sweep open
 ip addr add "$IP/24" dev "$ifc"
 ip link set "$ifc" up
