@@ -13,11 +13,22 @@
  * transmit: that is how backoff collisions happen on real air, since no radio
  * can sense another's transmission within the slot it starts in.
  *
+ * QoS data under a Block Ack agreement goes out as A-MPDUs (ampdu.c
+ * builds them): one PPDU, each MPDU decoded on its own at the PPDU's signal
+ * over the stretch of air it occupies, one Block Ack after SIFS for those
+ * the addressee decoded, each MPDU with its own TX status; the rest are
+ * sent again in the next A-MPDU while their rate chains allow.
+ *
+ * A frame whose rate the guest flagged for protection goes behind an RTS
+ * (the addressee answers with a CTS, or the attempt fails) or a CTS to
+ * itself. Every other radio that decodes an RTS or CTS holds off for the
+ * Duration it carries (the NAV, virtual carrier sense): that is what
+ * RTS/CTS buys against hidden nodes.
+ *
  * Simplifications, each chosen knowingly: one contention entity per radio
  * (the highest-priority non-empty access category is served, with that
  * category's AIFS and CW) rather than four EDCA functions per radio; no
- * EIFS; RTS/CTS is not modelled (mac80211 uses it only above the RTS
- * threshold, off by default); a receiver evaluates every frame by SINR alone
+ * EIFS; a receiver evaluates every frame by SINR alone
  * (no preamble locking), so the stronger of two overlapping frames may
  * survive: the capture effect.
  */
@@ -29,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ampdu.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/radio.h"
@@ -38,6 +50,8 @@
 #include "util/util.h"
 
 #define ACK_PSDU 14		/* 10-byte ACK + FCS */
+#define CTS_PSDU 14		/* 10-byte CTS + FCS */
+#define RTS_PSDU 20		/* 16-byte RTS + FCS */
 #define RETRY_BIT 0x08		/* Retry in the second octet of Frame Control */
 
 static const uint8_t aifsn[4] = { 7, 3, 2, 2 };	/* BK BE VI VO */
@@ -85,8 +99,13 @@ static void rec_free(struct medium *m, struct txrec *rec)
 	rec->prev->next = rec->next;
 	rec->next->prev = rec->prev;
 	sched_cancel(&m->sched, &rec->ev);
-	if (rec->orphan && rec->frame)
-		frame_free(m, rec->frame);
+	if (rec->orphan) {
+		for (uint32_t i = 0; i < rec->nsub; i++)
+			frame_free(m, rec->sub[i].f);
+		if (rec->frame && !rec->nsub)
+			frame_free(m, rec->frame);
+	}
+	free(rec->sub);
 	m->nair--;
 	free(rec);
 }
@@ -123,7 +142,7 @@ static bool senses(struct medium *m, struct mradio *r, const struct txrec *rec)
 
 static bool senses_busy(struct medium *m, struct mradio *r)
 {
-	if (r->responding)
+	if (r->responding || r->nav_until > m->now)
 		return true;
 	for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next)
 		if (senses(m, r, rec))
@@ -154,27 +173,57 @@ static void contend(struct medium *m, struct mradio *r)
 	}
 }
 
+/*
+ * r, contending with the air idle, senses it busy from now: its countdown
+ * stops, less the slots that elapsed. Not if it is due this very
+ * microsecond: it cannot have sensed anything yet, and sends too.
+ */
+static void freeze(struct medium *m, struct mradio *r)
+{
+	uint64_t start = r->idle_since + r->aifs;
+
+	if (sched_queued(&r->ev) && r->ev.time <= m->now)
+		return;
+	if (m->now > start) {
+		uint64_t slots = (m->now - start) / r->slot;
+
+		r->backoff -= slots < r->backoff ? (uint32_t)slots : r->backoff;
+	}
+	sched_cancel(&m->sched, &r->ev);
+	r->busy = true;
+}
+
+/* r, contending with the air busy, resumes its countdown if it now senses it idle. */
+static void thaw(struct medium *m, struct mradio *r)
+{
+	if (senses_busy(m, r))
+		return;
+	r->busy = false;
+	r->idle_since = m->now;
+	schedule_access(m, r);
+}
+
 /* rec went on the air: contenders that sense it freeze their countdown. */
 static void air_went_busy(struct medium *m, const struct txrec *rec)
 {
 	for (uint32_t i = 0; i < m->radios_cap; i++) {
 		struct mradio *r = m->radios[i];
-		uint64_t start;
 
 		if (!r || !r->used || r->state != RADIO_CONTEND || r->busy || !senses(m, r, rec))
 			continue;
-		/* Due this very microsecond: it cannot have sensed rec yet and sends too. */
-		if (sched_queued(&r->ev) && r->ev.time <= m->now)
-			continue;
-		start = r->idle_since + r->aifs;
-		if (m->now > start) {
-			uint64_t slots = (m->now - start) / r->slot;
-
-			r->backoff -= slots < r->backoff ? (uint32_t)slots : r->backoff;
-		}
-		sched_cancel(&m->sched, &r->ev);
-		r->busy = true;
+		freeze(m, r);
 	}
+}
+
+/* r decoded an RTS or CTS reserving the air until until: its NAV. */
+static void nav_set(struct medium *m, struct mradio *r, uint64_t until)
+{
+	if (until <= r->nav_until || until <= m->now)
+		return;
+	r->nav_until = until;
+	sched_add(&m->sched, &r->nav_ev, until);
+	if (r->state == RADIO_CONTEND && !r->busy)
+		freeze(m, r);
 }
 
 /*
@@ -194,11 +243,7 @@ static void air_went_idle(struct medium *m, const struct txrec *rec)
 		if (!(rec->sender == r->idx && rec->sender_gen == r->gen) &&
 		    txrec_spectral_fraction(rec, r->span_lo, r->span_hi) <= 0.0)
 			continue;
-		if (senses_busy(m, r))
-			continue;
-		r->busy = false;
-		r->idle_since = m->now;
-		schedule_access(m, r);
+		thaw(m, r);
 	}
 }
 
@@ -259,38 +304,120 @@ static void prune(struct medium *m)
 	}
 }
 
-static void start_data(struct medium *m, struct mradio *r)
+/* One attempt of f begins. */
+static void attempt(struct medium *m, struct mradio *r, struct mframe *f)
 {
-	struct mframe *f = r->cur;
-	struct txrec *rec;
-
 	f->used[f->ri]++;
 	if (++f->attempts > 1 && f->len >= 2)
 		f->data[1] |= RETRY_BIT;	/* lets receivers drop the duplicate */
-	r->state = RADIO_TX;
 	m->c.tx_attempts++;
 	r->st.tx_attempts++;
 	if (f->attempts > 1)
 		r->st.retries++;
-	rec = rec_new(m, TXREC_DATA, r, m->now, &f->phy[f->ri], f->freq, f->len + 4);
-	rec->frame = f;
-	if (!f->group) {
-		int t = radio_addr_lookup(m, f->dst);
+}
 
-		if (t >= 0 && t != r->idx) {
-			rec->target = t;
-			rec->target_gen = m->radios[t]->gen;
-		}
+/* The radio f is addressed to, if the medium knows it and it is not r; else -1. */
+static int addressee(struct medium *m, const struct mradio *r, const struct mframe *f)
+{
+	int t = f->group ? -1 : radio_addr_lookup(m, f->dst);
+
+	return t >= 0 && t != r->idx ? t : -1;
+}
+
+/* The data PPDU (a frame, or the A-MPDU sub[] lays out) goes on the air at start. */
+static void send_data(struct medium *m, struct mradio *r, uint64_t start, uint32_t psdu,
+		      const struct msub *sub)
+{
+	struct mframe *f = r->cur;
+	struct txrec *rec;
+	int t = addressee(m, r, f);
+
+	r->state = RADIO_TX;
+	rec = rec_new(m, TXREC_DATA, r, start, &f->phy[f->ri], f->freq, psdu);
+	rec->frame = f;
+	if (r->nagg) {
+		rec->nsub = r->nagg;
+		rec->sub = xreallocarray(NULL, r->nagg, sizeof(*sub));
+		memcpy(rec->sub, sub, r->nagg * sizeof(*sub));
+		rec->ampdu_ref = ++m->ampdu_ref;
+		m->c.ampdus++;
+		r->st.ampdus++;
 	}
+	if (t >= 0) {
+		rec->target = t;
+		rec->target_gen = m->radios[t]->gen;
+	}
+}
+
+/* The air a data PPDU of psdu bytes holds, with the response it expects: SIFS + ACK or Block Ack. */
+static uint32_t exchange_us(const struct mradio *r, uint32_t psdu)
+{
+	const struct mframe *f = r->cur;
+	const struct phy_rate *rate = &f->phy[f->ri];
+	struct phy_rate ack = phy_ack_rate(rate);
+	uint32_t us = phy_airtime_us(rate, psdu);
+
+	if (!f->no_ack)
+		us += phy_sifs_us(rate->band) + phy_airtime_us(&ack, r->nagg ? BA_PSDU : ACK_PSDU);
+	return us;
+}
+
+static void start_data(struct medium *m, struct mradio *r)
+{
+	struct mframe *f = r->cur;
+	struct msub sub[AMPDU_MAX];
+	uint32_t psdu = ampdu_gather(m, r, sub);
+	uint16_t prot = f->rates[f->ri].flags & (PHY_RF_RTS_CTS | PHY_RF_CTS_PROTECT);
+	struct phy_rate ctl = phy_ack_rate(&f->phy[f->ri]);
+	uint32_t sifs = phy_sifs_us(ctl.band);
+	struct txrec *rec;
+
+	attempt(m, r, f);
+	for (uint32_t i = 1; i < r->nagg; i++)
+		attempt(m, r, r->agg[i]);
+	if (!r->nagg)
+		psdu = f->len + 4;
+	if ((prot & PHY_RF_RTS_CTS) && !f->group && !f->no_ack) {
+		/* RTS, then the frame once the addressee's CTS arrives (cts_ended). */
+		int t = addressee(m, r, f);
+
+		r->state = RADIO_WAIT_CTS;
+		r->pend_psdu = psdu;
+		if (r->nagg) {
+			r->pend_sub = xreallocarray(NULL, r->nagg, sizeof(*sub));
+			memcpy(r->pend_sub, sub, r->nagg * sizeof(*sub));
+		}
+		rec = rec_new(m, TXREC_RTS, r, m->now, &ctl, f->freq, RTS_PSDU);
+		rec->target = t;
+		rec->target_gen = t >= 0 ? m->radios[t]->gen : 0;
+		rec->nav_us = 2 * sifs + phy_airtime_us(&ctl, CTS_PSDU) + exchange_us(r, psdu);
+		memcpy(rec->ra, f->dst, 6);
+		memcpy(rec->ta, f->len >= 16 ? f->data + 10 : r->id, 6);
+		r->ack_rec = NULL;
+		/* CTSTimeout: SIFS + slot + the CTS's preamble after the RTS. */
+		sched_add(&m->sched, &r->ev, rec->end + sifs + phy_slot_us(&ctl) +
+						 phy_airtime_us(&ctl, CTS_PSDU));
+		return;
+	}
+	if (prot) {
+		/* CTS-to-self: the frame follows after SIFS, whoever heard it. */
+		rec = rec_new(m, TXREC_CTS, r, m->now, &ctl, f->freq, CTS_PSDU);
+		rec->nav_us = sifs + exchange_us(r, psdu);
+		memcpy(rec->ra, f->len >= 16 ? f->data + 10 : r->id, 6);
+		send_data(m, r, rec->end + sifs, psdu, sub);
+		return;
+	}
+	send_data(m, r, m->now, psdu, sub);
 }
 
 /* ------------------------------------------------------------- reception */
 
 /* ---------------------------------------------------------- TX outcomes */
 
-static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_signal)
+/* f, which r sent, is done: its status goes out and it is freed. */
+static void frame_done(struct medium *m, struct mradio *r, struct mframe *f, bool acked,
+		       int32_t ack_signal)
 {
-	struct mframe *f = r->cur;
 	struct medium_status st = {
 		.client = r->client, .radio = r->id, .cookie = f->cookie, .flags = f->flags,
 		.acked = acked, .ack_signal_dbm = acked ? ack_signal : 0, .time_us = m->now,
@@ -312,13 +439,71 @@ static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t
 		m->c.tx_failed++;
 		r->st.failed++;
 	}
+	m->ops.tx_status(m->opaque, &st);
+	frame_free(m, f);
+}
+
+static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t ack_signal)
+{
+	struct mframe *f = r->cur;
+
 	r->cur = NULL;
 	r->ack_rec = NULL;
 	r->state = RADIO_IDLE;
 	sched_cancel(&m->sched, &r->ev);
-	m->ops.tx_status(m->opaque, &st);
-	frame_free(m, f);
+	frame_done(m, r, f, acked, ack_signal);
 	air_kick(m, r);
+}
+
+/* Whether f has an attempt left on its rate chain, moving along it if needed. */
+static bool attempts_left(struct mframe *f)
+{
+	if (f->used[f->ri] < f->rates[f->ri].count)
+		return true;
+	if (++f->ri < f->nrates)
+		return true;
+	f->ri = (uint8_t)(f->nrates - 1);
+	return false;
+}
+
+/*
+ * The A-MPDU r sent is over: the MPDUs in acked (by place) were
+ * acknowledged, the others go back to the head of the queue for the next
+ * A-MPDU, or fail when their chains are spent. A lost Block Ack (acked 0)
+ * doubles the contention window as a lost ACK does.
+ */
+static void ampdu_done(struct medium *m, struct mradio *r, uint64_t acked, int32_t ack_signal)
+{
+	struct mframe *agg[AMPDU_MAX];
+	uint32_t n = r->nagg, keep = 0;
+	const struct phy_rate *rate = &r->cur->phy[r->cur->ri];
+
+	memcpy(agg, r->agg, n * sizeof(*agg));
+	r->cur = NULL;
+	r->nagg = 0;
+	r->ack_rec = NULL;
+	r->state = RADIO_IDLE;
+	sched_cancel(&m->sched, &r->ev);
+	for (uint32_t i = 0; i < n; i++) {
+		if (acked >> i & 1)
+			frame_done(m, r, agg[i], true, ack_signal);
+		else if (!attempts_left(agg[i]))
+			frame_done(m, r, agg[i], false, 0);
+		else
+			agg[keep++] = agg[i];
+	}
+	while (keep)
+		frame_requeue(r, agg[--keep]);
+	if (acked) {
+		air_kick(m, r);
+		return;
+	}
+	if (!(r->cur = frame_dequeue(r)))
+		return;
+	r->cw = 2 * r->cw + 1;
+	if (r->cw > cw_max(r->cur->ac, rate))
+		r->cw = cw_max(r->cur->ac, rate);
+	contend(m, r);
 }
 
 /* Whether the attempt just made was the frame's last. */
@@ -332,9 +517,12 @@ static void retry(struct medium *m, struct mradio *r)
 {
 	struct mframe *f = r->cur;
 
+	if (r->nagg) {
+		ampdu_done(m, r, 0, 0);
+		return;
+	}
 	r->ack_rec = NULL;
-	if (f->used[f->ri] >= f->rates[f->ri].count && ++f->ri >= f->nrates) {
-		f->ri = (uint8_t)(f->nrates - 1);
+	if (!attempts_left(f)) {
 		air_complete(m, r, false, 0);
 		return;
 	}
@@ -381,7 +569,7 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			else
 				fate = MEDIUM_FATE_ASLEEP;
 		}
-		rx_count(m, rec, s, r, r == target, fate);
+		rx_count(m, rec, s, r, r == target, fate, f->len);
 		if (reporting) {
 			report_rx(m, nrx++, &(struct medium_air_rx){
 				.client = r->client, .radio = r->id, .signal_dbm = sig, .fate = fate,
@@ -432,6 +620,266 @@ static void data_ended(struct medium *m, struct txrec *rec)
 	}
 }
 
+/* Where MPDU i of rec is on the air: its bytes' share of the data field after the preamble. */
+static struct rx_span sub_span(const struct txrec *rec, uint32_t i, uint32_t pre)
+{
+	const struct msub *sb = &rec->sub[i];
+	double data = (double)(rec->end - rec->start - pre);
+	struct rx_span sp = {
+		.t0 = rec->start + pre + (uint64_t)(data * sb->off / rec->psdu),
+		.t1 = rec->start + pre + (uint64_t)(data * (sb->off + sb->len) / rec->psdu + 0.999),
+		.len = sb->len - 4,	/* the MPDU and its FCS, without the delimiter */
+		.unicast_data = true,
+	};
+
+	if (sp.t1 <= sp.t0)
+		sp.t1 = sp.t0 + 1;
+	return sp;
+}
+
+/*
+ * An A-MPDU left the air: every radio that heard it decodes each MPDU on
+ * its own; the addressee answers those it decoded with one Block Ack.
+ */
+static void ampdu_ended(struct medium *m, struct txrec *rec)
+{
+	struct mradio *s = rec->orphan ? NULL : txrec_sender(m, rec);
+	struct mradio *target = NULL;
+	bool reporting = m->ops.on_air && s;
+	uint32_t n = rec->nsub, nov, nrx = 0, pre = phy_airtime_us(&rec->rate, 0);
+	uint64_t ok = 0;
+	struct medium_air a;
+
+	if (!s)
+		return;
+	if (rec->target >= 0) {
+		target = m->radios[rec->target];
+		if (!target->used || target->gen != rec->target_gen)
+			target = NULL;
+	}
+	nov = rx_overlaps(m, rec);
+	for (uint32_t i = 0; i < m->radios_cap; i++) {
+		struct mradio *r = m->radios[i];
+		double p, loss;
+
+		if (!r || !r->used || r == s)
+			continue;
+		if (m->p.addressee_only && r != target)
+			continue;
+		if (!rx_signal(m, rec, r, &p, &loss))
+			continue;
+		for (uint32_t k = 0; k < n; k++) {
+			struct rx_span sp = sub_span(rec, k, pre);
+			struct mframe *f = rec->sub[k].f;
+			enum medium_fate fate = rx_fate(m, rec, r, nov, p, loss, &sp);
+
+			if (fate == MEDIUM_FATE_OK) {
+				struct medium_rx rx = {
+					.client = r->client, .radio = r->id, .frame = f->data,
+					.len = f->len, .freq = f->freq, .signal_dbm = (int32_t)lround(p),
+					.rate = rec->rate, .time_us = m->now, .need_verdict = r == target,
+				};
+
+				if (m->ops.deliver(m->opaque, &rx))
+					m->c.rx_frames++;
+				else
+					fate = MEDIUM_FATE_ASLEEP;
+			}
+			rx_count(m, rec, s, r, r == target, fate, f->len);
+			if (reporting)
+				report_fate(m, nrx, k, fate);
+			if (fate == MEDIUM_FATE_OK && r == target)
+				ok |= 1ull << k;
+		}
+		if (reporting) {
+			report_rx(m, nrx++, &(struct medium_air_rx){
+				.client = r->client, .radio = r->id, .signal_dbm = (int32_t)lround(p),
+				.addressee = r == target,
+			});
+		}
+	}
+	if (ok && target->state == RADIO_TX)
+		ok = 0;		/* it started sending meanwhile: no Block Ack */
+	for (uint32_t k = 0; reporting && k < n; k++) {
+		struct mframe *f = rec->sub[k].f;
+
+		a = (struct medium_air){ .attempt = f->attempts, .ampdu_ref = rec->ampdu_ref,
+					 .ampdu_last = k + 1 == n };
+		if (ok >> k & 1)
+			a.next = MEDIUM_NEXT_ACK;
+		else
+			a.next = last_attempt(f) ? MEDIUM_NEXT_FAIL : MEDIUM_NEXT_RETRY;
+		report_pick(m, nrx, k);
+		report_send(m, rec, s, f->data, f->len, nrx, &a);
+	}
+
+	s->state = RADIO_WAIT_ACK;
+	if (ok) {
+		struct phy_rate bar = phy_ack_rate(&rec->rate);
+		struct mframe *f = rec->frame;
+		struct txrec *br;
+
+		target->responding++;
+		br = rec_new(m, TXREC_BA, target, m->now + phy_sifs_us(bar.band), &bar, f->freq,
+			     BA_PSDU);
+		br->target = s->idx;
+		br->target_gen = s->gen;
+		br->attempt = f->attempts;
+		br->ampdu_ref = rec->ampdu_ref;
+		br->ba_mask = ok;
+		memcpy(br->ra, f->len >= 16 ? f->data + 10 : s->id, 6);
+		ampdu_ba_frame(rec, ok, br->ra, f->data + 4, br->ba_frame);
+		s->ack_rec = br;
+	} else {
+		struct phy_rate bar = phy_ack_rate(&rec->rate);
+
+		/* BlockAckTimeout, as ACKTimeout: SIFS + slot + the Block Ack's preamble. */
+		s->ack_rec = NULL;
+		sched_add(&m->sched, &s->ev,
+			  m->now + phy_sifs_us(bar.band) + phy_slot_us(&bar) +
+			  phy_airtime_us(&bar, BA_PSDU));
+	}
+}
+
+/* RTS (16 bytes) or CTS (10 bytes) as it goes on the air, without FCS. */
+static uint32_t control_frame(const struct txrec *rec, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	out[0] = rec->kind == TXREC_RTS ? 0xb4 : 0xc4;
+	out[2] = (uint8_t)(rec->nav_us > 32767 ? 32767 : rec->nav_us);
+	out[3] = (uint8_t)((rec->nav_us > 32767 ? 32767 : rec->nav_us) >> 8);
+	memcpy(out + 4, rec->ra, 6);
+	if (rec->kind != TXREC_RTS)
+		return 10;
+	memcpy(out + 10, rec->ta, 6);
+	return 16;
+}
+
+static void cts_failed(struct medium *m, struct mradio *s)
+{
+	free(s->pend_sub);
+	s->pend_sub = NULL;
+	s->ack_rec = NULL;
+	retry(m, s);
+}
+
+/*
+ * An RTS or CTS left the air. Every radio that decodes it but the one it
+ * concerns sets its NAV; the RTS's addressee answers with a CTS if it is
+ * free to (not sending, its own NAV clear); the RTS's sender, decoding
+ * that CTS, sends its frame after SIFS.
+ */
+static void control_ended(struct medium *m, struct txrec *rec)
+{
+	struct mradio *c = txrec_sender(m, rec), *t = NULL;
+	struct medium_air rep = { .attempt = 1 };
+	bool reporting = m->ops.on_air && c, answered = false;
+	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
+	uint8_t frame[16];
+	uint32_t len = control_frame(rec, frame);
+
+	if (rec->target >= 0) {
+		t = m->radios[rec->target];
+		if (!t->used || t->gen != rec->target_gen)
+			t = NULL;
+	}
+	if (rec->kind == TXREC_CTS && rec->target >= 0 && c && c->responding)
+		c->responding--;	/* a CTS answering an RTS */
+	for (uint32_t i = 0; c && i < m->radios_cap; i++) {
+		struct mradio *r = m->radios[i];
+		enum medium_fate fate;
+		int32_t sig = 0;
+
+		if (!r || !r->used || r == c)
+			continue;
+		if (m->p.addressee_only && r != t)
+			continue;
+		if (!rx_decide(m, rec, r, nov, &sig, &fate))
+			continue;
+		if (fate == MEDIUM_FATE_OK && r == t)
+			answered = rec->kind == TXREC_RTS ?
+					   t->state != RADIO_TX && t->nav_until <= m->now :
+					   t->state == RADIO_WAIT_CTS && t->ack_rec == rec;
+		else if (fate == MEDIUM_FATE_OK)
+			nav_set(m, r, rec->end + rec->nav_us);
+		if (reporting) {
+			report_rx(m, nrx++, &(struct medium_air_rx){
+				.client = r->client, .radio = r->id, .signal_dbm = sig, .fate = fate,
+				.addressee = r == t,
+			});
+		}
+	}
+	if (rec->kind == TXREC_RTS)
+		rep.next = answered && c && c->state == RADIO_WAIT_CTS ? MEDIUM_NEXT_ACK :
+			   c && c->cur && last_attempt(c->cur) ? MEDIUM_NEXT_FAIL :
+								   MEDIUM_NEXT_RETRY;
+	else
+		rep.next = answered || rec->target < 0 ? MEDIUM_NEXT_ACK : MEDIUM_NEXT_DONE;
+	if (reporting)
+		report_send(m, rec, c, frame, len, nrx, &rep);
+
+	if (rec->kind == TXREC_RTS) {
+		struct phy_rate ctl = rec->rate;
+		uint32_t sifs = phy_sifs_us(ctl.band);
+		struct txrec *cr;
+
+		if (!answered || !c || c->state != RADIO_WAIT_CTS)
+			return;	/* no CTS: the sender's CTSTimeout runs out */
+		t->responding++;
+		cr = rec_new(m, TXREC_CTS, t, m->now + sifs, &ctl, rec->freq, CTS_PSDU);
+		cr->target = c->idx;
+		cr->target_gen = c->gen;
+		cr->nav_us = rec->nav_us - sifs - phy_airtime_us(&ctl, CTS_PSDU);
+		memcpy(cr->ra, rec->ta, 6);
+		c->ack_rec = cr;
+		return;
+	}
+	if (rec->target < 0 || !t || t->state != RADIO_WAIT_CTS || t->ack_rec != rec)
+		return;
+	sched_cancel(&m->sched, &t->ev);
+	if (!answered) {
+		cts_failed(m, t);
+		return;
+	}
+	t->ack_rec = NULL;
+	send_data(m, t, m->now + phy_sifs_us(rec->rate.band), t->pend_psdu, t->pend_sub);
+	free(t->pend_sub);
+	t->pend_sub = NULL;
+}
+
+/* A Block Ack left the air: the A-MPDU's sender learns which MPDUs arrived, if it decodes it. */
+static void ba_ended(struct medium *m, struct txrec *rec)
+{
+	struct mradio *b = txrec_sender(m, rec);
+	struct mradio *s = m->radios[rec->target];
+	bool waiting = s->used && s->gen == rec->target_gen && s->state == RADIO_WAIT_ACK &&
+		       s->ack_rec == rec;
+	struct medium_air rep = { .attempt = rec->attempt, .ampdu_ref = rec->ampdu_ref };
+	enum medium_fate fate = MEDIUM_FATE_NOISE;
+	uint32_t nrx = 0;
+	int32_t sig = 0;
+	bool heard = false;
+
+	if (b && b->responding)
+		b->responding--;
+	if (waiting) {
+		heard = rx_decide(m, rec, s, rx_overlaps(m, rec), &sig, &fate);
+		rep.acked = heard && fate == MEDIUM_FATE_OK;
+		rep.next = rep.acked ? MEDIUM_NEXT_DONE : MEDIUM_NEXT_RETRY;
+	}
+	if (b && m->ops.on_air) {
+		if (heard) {
+			report_rx(m, nrx++, &(struct medium_air_rx){
+				.client = s->client, .radio = s->id, .signal_dbm = sig, .fate = fate,
+				.addressee = true,
+			});
+		}
+		report_send(m, rec, b, rec->ba_frame, sizeof(rec->ba_frame), nrx, &rep);
+	}
+	if (waiting)
+		ampdu_done(m, s, rep.acked ? rec->ba_mask : 0, sig);
+}
+
 static void ack_ended(struct medium *m, struct txrec *rec)
 {
 	struct mradio *a = txrec_sender(m, rec);
@@ -478,23 +926,43 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 	struct txrec *rec;
 
 	if (ev->tag == EV_RADIO) {
-		/* A radio's own event: access after backoff, or ACK timeout. */
+		/* A radio's own event: access after backoff, or ACK or CTS timeout. */
 		struct mradio *r = (struct mradio *)((char *)ev - offsetof(struct mradio, ev));
 
 		if (r->state == RADIO_CONTEND)
 			start_data(m, r);
 		else if (r->state == RADIO_WAIT_ACK)
 			retry(m, r);
+		else if (r->state == RADIO_WAIT_CTS)
+			cts_failed(m, r);
+		return;
+	}
+	if (ev->tag == EV_NAV) {
+		struct mradio *r = (struct mradio *)((char *)ev - offsetof(struct mradio, nav_ev));
+
+		if (r->state == RADIO_CONTEND && r->busy)
+			thaw(m, r);
 		return;
 	}
 	rec = (struct txrec *)((char *)ev - offsetof(struct txrec, ev));
 	rec->ended = true;
 	stats_airtime(m, txrec_sender(m, rec), rec->freq, rec->end - rec->start);
 	if (rec->kind == TXREC_DATA) {
-		data_ended(m, rec);
-		/* The frame stays the sender's (or was completed): only an orphan's is ours. */
-		if (!rec->orphan)
+		if (rec->nsub)
+			ampdu_ended(m, rec);
+		else
+			data_ended(m, rec);
+		/* The frames stay the sender's (or were completed): only an orphan's are ours. */
+		if (!rec->orphan) {
 			rec->frame = NULL;
+			free(rec->sub);
+			rec->sub = NULL;
+			rec->nsub = 0;
+		}
+	} else if (rec->kind == TXREC_BA) {
+		ba_ended(m, rec);
+	} else if (rec->kind == TXREC_RTS || rec->kind == TXREC_CTS) {
+		control_ended(m, rec);
 	} else {
 		ack_ended(m, rec);
 	}
@@ -505,17 +973,24 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 void air_radio_gone(struct medium *m, struct mradio *r)
 {
 	sched_cancel(&m->sched, &r->ev);
+	sched_cancel(&m->sched, &r->nav_ev);
+	free(r->pend_sub);
+	r->pend_sub = NULL;
 	if (r->state == RADIO_TX) {
 		for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next) {
 			if (!rec->ended && rec->kind == TXREC_DATA && rec->frame == r->cur) {
-				rec->orphan = true;	/* the frame stays on the air until its end */
+				rec->orphan = true;	/* the frames stay on the air until its end */
 				r->cur = NULL;
+				r->nagg = 0;
 			}
 		}
 	}
+	for (uint32_t i = 1; i < r->nagg; i++)
+		frame_free(m, r->agg[i]);
 	if (r->cur)
 		frame_free(m, r->cur);
 	r->cur = NULL;
+	r->nagg = 0;
 	r->ack_rec = NULL;
 	r->state = RADIO_IDLE;
 }

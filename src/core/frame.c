@@ -60,6 +60,30 @@ static struct mframe *take_head(struct mradio *r, int ac)
 	return f;
 }
 
+struct mframe *frame_unlink(struct mradio *r, int ac, struct mframe *prev)
+{
+	struct mframe *f;
+
+	if (!prev)
+		return take_head(r, ac);
+	f = prev->next;
+	prev->next = f->next;
+	if (r->qtail[ac] == f)
+		r->qtail[ac] = prev;
+	f->next = NULL;
+	r->qlen--;
+	return f;
+}
+
+void frame_requeue(struct mradio *r, struct mframe *f)
+{
+	f->next = r->qhead[f->ac];
+	r->qhead[f->ac] = f;
+	if (!f->next)
+		r->qtail[f->ac] = f;
+	r->qlen++;
+}
+
 struct mframe *frame_dequeue(struct mradio *r)
 {
 	for (int ac = MEDIUM_AC_VO; ac >= MEDIUM_AC_BK; ac--)

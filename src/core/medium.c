@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/air.h"
+#include "core/ampdu.h"
 #include "core/frame.h"
 #include "core/link.h"
 #include "core/mobility.h"
@@ -76,6 +77,7 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	link_init(m);
 	map64_init(&m->pins, sizeof(struct mpin));
 	map64_init(&m->matrices, sizeof(struct mmatrix));
+	map64_init(&m->peer_caps, sizeof(struct mcaps));
 	stats_init(m);
 	sched_event_init(&m->mob_ev);
 	m->mob_ev.tag = EV_MOBILITY;
@@ -95,6 +97,7 @@ void medium_free(struct medium *m)
 		if (r->used) {
 			air_radio_gone(m, r);
 			frame_drop_queue(m, r);
+			ampdu_radio_free(r);
 		}
 		free(r->addrs);
 		free(r);
@@ -112,6 +115,7 @@ void medium_free(struct medium *m)
 	free(m->client_radios);
 	map64_free(&m->pins);
 	map64_free(&m->matrices);
+	map64_free(&m->peer_caps);
 	link_deinit(m);
 	rx_deinit(m);
 	report_deinit(m);
@@ -469,6 +473,7 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	r->last_freq = tx->freq;
 	if (tx->has_src)
 		radio_learn(m, r, tx->src);
+	ampdu_learn(m, r, tx);
 
 	f = frame_alloc(m);
 	f->seq = m->frame_seq++;
@@ -483,6 +488,9 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	f->group = tx->group;
 	f->no_ack = tx->no_ack || tx->group;
 	f->ac = tx->ac <= MEDIUM_AC_VO ? tx->ac : MEDIUM_AC_BE;
+	f->qos = tx->qos_data && !f->no_ack;
+	f->tid = tx->tid & 15;
+	f->sn = tx->seq & 4095;
 	f->ri = 0;
 	f->attempts = 0;
 	f->nrates = 0;

@@ -34,6 +34,27 @@ struct medium_rate {
 	uint16_t flags;		/* PHY_RF_* */
 };
 
+/* What a frame says about aggregation (proto/ieee80211: ieee80211_parse_agg()). */
+enum medium_ba_event {
+	MEDIUM_BA_NONE,
+	MEDIUM_BA_ADD,			/* ADDBA Response, success: addr2 takes A-MPDUs of tid from addr1 */
+	MEDIUM_BA_DEL,			/* DELBA of tid; initiator: addr2 is the agreement's originator */
+	MEDIUM_BA_RESET,		/* deauthentication or disassociation: the pair's agreements end */
+	MEDIUM_BA_OPAQUE,		/* a protected (PMF) action frame: agreements may be set up unseen */
+};
+
+struct medium_agg {
+	enum medium_ba_event ba;
+	uint8_t ba_tid;
+	bool ba_initiator;
+	uint16_t ba_win;		/* ADD: the recipient's buffer size (0 in the frame: 64) */
+	/* The sender's limits for A-MPDUs it receives, from HT/VHT Capabilities of a (re)association frame: */
+	bool has_caps;
+	uint32_t ht_max_ampdu;		/* bytes, 0 if no HT Capabilities element */
+	uint32_t vht_max_ampdu;		/* bytes, 0 if no VHT Capabilities element */
+	uint8_t density_q;		/* minimum MPDU start spacing, quarter microseconds */
+};
+
 /* A frame a radio transmits: what the codec makes of one HWSIM_CMD_FRAME. */
 struct medium_tx {
 	uint32_t client;		/* the connection the radio lives on */
@@ -51,6 +72,10 @@ struct medium_tx {
 	bool group;			/* addr1 is group addressed */
 	bool no_ack;			/* NO_ACK requested or no ACK by frame type */
 	enum medium_ac ac;
+	bool qos_data;			/* QoS data (not Null) to acknowledge: may join an A-MPDU */
+	uint8_t tid;			/* QoS data */
+	uint16_t seq;			/* sequence number, QoS data */
+	struct medium_agg agg;
 };
 
 /* A frame decoded by a radio. */
@@ -113,12 +138,16 @@ struct medium_air_rx {
 enum medium_air_kind {
 	MEDIUM_AIR_DATA,		/* a frame a radio sent (any 802.11 frame the guest gave) */
 	MEDIUM_AIR_ACK,			/* the ACK the medium sends for an addressee */
+	MEDIUM_AIR_BLOCK_ACK,		/* the Block Ack it sends for an A-MPDU's addressee */
+	MEDIUM_AIR_RTS,			/* before a frame the guest asked RTS/CTS protection for */
+	MEDIUM_AIR_CTS,			/* answering an RTS, or CTS-to-self before a protected frame */
 };
 
 /* What follows a transmission. */
 enum medium_air_next {
 	MEDIUM_NEXT_DONE,		/* the frame is done: no ACK expected, or (ACK) acked */
-	MEDIUM_NEXT_ACK,		/* the addressee decoded it: its ACK follows after SIFS */
+	MEDIUM_NEXT_ACK,		/* the addressee decoded it: its ACK follows after SIFS
+					   (RTS: its CTS; CTS: the protected frame) */
 	MEDIUM_NEXT_RETRY,		/* no ACK will come: another attempt follows */
 	MEDIUM_NEXT_FAIL,		/* no ACK will come and no attempt is left: the frame fails */
 };
@@ -140,8 +169,13 @@ struct medium_air {
 	double noise_dbm;		/* noise floor in the frame's bandwidth */
 	uint64_t start_us, end_us;
 	unsigned attempt;		/* 1 for the first; ACK: of the frame it answers */
-	enum medium_air_next next;	/* ACK: DONE when acked, else RETRY or FAIL */
-	bool acked;			/* ACK: the frame's sender decoded it */
+	enum medium_air_next next;	/* ACK: DONE when acked, else RETRY or FAIL;
+					   BLOCK_ACK: DONE when its sender decoded it, else RETRY;
+					   an MPDU of an A-MPDU: ACK when the Block Ack acknowledges it */
+	bool acked;			/* ACK, BLOCK_ACK: the frame's sender decoded it */
+	uint32_t ampdu_ref;		/* an MPDU of an A-MPDU (one report each), or its
+					   Block Ack: the A-MPDU's reference number; else 0 */
+	bool ampdu_last;		/* the A-MPDU's last MPDU */
 	const struct medium_air_rx *rx;
 	uint32_t nrx;
 };
@@ -461,6 +495,7 @@ struct medium_radio_counters {
 	uint64_t failed;		/* needed an ACK, got none after every attempt */
 	uint64_t rx_frames, rx_bytes;	/* delivered to it */
 	uint64_t airtime_us;		/* its transmissions, ACKs included */
+	uint64_t ampdus;		/* A-MPDUs it sent */
 	uint64_t drop_queue;		/* lost as oldest of a full queue */
 	uint64_t drop_rate;		/* rate chains no PHY can send */
 	/* Receptions it heard but lost, by fate. */
@@ -476,7 +511,7 @@ struct medium_radio_info {
 	unsigned naddrs;
 	uint32_t last_freq;		/* of its last frame, 0 before any */
 	double tx_power_dbm;
-	uint32_t queued;		/* frames waiting, the one in service included */
+	uint32_t queued;		/* frames waiting, those in service included */
 	struct medium_radio_counters c;
 };
 
@@ -555,6 +590,7 @@ struct medium_counters {
 	uint64_t bad_rate;		/* rate chains no PHY can send */
 	uint64_t dup_addr;		/* an address claimed by radios of two clients */
 	uint64_t limited;		/* radios or addresses refused past a limit */
+	uint64_t ampdus;		/* A-MPDUs sent (their MPDUs count as attempts) */
 };
 
 void medium_get_counters(const struct medium *m, struct medium_counters *c);

@@ -23,6 +23,7 @@
 #include "util/map64.h"
 
 #define MEDIUM_LEARNED_ADDRS 4
+#define AMPDU_MAX 64			/* MPDUs in one A-MPDU: the Block Ack bitmap's width */
 
 /* A frame a radio holds, from medium_tx() to its status. */
 struct mframe {
@@ -38,6 +39,9 @@ struct mframe {
 	uint8_t attempts;
 	uint8_t dst[6];
 	bool group, no_ack;
+	bool qos;			/* QoS data to acknowledge: may join an A-MPDU */
+	uint8_t tid;
+	uint16_t sn;			/* sequence number (qos) */
 	enum medium_ac ac;
 	uint8_t data[MEDIUM_FRAME_MAX];
 };
@@ -52,16 +56,34 @@ enum {
 	EV_RADIO,		/* mradio.ev */
 	EV_TXREC,		/* txrec.ev */
 	EV_MOBILITY,		/* medium.mob_ev */
+	EV_NAV,			/* mradio.nav_ev */
+};
+
+/* A Block Ack agreement a radio originates (mradio.ba), or its possibility. */
+struct mba {
+	uint16_t win;			/* the recipient's buffer size */
+};
+
+/* mradio.ba keys: agreement for (recipient, TID); a pair whose agreements are encrypted. */
+#define BA_KEY(mac48, tid) ((uint64_t)(mac48) << 4 | (tid))
+#define BA_KEY_OPAQUE(mac48) ((uint64_t)1 << 52 | (mac48))
+
+/* What a radio takes in A-MPDUs (medium.peer_caps, by address), from its (re)association frames. */
+struct mcaps {
+	uint32_t ht_max, vht_max;	/* bytes, 0: not stated */
+	uint8_t density_q;		/* minimum MPDU start spacing, quarter microseconds */
 };
 
 enum radio_state {
 	RADIO_IDLE,			/* nothing in service */
 	RADIO_CONTEND,			/* deferring / counting down backoff */
-	RADIO_TX,			/* its data frame is on the air */
+	RADIO_WAIT_CTS,			/* its RTS is on the air or the CTS due (ack_rec) */
+	RADIO_TX,			/* its data frame is on the air (or about to be) */
 	RADIO_WAIT_ACK,			/* waiting for an ACK (ack_rec) or its timeout */
 };
 
 struct txrec;
+struct msub;
 
 struct mradio {
 	int idx;			/* slot */
@@ -80,6 +102,9 @@ struct mradio {
 	struct mframe *qhead[4], *qtail[4];
 	uint32_t qlen;
 	struct mframe *cur;
+	struct mframe **agg;		/* the A-MPDU in service, agg[0] == cur; AMPDU_MAX entries */
+	uint32_t nagg;			/* its MPDUs; 0 when cur goes alone */
+	struct map64 ba;		/* BA_KEY -> struct mba: agreements it originates */
 
 	enum radio_state state;
 	struct sched_event ev;		/* access (CONTEND) or ACK timeout (WAIT_ACK) */
@@ -89,7 +114,11 @@ struct mradio {
 	uint64_t idle_since;		/* when it last saw the medium go idle */
 	uint32_t aifs, slot;		/* of the frame in service */
 	double span_lo, span_hi;	/* spectrum of the frame in service */
-	struct txrec *ack_rec;		/* WAIT_ACK: the ACK coming back, or NULL */
+	struct txrec *ack_rec;		/* WAIT_ACK: the ACK coming back; WAIT_CTS: the CTS; or NULL */
+	struct msub *pend_sub;		/* WAIT_CTS: the A-MPDU's layout, for after the CTS */
+	uint32_t pend_psdu;		/* WAIT_CTS: the PSDU to send after the CTS */
+	uint64_t nav_until;		/* virtual carrier sense: an RTS or CTS it decoded reserves the air */
+	struct sched_event nav_ev;	/* when the NAV ends */
 	uint32_t responding;		/* ACKs it is due to send (it must not contend) */
 	uint32_t last_freq;		/* of the last frame it was given */
 	struct medium_radio_counters st;
@@ -98,6 +127,15 @@ struct mradio {
 enum txrec_kind {
 	TXREC_DATA,
 	TXREC_ACK,
+	TXREC_BA,			/* a Block Ack answering an A-MPDU */
+	TXREC_RTS,			/* before a protected frame: target is its addressee */
+	TXREC_CTS,			/* answering an RTS (target: its sender), or CTS-to-self (-1) */
+};
+
+/* One MPDU of an A-MPDU on the air: its place in the PSDU. */
+struct msub {
+	struct mframe *f;
+	uint32_t off, len;		/* bytes: delimiter + MPDU + FCS, before padding */
 };
 
 /* A transmission on the air, kept until no reception it overlaps needs it. */
@@ -116,9 +154,16 @@ struct txrec {
 	struct phy_rate rate;
 	uint32_t psdu;
 	struct mframe *frame;		/* DATA; owned by the sender's cur unless orphan */
-	uint8_t ra[6];			/* ACK: the address it goes to (the data's addr2) */
-	uint8_t attempt;		/* ACK: the attempt of the frame it answers */
-	bool orphan;			/* sender gone: the record owns frame */
+	struct msub *sub;		/* DATA as an A-MPDU: its MPDUs (sub[0].f == frame), else NULL */
+	uint32_t nsub;
+	uint32_t ampdu_ref;		/* A-MPDU or its Block Ack: reference number, else 0 */
+	uint8_t ra[6];			/* ACK, BA, CTS: the address it goes to (the data's addr2); RTS: its addressee */
+	uint8_t ta[6];			/* RTS: the address it comes from */
+	uint32_t nav_us;		/* RTS, CTS: the Duration it carries: the air it reserves after it */
+	uint8_t attempt;		/* ACK, BA: the attempt of the frame it answers */
+	uint64_t ba_mask;		/* BA: the MPDUs (by place in the A-MPDU) it acknowledges */
+	uint8_t ba_frame[28];		/* BA: the compressed Block Ack, without FCS */
+	bool orphan;			/* sender gone: the record owns frame (and sub's) */
 };
 
 /* Cached link budget for an ordered radio pair. */
@@ -234,17 +279,31 @@ struct medium {
 	/* report.c: one entry per radio that heard the transmission being reported. */
 	struct report_buf {
 		struct medium_air_rx *rx;
+		uint8_t *fates;		/* A-MPDU: [receiver * AMPDU_MAX + MPDU] */
 		uint32_t cap;
 	} rep;
 
 	/* stats.c: (sender slot << 32 | receiver slot) -> counters, only pairs that heard each other. */
 	struct map64 link_stats;
 
+	struct map64 peer_caps;		/* address (48 bits) -> struct mcaps */
+	uint32_t ampdu_ref;		/* the last A-MPDU's reference number */
+
 	struct medium_channel *chans;
 	uint32_t nchans, chans_cap;
 
 	struct medium_counters c;
 };
+
+/* An address as a number, for keys. */
+static inline uint64_t mac48(const uint8_t mac[6])
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < 6; i++)
+		k = k << 8 | mac[i];
+	return k;
+}
 
 /* The radio that sent rec, if it is still there. */
 static inline struct mradio *txrec_sender(const struct medium *m, const struct txrec *rec)

@@ -12,19 +12,11 @@
 
 #include "core/frame.h"
 #include "core/link.h"
+#include "core/ampdu.h"
 #include "core/stats.h"
 #include "util/util.h"
 
 /* ------------------------------------------------------------------ maps */
-
-static inline uint64_t mac_key(const uint8_t mac[6])
-{
-	uint64_t k = 0;
-
-	for (int i = 0; i < 6; i++)
-		k = k << 8 | mac[i];
-	return k;
-}
 
 static inline uint32_t hash64(uint64_t x)
 {
@@ -36,7 +28,7 @@ static inline uint32_t hash64(uint64_t x)
 
 static inline uint32_t radio_hash(uint32_t client, const uint8_t id[6])
 {
-	return hash64(mac_key(id) ^ ((uint64_t)client << 48) ^ ((uint64_t)client * 0x9e3779b97f4a7c15ULL));
+	return hash64(mac48(id) ^ ((uint64_t)client << 48) ^ ((uint64_t)client * 0x9e3779b97f4a7c15ULL));
 }
 
 #define MAP_EMPTY (-1)
@@ -150,7 +142,7 @@ static void addr_map_rebuild(struct medium *m, uint32_t cap)
 /* Slot of the map entry for mac, or -1. */
 static int addr_slot(const struct medium *m, const uint8_t mac[6])
 {
-	uint64_t key = mac_key(mac) + 1;
+	uint64_t key = mac48(mac) + 1;
 	uint32_t mask = m->addr_map_cap - 1;
 
 	for (uint32_t h = hash64(key);; h++) {
@@ -172,7 +164,7 @@ int radio_addr_lookup(const struct medium *m, const uint8_t mac[6])
 
 static void addr_map_set(struct medium *m, const uint8_t mac[6], int radio)
 {
-	uint64_t key = mac_key(mac) + 1;
+	uint64_t key = mac48(mac) + 1;
 	int s = addr_slot(m, mac);
 	uint32_t mask;
 
@@ -319,8 +311,11 @@ struct mradio *radio_get(struct medium *m, uint32_t client, const uint8_t id[6])
 	memcpy(r->id, id, 6);
 	r->node = -1;
 	r->state = RADIO_IDLE;
+	map64_init(&r->ba, sizeof(struct mba));
 	sched_event_init(&r->ev);
 	r->ev.tag = EV_RADIO;
+	sched_event_init(&r->nav_ev);
+	r->nav_ev.tag = EV_NAV;
 	m->nradios++;
 	radio_map_insert(m, r);
 	/* The link cache rows of a reused slot belong to its previous radio. */
@@ -468,6 +463,7 @@ void radio_remove(struct medium *m, struct mradio *r)
 	notice(m, &(struct medium_notice){ .kind = MEDIUM_NOTICE_RADIO_GONE,
 					   .client = r->client, .radio = r->id });
 	frame_drop_queue(m, r);
+	ampdu_radio_free(r);
 	radio_map_remove(m, r);
 	m->client_radios[r->client]--;
 	stats_forget_radio(m, (uint32_t)r->idx);
@@ -549,7 +545,7 @@ int medium_radio_info(const struct medium *m, uint32_t slot, struct medium_radio
 		info_add_addr(out, r->learned[i]);
 	out->last_freq = r->last_freq;
 	out->tx_power_dbm = link_tx_power(m, r);
-	out->queued = r->qlen + (r->cur ? 1 : 0);
+	out->queued = r->qlen + (r->nagg ? r->nagg : r->cur ? 1 : 0);
 	out->c = r->st;
 	return 0;
 }

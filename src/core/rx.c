@@ -61,23 +61,27 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * ln P(every bit of rec survives at r), walking the stretches of rec's
+ * ln P(every bit of the span survives at r), walking the stretches of its
  * airtime over which the set of interferers is constant: each stretch
  * carries its share of the bits at its own SINR. -INFINITY and *deaf when
- * r itself transmitted during rec (a radio cannot hear while it sends).
+ * r itself transmitted during the span (a radio cannot hear while it sends).
  */
 static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct mradio *r,
-			      double p_dbm, uint32_t nov, bool *interfered, bool *deaf)
+			      double p_dbm, uint32_t nov, const struct rx_span *sp,
+			      bool *interfered, bool *deaf)
 {
 	double noise_dbm = link_noise_dbm(m, rec->rate.bw);
-	double bits = 8.0 * rec->psdu, dur = (double)(rec->end - rec->start);
+	double bits = 8.0 * sp->len, dur = (double)(sp->t1 - sp->t0);
 	double noise_mw, sum = 0.0;
 	uint32_t n = 0, ncuts = 0;
 
 	*interfered = false;
 	*deaf = false;
 	for (uint32_t i = 0; i < nov; i++) {
-		if (m->rx.ov[i].rec->sender == r->idx && m->rx.ov[i].rec->sender_gen == r->gen) {
+		const struct txrec *o = m->rx.ov[i].rec;
+
+		if (o->sender == r->idx && o->sender_gen == r->gen && o->end > sp->t0 &&
+		    o->start < sp->t1) {
 			*deaf = true;
 			return -INFINITY;
 		}
@@ -91,14 +95,14 @@ static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct 
 		struct mradio *s = txrec_sender(m, o);
 		double loss, mw;
 
-		if (!s)
+		if (!s || o->end <= sp->t0 || o->start >= sp->t1)
 			continue;
 		mw = pow(10.0, link_rx_dbm(m, s, r, o->freq, &loss) / 10.0) * m->rx.ov[i].frac;
 		if (mw < noise_mw * 1e-3)	/* 30 dB under the noise: no effect */
 			continue;
 		m->rx.in[n++] = (struct interferer){
-			.start = o->start > rec->start ? o->start : rec->start,
-			.end = o->end < rec->end ? o->end : rec->end,
+			.start = o->start > sp->t0 ? o->start : sp->t0,
+			.end = o->end < sp->t1 ? o->end : sp->t1,
 			.mw = mw,
 		};
 	}
@@ -106,8 +110,8 @@ static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct 
 		return bits * per_model_ln_bit_ok(m->per, &rec->rate, p_dbm - noise_dbm);
 
 	*interfered = true;
-	m->rx.cuts[ncuts++] = rec->start;
-	m->rx.cuts[ncuts++] = rec->end;
+	m->rx.cuts[ncuts++] = sp->t0;
+	m->rx.cuts[ncuts++] = sp->t1;
 	for (uint32_t i = 0; i < n; i++) {
 		m->rx.cuts[ncuts++] = m->rx.in[i].start;
 		m->rx.cuts[ncuts++] = m->rx.in[i].end;
@@ -129,56 +133,73 @@ static double reception_ln_ok(struct medium *m, const struct txrec *rec, struct 
 	return sum;
 }
 
-bool rx_decide(struct medium *m, const struct txrec *rec, struct mradio *r, uint32_t nov,
-		    int32_t *signal_dbm, enum medium_fate *fate)
+bool rx_signal(struct medium *m, const struct txrec *rec, struct mradio *r, double *p_dbm,
+	       double *loss)
 {
 	struct mradio *s = txrec_sender(m, rec);
-	double loss, p, ln_ok, p_ok, p_clean, u, snr;
-	bool interfered, deaf;
+	double p;
 
 	if (!s)
 		return false;
-	p = link_rx_dbm(m, s, r, rec->freq, &loss);
-	/* A spec-prob link decides by the frame's size and rate, unicast data only. */
-	if (m->matrices.count && rec->kind == TXREC_DATA && rec->frame && !rec->frame->group)
-		medium_link_matrix_loss(m, s->node, r->node, rec->psdu - 4, &rec->rate, &loss);
+	p = link_rx_dbm(m, s, r, rec->freq, loss);
 	if (m->p.fading_db > 0.0)
 		p += m->p.fading_db * rng_gauss(&m->rng);
-	snr = p - link_noise_dbm(m, rec->rate.bw);
-	if (snr < SNR_FLOOR_DB)
+	if (p - link_noise_dbm(m, rec->rate.bw) < SNR_FLOOR_DB)
 		return false;
-	*signal_dbm = (int32_t)lround(p);
-	ln_ok = reception_ln_ok(m, rec, r, p, nov, &interfered, &deaf);
-	if (deaf) {
-		/* Its own transmission overlapped: deaf, whatever the signal. */
-		*fate = MEDIUM_FATE_BUSY;
-		return true;
+	*p_dbm = p;
+	return true;
+}
+
+enum medium_fate rx_fate(struct medium *m, const struct txrec *rec, struct mradio *r,
+			 uint32_t nov, double p_dbm, double loss, const struct rx_span *sp)
+{
+	double ln_ok, p_ok, p_clean, u, snr = p_dbm - link_noise_dbm(m, rec->rate.bw);
+	bool interfered, deaf;
+
+	/* A spec-prob link decides by the frame's size and rate, unicast data only. */
+	if (m->matrices.count && sp->unicast_data) {
+		struct mradio *s = txrec_sender(m, rec);
+
+		if (s)
+			medium_link_matrix_loss(m, s->node, r->node, sp->len - 4, &rec->rate, &loss);
 	}
+	ln_ok = reception_ln_ok(m, rec, r, p_dbm, nov, sp, &interfered, &deaf);
+	if (deaf)
+		return MEDIUM_FATE_BUSY;	/* its own transmission overlapped, whatever the signal */
 	p_ok = exp(ln_ok) * (1.0 - loss);
 	u = rng_uniform(&m->rng);
-	if (u < p_ok) {
-		*fate = MEDIUM_FATE_OK;
-		return true;
-	}
+	if (u < p_ok)
+		return MEDIUM_FATE_OK;
 	/* Through noise alone (and no loss) the frame would have made it with p_clean. */
-	p_clean = interfered ? exp(8.0 * rec->psdu * per_model_ln_bit_ok(m->per, &rec->rate, snr)) :
+	p_clean = interfered ? exp(8.0 * sp->len * per_model_ln_bit_ok(m->per, &rec->rate, snr)) :
 			       exp(ln_ok);
 	if (interfered && u < p_clean * (1.0 - loss)) {
 		m->c.collisions++;
-		*fate = MEDIUM_FATE_COLLISION;
-	} else if (u < p_clean) {
-		*fate = MEDIUM_FATE_LOSS;
-	} else {
-		*fate = MEDIUM_FATE_NOISE;
+		return MEDIUM_FATE_COLLISION;
 	}
+	return u < p_clean ? MEDIUM_FATE_LOSS : MEDIUM_FATE_NOISE;
+}
+
+bool rx_decide(struct medium *m, const struct txrec *rec, struct mradio *r, uint32_t nov,
+	       int32_t *signal_dbm, enum medium_fate *fate)
+{
+	struct rx_span sp = {
+		.t0 = rec->start, .t1 = rec->end, .len = rec->psdu,
+		.unicast_data = rec->kind == TXREC_DATA && rec->frame && !rec->frame->group,
+	};
+	double p, loss;
+
+	if (!rx_signal(m, rec, r, &p, &loss))
+		return false;
+	*signal_dbm = (int32_t)lround(p);
+	*fate = rx_fate(m, rec, r, nov, p, loss, &sp);
 	return true;
 }
 
 void rx_count(struct medium *m, const struct txrec *rec, const struct mradio *s,
-			    struct mradio *r, bool addressee, enum medium_fate fate)
+	      struct mradio *r, bool addressee, enum medium_fate fate, uint32_t len)
 {
 	struct medium_link_counters *l = stats_link(m, (uint32_t)s->idx, (uint32_t)r->idx);
-	uint32_t len = rec->psdu - 4;
 
 	if (addressee) {
 		l->rate = rec->rate;

@@ -188,10 +188,16 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 {
 	unsigned listed = 0, more = 0, more_ok = 0;
 
-	put_str(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : "tx ");
+	bool ack = a->kind != MEDIUM_AIR_DATA;
+
+	put_str(t, a->kind == MEDIUM_AIR_ACK ? "ack by " : ack ? "block ack by " : "tx ");
 	put_radio(t, a->client, a->radio, namer, opaque);
-	put_str(t, a->kind == MEDIUM_AIR_ACK ? " for attempt " : " attempt ");
+	put_str(t, ack ? " for attempt " : " attempt ");
 	put_int(t, (long)a->attempt);
+	if (a->ampdu_ref) {
+		put_str(t, a->kind == MEDIUM_AIR_DATA ? " in A-MPDU " : " of A-MPDU ");
+		put_int(t, (long)a->ampdu_ref);
+	}
 	put_str(t, " at ");
 	put_int(t, lround(a->tx_power_dbm));
 	put_str(t, " dBm");
@@ -228,21 +234,26 @@ static void comment(struct text *t, const struct medium_air *a, capture_namer *n
 	}
 	if (!a->nrx)
 		put_str(t, "; heard by no radio");
+	if (a->kind == MEDIUM_AIR_BLOCK_ACK) {
+		put_str(t, a->acked ? "; A-MPDU acknowledged" :
+			   a->next == MEDIUM_NEXT_RETRY ? "; Block Ack lost: the MPDUs go again" :
+							  "; nobody waits for it");
+		return;
+	}
 	switch (a->next) {
 	case MEDIUM_NEXT_DONE:
-		put_str(t, a->kind == MEDIUM_AIR_ACK ? (a->acked ? "; frame acked" : "; nobody waits for it") :
-						   "; no ACK expected");
+		put_str(t, ack ? (a->acked ? "; frame acked" : "; nobody waits for it") :
+				 "; no ACK expected");
 		break;
 	case MEDIUM_NEXT_ACK:
-		put_str(t, "; ACK follows");
+		put_str(t, a->ampdu_ref ? "; Block Ack follows" : "; ACK follows");
 		break;
 	case MEDIUM_NEXT_RETRY:
-		put_str(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: retry follows" :
-						   "; no ACK: retry follows");
+		put_str(t, ack ? "; ACK lost: retry follows" : "; no ACK: retry follows");
 		break;
 	case MEDIUM_NEXT_FAIL:
-		put_str(t, a->kind == MEDIUM_AIR_ACK ? "; ACK lost: frame failed, no attempt left" :
-						   "; no ACK: frame failed, no attempt left");
+		put_str(t, ack ? "; ACK lost: frame failed, no attempt left" :
+				 "; no ACK: frame failed, no attempt left");
 		break;
 	}
 }
@@ -280,6 +291,8 @@ void capture_air(struct capture *c, const struct medium_air *a, capture_namer *n
 		.tsft = a->start_us, .freq = a->freq, .rate = a->rate,
 		.noise_dbm = clamp_dbm(a->noise_dbm),
 		.has_tx_power = true, .tx_power_dbm = clamp_dbm(a->tx_power_dbm),
+		.ampdu_ref = a->kind == MEDIUM_AIR_DATA ? a->ampdu_ref : 0,
+		.ampdu_last = a->ampdu_last,
 	};
 	struct text t = { .len = 0 };
 	int ifid;

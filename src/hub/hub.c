@@ -466,7 +466,7 @@ void hub_sync(struct hub *hub)
 
 	hub_run(hub);
 	/*
-	 * Events due within the timer's resolution (a timerfd may fire that
+	 * Events due within the timer's resolution (a wake-up may come that
 	 * late anyway) run in this round rather than after one more wake-up:
 	 * a unicast frame's delivery and the TX status its ACK brings 44 us
 	 * later leave together. Simulated time stays exact; only the messages

@@ -823,6 +823,13 @@ int hwsim_to_medium_tx(const struct hwsim_msg *msg, uint32_t client, struct medi
 	tx->group = h.group;
 	tx->no_ack = (msg->flags & HWSIM_TX_CTL_NO_ACK) || h.no_ack;
 	tx->ac = to_medium_ac(ieee80211_frame_ac(&h));
+	if (h.type == IEEE80211_FTYPE_DATA && h.subtype == IEEE80211_STYPE_QOS_DATA &&
+	    !tx->no_ack && h.has_seq && !h.frag_num && !h.more_frags) {
+		tx->qos_data = true;
+		tx->tid = h.tid;
+		tx->seq = h.seq_num;
+	}
+	ieee80211_parse_agg(msg->frame, msg->frame_len, &h, &tx->agg);
 	return 0;
 }
 

@@ -171,6 +171,84 @@ int ieee80211_parse(const uint8_t *frame, size_t len, struct ieee80211_hdr_info 
 	return 0;
 }
 
+/* HT and VHT Capabilities among the elements ies[0..len). */
+static void agg_caps(const uint8_t *ies, size_t len, struct medium_agg *out)
+{
+	static const uint8_t density_q[8] = { 0, 1, 2, 4, 8, 16, 32, 64 };
+
+	while (len >= 2 && (size_t)ies[1] + 2 <= len) {
+		const uint8_t *e = ies + 2;
+
+		if (ies[0] == 45 && ies[1] >= 3) {		/* HT Capabilities */
+			out->has_caps = true;
+			out->ht_max_ampdu = (1u << (13 + (e[2] & 3))) - 1;
+			out->density_q = density_q[(e[2] >> 2) & 7];
+		} else if (ies[0] == 191 && ies[1] >= 4) {	/* VHT Capabilities */
+			uint32_t info = (uint32_t)e[0] | (uint32_t)e[1] << 8 |
+					(uint32_t)e[2] << 16 | (uint32_t)e[3] << 24;
+
+			out->has_caps = true;
+			out->vht_max_ampdu = (1u << (13 + ((info >> 23) & 7))) - 1;
+		}
+		len -= (size_t)ies[1] + 2;
+		ies += (size_t)ies[1] + 2;
+	}
+}
+
+void ieee80211_parse_agg(const uint8_t *frame, size_t len, const struct ieee80211_hdr_info *h,
+			 struct medium_agg *out)
+{
+	const uint8_t *b = frame + h->hdr_len;
+	size_t blen = len > h->hdr_len ? len - h->hdr_len : 0;
+
+	memset(out, 0, sizeof(*out));
+	if (h->type != IEEE80211_FTYPE_MGMT || h->group || !h->addr2)
+		return;
+	switch (h->subtype) {
+	case IEEE80211_STYPE_DEAUTH:
+	case IEEE80211_STYPE_DISASSOC:
+		out->ba = MEDIUM_BA_RESET;
+		return;
+	case IEEE80211_STYPE_ASSOC_REQ:
+		if (blen >= 4)
+			agg_caps(b + 4, blen - 4, out);
+		return;
+	case IEEE80211_STYPE_REASSOC_REQ:
+		if (blen >= 10)
+			agg_caps(b + 10, blen - 10, out);
+		return;
+	case IEEE80211_STYPE_ASSOC_RESP:
+	case IEEE80211_STYPE_REASSOC_RESP:
+		if (blen >= 6)
+			agg_caps(b + 6, blen - 6, out);
+		return;
+	case IEEE80211_STYPE_ACTION:
+		break;
+	default:
+		return;
+	}
+	if (h->protected) {
+		/* Block Ack is a robust category: under PMF its frames are encrypted. */
+		out->ba = MEDIUM_BA_OPAQUE;
+		return;
+	}
+	if (blen < 2 || b[0] != 3)			/* category Block Ack */
+		return;
+	if (b[1] == 1 && blen >= 9 && get_le16(b + 3) == 0) {	/* ADDBA Response, success */
+		uint16_t params = get_le16(b + 5);
+
+		out->ba = MEDIUM_BA_ADD;
+		out->ba_tid = (params >> 2) & 15;
+		out->ba_win = params >> 6 ? params >> 6 : 64;
+	} else if (b[1] == 2 && blen >= 6) {		/* DELBA */
+		uint16_t params = get_le16(b + 2);
+
+		out->ba = MEDIUM_BA_DEL;
+		out->ba_tid = params >> 12;
+		out->ba_initiator = params & (1u << 11);
+	}
+}
+
 enum ieee80211_ac ieee80211_tid_to_ac(uint8_t tid)
 {
 	/* 802.11 Table 10-1 (UP to AC): 1, 2 background; 0, 3 best effort. */

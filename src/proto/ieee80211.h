@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/medium.h"
+
 /* Frame control type field (bits 2-3). */
 enum ieee80211_ftype {
 	IEEE80211_FTYPE_MGMT = 0,
@@ -136,6 +138,14 @@ struct ieee80211_hdr_info {
  * The body (hdr_len..len) is not looked at, except a BAR's control field.
  */
 int ieee80211_parse(const uint8_t *frame, size_t len, struct ieee80211_hdr_info *out);
+
+/*
+ * Read from frame[0..len), whose header h describes, what aggregation needs:
+ * ADDBA Responses, DELBAs, deauthentication and disassociation, and the
+ * A-MPDU parameters of (re)association frames. Malformed bodies say nothing.
+ */
+void ieee80211_parse_agg(const uint8_t *frame, size_t len, const struct ieee80211_hdr_info *h,
+			 struct medium_agg *out);
 
 /* 802.1D user priority (TID 0..7; TIDs 8-15 use their low 3 bits) to access category. */
 enum ieee80211_ac ieee80211_tid_to_ac(uint8_t tid);

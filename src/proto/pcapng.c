@@ -38,6 +38,7 @@ enum {
 	RT_DBM_ANTNOISE = 6,
 	RT_DBM_TX_POWER = 10,
 	RT_MCS = 19,
+	RT_AMPDU = 20,
 	RT_VHT = 21,
 };
 
@@ -58,6 +59,9 @@ enum {
 #define RT_MCS_BW_40 0x01
 #define RT_MCS_SGI 0x04
 #define RT_MCS_FMT_GF 0x08
+
+#define RT_AMPDU_LAST_KNOWN 0x0004
+#define RT_AMPDU_IS_LAST 0x0008
 
 #define RT_VHT_KNOWN_STBC 0x0001
 #define RT_VHT_KNOWN_GI 0x0004
@@ -283,6 +287,8 @@ static size_t rt_build(uint8_t *out, const struct radiotap_info *ri)
 		present |= 1u << RT_DBM_TX_POWER;
 	if (r->mode == PHY_MODE_HT)
 		present |= 1u << RT_MCS;
+	if (ri->ampdu_ref)
+		present |= 1u << RT_AMPDU;
 	if (r->mode == PHY_MODE_VHT)
 		present |= 1u << RT_VHT;
 	/*
@@ -324,6 +330,14 @@ static size_t rt_build(uint8_t *out, const struct radiotap_info *ri)
 			      RT_MCS_HAVE_FEC | RT_MCS_HAVE_STBC | RT_MCS_HAVE_NESS);
 		p = put_u8(p, mflags);
 		p = put_u8(p, r->mcs);
+	}
+	if (ri->ampdu_ref) {
+		p = rt_align(p, out, 4);
+		p = put_le32(p, ri->ampdu_ref);
+		/* Whether this is the last subframe is known; no delimiter CRC. */
+		p = put_le16(p, RT_AMPDU_LAST_KNOWN | (ri->ampdu_last ? RT_AMPDU_IS_LAST : 0));
+		p = put_u8(p, 0);
+		p = put_u8(p, 0);
 	}
 	if (r->mode == PHY_MODE_VHT) {
 		p = rt_align(p, out, 2);

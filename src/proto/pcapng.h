@@ -28,7 +28,7 @@
 
 #define PCAPNG_LINKTYPE_RADIOTAP 127	/* LINKTYPE_IEEE802_11_RADIOTAP */
 #define PCAPNG_OPT_STR_MAX 65535	/* longest string option: its length is a u16 */
-#define RADIOTAP_MAX_LEN 40		/* the longest header radiotap_encode() writes */
+#define RADIOTAP_MAX_LEN 48		/* the longest header radiotap_encode() writes */
 
 /* One transmission as the air saw it, for its radiotap header. */
 struct radiotap_info {
@@ -40,6 +40,8 @@ struct radiotap_info {
 	int8_t noise_dbm;	/* antenna noise */
 	bool has_tx_power;
 	int8_t tx_power_dbm;	/* transmit power, only if has_tx_power */
+	uint32_t ampdu_ref;	/* an MPDU of an A-MPDU: its reference number (A-MPDU status); 0 none */
+	bool ampdu_last;	/* the A-MPDU's last MPDU */
 };
 
 /* Section Header Block: version 1.0, length unknown (-1), shb_userappl app (may be NULL). */
@@ -55,7 +57,8 @@ size_t pcapng_idb(uint8_t *buf, size_t cap, const char *name, const char *desc);
 /*
  * Radiotap header for ri: TSFT, Flags, Rate (DSSS/OFDM), Channel, dBm
  * antenna signal (if has_signal), dBm antenna noise, dBm TX power (if
- * has_tx_power), and MCS (HT) or VHT. At most RADIOTAP_MAX_LEN bytes.
+ * has_tx_power), MCS (HT), A-MPDU status (if ampdu_ref) and VHT. At most
+ * RADIOTAP_MAX_LEN bytes.
  */
 size_t radiotap_encode(uint8_t *buf, size_t cap, const struct radiotap_info *ri);
 

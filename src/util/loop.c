@@ -5,8 +5,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +24,9 @@ struct loop {
 	bool stop;
 	bool in_round;
 
-	struct loop_watch timer;
-	uint64_t timer_when;
+	uint64_t timer_when;		/* the deadline the wait ends at; UINT64_MAX none */
+	bool no_pwait2;			/* a kernel before 5.11: waits in milliseconds */
+	bool timed_out;			/* the last wait ended at the deadline */
 	void (*timer_cb)(void *);
 	void *timer_opaque;
 
@@ -45,42 +46,22 @@ uint64_t loop_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static void timer_fired(struct loop_watch *w, uint32_t events)
-{
-	struct loop *l = w->opaque;
-	uint64_t expirations;
-
-	(void)events;
-	if (read(w->fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
-		return;
-	l->timer_when = UINT64_MAX;
-	if (l->timer_cb)
-		l->timer_cb(l->timer_opaque);
-}
-
 struct loop *loop_new(void)
 {
 	struct loop *l = xcalloc(1, sizeof(*l));
-	int tfd;
 
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (l->epfd < 0 || tfd < 0) {
-		if (l->epfd >= 0)
-			close(l->epfd);
-		if (tfd >= 0)
-			close(tfd);
+	if (l->epfd < 0) {
 		free(l);
 		return NULL;
 	}
-	l->timer.fd = -1;
 	l->sig.fd = -1;
 	l->timer_when = UINT64_MAX;
-	if (loop_watch(l, &l->timer, tfd, EPOLLIN, timer_fired, l) < 0) {
-		close(tfd);
-		loop_free(l);
-		return NULL;
-	}
+	/*
+	 * Deadlines are the wait's timeout: without this a sleep may overrun
+	 * by the default 50 us of timer slack, which is longer than a slot.
+	 */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	return l;
 }
 
@@ -97,8 +78,6 @@ void loop_free(struct loop *l)
 	if (!l)
 		return;
 	run_deferred(l);
-	if (l->timer.fd >= 0)
-		close(l->timer.fd);
 	if (l->sig.fd >= 0)
 		close(l->sig.fd);
 	close(l->epfd);
@@ -159,21 +138,9 @@ void loop_defer_free(struct loop *l, void (*fn)(void *), void *ptr)
 
 void loop_set_timer(struct loop *l, uint64_t when_us, void (*cb)(void *), void *opaque)
 {
-	struct itimerspec its = { 0 };
-
 	l->timer_cb = cb;
 	l->timer_opaque = opaque;
-	if (when_us == l->timer_when)
-		return;
 	l->timer_when = when_us;
-	if (when_us != UINT64_MAX) {
-		/* 0 would disarm: an overdue deadline fires in the next microsecond. */
-		if (when_us == 0)
-			when_us = 1;
-		its.it_value.tv_sec = (time_t)(when_us / 1000000u);
-		its.it_value.tv_nsec = (long)(when_us % 1000000u) * 1000;
-	}
-	timerfd_settime(l->timer.fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 static void signal_fired(struct loop_watch *w, uint32_t events)
@@ -207,7 +174,40 @@ int loop_signals(struct loop *l, const int *signals, int n, void (*cb)(int, void
 	return ret;
 }
 
-/* Run the callbacks of n collected events, then what they deferred. */
+/*
+ * Wait for events, at most max_us (-1: no limit) and no later than the
+ * timer's deadline: the deadline is the wait's timeout, so a timer costs no
+ * system call of its own.
+ */
+static int wait_events(struct loop *l, struct epoll_event *evs, int64_t max_us)
+{
+	int64_t us = max_us;
+	bool by_timer = false;
+	int n = 0;
+
+	if (l->timer_when != UINT64_MAX) {
+		uint64_t now = loop_now_us();
+		int64_t left = l->timer_when > now ? (int64_t)(l->timer_when - now) : 0;
+
+		if (us < 0 || left <= us) {
+			us = left;
+			by_timer = true;
+		}
+	}
+	if (!l->no_pwait2) {
+		struct timespec ts = { .tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000 };
+
+		n = epoll_pwait2(l->epfd, evs, MAX_EVENTS, us < 0 ? NULL : &ts, NULL);
+		if (n < 0 && errno == ENOSYS)
+			l->no_pwait2 = true;
+	}
+	if (l->no_pwait2)
+		n = epoll_wait(l->epfd, evs, MAX_EVENTS, us < 0 ? -1 : (int)((us + 999) / 1000));
+	l->timed_out = n == 0 && by_timer;
+	return n;
+}
+
+/* Run the callbacks of n collected events and of the timer if it is due, then what they deferred. */
 static void dispatch(struct loop *l, const struct epoll_event *evs, int n)
 {
 	l->in_round = true;
@@ -217,6 +217,12 @@ static void dispatch(struct loop *l, const struct epoll_event *evs, int n)
 		if (w->fd < 0)	/* unwatched earlier in this round */
 			continue;
 		w->cb(w, evs[i].events);
+	}
+	/* A wait that timed out at the deadline needs no look at the clock. */
+	if (l->timer_when != UINT64_MAX && (l->timed_out || loop_now_us() >= l->timer_when)) {
+		l->timer_when = UINT64_MAX;
+		if (l->timer_cb)
+			l->timer_cb(l->timer_opaque);
 	}
 	l->in_round = false;
 	run_deferred(l);
@@ -234,7 +240,7 @@ int loop_run(struct loop *l, void (*before_wait)(void *), void *opaque)
 			before_wait(opaque);
 		if (l->stop)
 			break;
-		n = epoll_wait(l->epfd, evs, MAX_EVENTS, -1);
+		n = wait_events(l, evs, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -248,7 +254,7 @@ int loop_run(struct loop *l, void (*before_wait)(void *), void *opaque)
 int loop_run_once(struct loop *l, int timeout_ms)
 {
 	struct epoll_event evs[MAX_EVENTS];
-	int n = epoll_wait(l->epfd, evs, MAX_EVENTS, timeout_ms);
+	int n = wait_events(l, evs, timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000);
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The event loop: epoll for file descriptors, one timerfd always armed for
- * the earliest deadline, signals through signalfd. Small enough to read in
+ * The event loop: epoll for file descriptors, one deadline (the wait's
+ * timeout, to the microsecond: epoll_pwait2), signals through signalfd. Small enough to read in
  * one sitting, like Redis's ae.c.
  *
  * A watch is embedded in its owner. Unwatching inside a callback is safe:

@@ -29,6 +29,8 @@ expect version 0 "^wifimedium [0-9]" "$WM" --version
 expect bad-option 2 "Usage" "$WM" --no-such-option
 expect bad-level 2 "bad log level" "$WM" -l loud
 expect bad-seed 2 "bad seed" "$WM" --seed -3
+expect bad-nice 2 "bad nice value: \`25' (-20..19)" "$WM" --nice 25
+expect bad-nice-word 2 "bad nice value" "$WM" --nice=high
 expect stray-argument 2 "unexpected argument" "$WM" extra
 expect limit-unknown 2 "unknown limit: \`sockets'" "$WM" --limit sockets=3
 expect limit-range 2 "limit radios wants a number from 1 to" "$WM" --limit radios=0
@@ -170,6 +172,10 @@ fi
 "$WM" -u "$T/svc-vu.sock" --control "$T/svc-ctl.sock" --log-file "$T/svc.log" &
 svc=$!
 for _ in $(seq 50); do grep -q "running" "$T/svc.log" 2>/dev/null && break; sleep 0.1; done
+# The medium asks for priority over what it serves (root may grant it).
+if [ "$(id -u)" = 0 ]; then
+	expect nice-by-default 0 "^-10$" sh -c 'ps -o ni= -p "$1" | tr -d " "' - "$svc"
+fi
 kill -USR1 "$svc"
 for _ in $(seq 50); do grep -q "totals:" "$T/svc.log" && break; sleep 0.1; done
 expect sigusr1-counters 0 "notice SIGUSR1: counters so far" cat "$T/svc.log"

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* ieee80211_parse() on arbitrary bytes: it parses within len or fails. */
+/*
+ * ieee80211_parse() and ieee80211_parse_agg() on arbitrary bytes: they read
+ * within len, or fail.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(ieee80211_frame_ac(&h) <= IEEE80211_AC_VO);
 		check(ieee80211_frame_name(h.type, h.subtype) != NULL);
 		check(!h.has_qos || h.type == IEEE80211_FTYPE_DATA);
+		{
+			struct medium_agg a;
+
+			ieee80211_parse_agg(in, size, &h, &a);
+			check(a.ba <= MEDIUM_BA_OPAQUE && a.ba_tid < 16 && a.ba_win <= 1023);
+			check(!a.ht_max_ampdu || (a.ht_max_ampdu >= 8191 && a.ht_max_ampdu <= 65535));
+			check(!a.vht_max_ampdu || a.vht_max_ampdu <= 1048575);
+			check(a.density_q <= 64);
+		}
 	}
 	free(in);
 	return 0;

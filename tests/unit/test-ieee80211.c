@@ -382,6 +382,102 @@ static void test_names(void **state)
 	assert_string_equal(ieee80211_frame_name(IEEE80211_FTYPE_DATA, 12), "qos-null");
 }
 
+/* A management frame of subtype from 02::01 to 02::02 with body[0..n). */
+static size_t mgmt(uint8_t *f, uint8_t subtype, bool protected, const uint8_t *body, size_t n)
+{
+	static const uint8_t hdr[24] = {
+		0x00, 0x00, 0x00, 0x00,
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+		0x00, 0x00,
+	};
+
+	memcpy(f, hdr, sizeof(hdr));
+	f[0] = (uint8_t)(subtype << 4);
+	f[1] = protected ? 0x40 : 0;
+	memcpy(f + 24, body, n);
+	return 24 + n;
+}
+
+static void agg_of(const uint8_t *f, size_t len, struct medium_agg *a)
+{
+	struct ieee80211_hdr_info h;
+
+	assert_int_equal(ieee80211_parse(f, len, &h), 0);
+	ieee80211_parse_agg(f, len, &h, a);
+}
+
+static void test_agg(void **state)
+{
+	/* ADDBA Response: Block Ack, token 1, success, immediate TID 5 buffer 32, timeout 0. */
+	const uint8_t addba[] = { 3, 1, 1, 0, 0, 0x16, 0x08, 0, 0 };
+	/* The same refused (status 37). */
+	const uint8_t refused[] = { 3, 1, 1, 37, 0, 0x16, 0x08, 0, 0 };
+	/* DELBA by the initiator of TID 6, reason 39. */
+	const uint8_t delba[] = { 3, 2, 0x00, 0x68, 39, 0 };
+	/* Association Request: capability, listen interval, SSID "x", HT Capabilities (factor 3,
+	 * density 6), VHT Capabilities (exponent 7). */
+	const uint8_t assoc[] = {
+		0x31, 0x04, 0x0a, 0x00,
+		0, 1, 'x',
+		45, 26, 0xef, 0x01, 0x1b, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0,
+		191, 12, 0x00, 0x00, 0x80, 0x03, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	/* Truncated elements say nothing. */
+	const uint8_t cut[] = { 0x31, 0x04, 0x0a, 0x00, 45, 26, 0xef, 0x01 };
+	uint8_t f[128];
+	struct medium_agg a;
+	size_t n;
+
+	(void)state;
+	agg_of(f, mgmt(f, IEEE80211_STYPE_ACTION, false, addba, sizeof(addba)), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_ADD);
+	assert_int_equal(a.ba_tid, 5);
+	assert_int_equal(a.ba_win, 32);
+	agg_of(f, mgmt(f, IEEE80211_STYPE_ACTION, false, refused, sizeof(refused)), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_NONE);
+	agg_of(f, mgmt(f, IEEE80211_STYPE_ACTION, false, addba, 5), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_NONE);
+	agg_of(f, mgmt(f, IEEE80211_STYPE_ACTION, false, delba, sizeof(delba)), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_DEL);
+	assert_int_equal(a.ba_tid, 6);
+	assert_true(a.ba_initiator);
+	agg_of(f, mgmt(f, IEEE80211_STYPE_ACTION, true, addba, sizeof(addba)), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_OPAQUE);
+	agg_of(f, mgmt(f, IEEE80211_STYPE_DEAUTH, true, delba, 2), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_RESET);
+	agg_of(f, mgmt(f, IEEE80211_STYPE_DISASSOC, false, delba, 2), &a);
+	assert_int_equal(a.ba, MEDIUM_BA_RESET);
+
+	n = mgmt(f, IEEE80211_STYPE_ASSOC_REQ, false, assoc, sizeof(assoc));
+	agg_of(f, n, &a);
+	assert_true(a.has_caps);
+	assert_int_equal(a.ht_max_ampdu, 65535);
+	assert_int_equal(a.density_q, 32);		/* 8 us */
+	assert_int_equal(a.vht_max_ampdu, 1048575);
+	/* A response has its status and AID before the elements. */
+	{
+		uint8_t resp[sizeof(assoc) + 2] = { 0x31, 0x04, 0, 0, 0x01, 0xc0 };
+
+		memcpy(resp + 6, assoc + 4, sizeof(assoc) - 4);
+		agg_of(f, mgmt(f, IEEE80211_STYPE_ASSOC_RESP, false, resp, sizeof(resp)), &a);
+		assert_int_equal(a.ht_max_ampdu, 65535);
+		assert_int_equal(a.vht_max_ampdu, 1048575);
+		/* Read as a request, 2 bytes early, the elements do not parse. */
+		agg_of(f, mgmt(f, IEEE80211_STYPE_ASSOC_REQ, false, resp, sizeof(resp)), &a);
+		assert_false(a.has_caps);
+	}
+	agg_of(f, mgmt(f, IEEE80211_STYPE_ASSOC_REQ, false, cut, sizeof(cut)), &a);
+	assert_false(a.has_caps);
+	/* A group-addressed frame sets up nothing. */
+	n = mgmt(f, IEEE80211_STYPE_ACTION, false, addba, sizeof(addba));
+	memset(f + 4, 0xff, 6);
+	agg_of(f, n, &a);
+	assert_int_equal(a.ba, MEDIUM_BA_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_bar_ba_pspoll),
 		cmocka_unit_test(test_ext),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_agg),
 		cmocka_unit_test(test_tid_to_ac),
 		cmocka_unit_test(test_names),
 	};

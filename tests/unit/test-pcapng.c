@@ -314,6 +314,21 @@ static void test_radiotap_vht(void **state)
 	assert_int_equal(b[25], 0);
 	assert_memory_equal(b + 26, vht, sizeof(vht));
 
+	/* With a signal and A-MPDU status (4-aligned, at 28): the longest layout. */
+	ri.has_signal = true;
+	ri.signal_dbm = -50;
+	ri.ampdu_ref = 0x01020304;
+	ri.ampdu_last = true;
+	n = radiotap_encode(b, sizeof(b), &ri);
+	assert_int_equal(n, 48);
+	assert_int_equal(n, RADIOTAP_MAX_LEN);
+	check_rt_head(b, n, 0x30046b | 1u << 5, 0x00);
+	assert_int_equal(le32(b + 28), 0x01020304);
+	assert_int_equal(le16(b + 32), 0x000c);		/* last known, last */
+	assert_memory_equal(b + 36, vht, sizeof(vht));
+	ri.has_signal = false;
+	ri.ampdu_ref = 0;
+
 	/* Widths 20, 40, 160 and long GI. */
 	ri = rt_info(5180, PHY_MODE_VHT, 0, 1, 20, false);
 	radiotap_encode(b, sizeof(b), &ri);
@@ -474,7 +489,8 @@ static void append(FILE *f, const uint8_t *b, size_t n)
 	" -e radiotap.dbm_antnoise -e radiotap.datarate -e radiotap.mcs.index"	\
 	" -e radiotap.vht.mcs.0 -e radiotap.vht.nss.0 -e radiotap.vht.bw"	\
 	" -e frame.comment -e wlan.fc.type_subtype -e radiotap.txpower"	\
-	" -e frame.interface_description -e radiotap.mcs.bw -e radiotap.mcs.gi"
+	" -e frame.interface_description -e radiotap.mcs.bw -e radiotap.mcs.gi"	\
+	" -e radiotap.ampdu.reference -e radiotap.ampdu.flags.last"
 
 #define BEACON_COMMENT "\xc3\xa9t\xc3\xa9 beacon"	/* "été beacon": UTF-8 survives */
 
@@ -508,11 +524,11 @@ static void test_tshark(void **state)
 	/* Per packet, TSHARK_FIELDS in order; HT has a data rate, VHT none in 4.0. */
 	const char *expect =
 		"2412,1700000000.000100000,50,2412,-40,-95,6,,,,,"BEACON_COMMENT","
-		"0x0008,,2412 MHz,,\n"
-		"2412,1700000000.000300000,250,2412,-55,-95,150,7,,,,,0x0020,20,2412 MHz,1,1\n"
-		"5180,1700000000.000500000,450,5180,-60,-92,,,9,2,4,vht,0x0028,,,,\n"
+		"0x0008,,2412 MHz,,,,\n"
+		"2412,1700000000.000300000,250,2412,-55,-95,150,7,,,,,0x0020,20,2412 MHz,1,1,,\n"
+		"5180,1700000000.000500000,450,5180,-60,-92,,,9,2,4,vht,0x0028,,,,,7,1\n"
 		"2412,1700000000.000700000,650,2412,-41,-95,6,,,,,"BEACON_COMMENT","
-		"0x0008,,2412 MHz,,\n";
+		"0x0008,,2412 MHz,,,,\n";
 	const char *dir = tmpdir;
 	char path[64], cmd[1024], out[4096], out2[4096];
 	struct radiotap_info ri;
@@ -550,6 +566,8 @@ static void test_tshark(void **state)
 	ri.tsft = 450;
 	ri.signal_dbm = -60;
 	ri.noise_dbm = -92;
+	ri.ampdu_ref = 7;			/* the last MPDU of an A-MPDU */
+	ri.ampdu_last = true;
 	append(f, b, pcapng_epb(b, sizeof(b), 1, 1700000000000500ull, &ri, qos, sizeof(qos),
 				"vht"));
 	ri = rt_info(2412, PHY_MODE_OFDM, 4, 1, 20, false);

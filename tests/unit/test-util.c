@@ -275,6 +275,10 @@ static void test_loop(void **state)
 	loop_set_timer(t.l, UINT64_MAX, on_timer, &t);
 	loop_run_once(t.l, 30);
 	assert_int_equal(t.timers, 1);
+	/* The deadline ends a wait that would otherwise last for ever. */
+	loop_set_timer(t.l, loop_now_us() + 2000, on_timer, &t);
+	assert_int_equal(loop_run_once(t.l, -1), 0);
+	assert_int_equal(t.timers, 2);
 
 	/* Deferred frees: at once outside a round. */
 	loop_defer_free(t.l, on_free, &t);

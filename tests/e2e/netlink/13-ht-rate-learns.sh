@@ -5,12 +5,18 @@
 # climbs above MCS 8; after the link drops to 15 dB, on a new association,
 # it settles lower than at 40 dB. Each time it must have counted the status
 # of the bulk transfer's frames (rc_stats: thousands of attempts, where a
-# frozen minstrel_ht has only those from before the session).
+# frozen minstrel_ht has only those from before the session). The bulk
+# transfer goes in A-MPDUs: the medium learned the Block Ack agreement from
+# the ADDBA exchange, and its counters show several MPDUs per A-MPDU.
 cat >$W/medium.cfg <<EOC
 ifaces : { ids = [ "02:00:00:00:00:00", "02:00:00:00:01:00" ]; };
 model : { type = "snr"; links = ( (0, 1, 40) ); };
 EOC
-medium_start -c $W/medium.cfg
+medium_start -c $W/medium.cfg --control $W/ctl.sock
+counter() { # NAME: a medium-wide counter from the control API
+	"$WM_BUILD/src/wifimedium-ctl" -s $W/ctl.sock status --json |
+		python3 -c "import json, sys; print(json.load(sys.stdin)['counters']['$1'])"
+}
 ns_phy ap phy0
 ns_phy sta phy1
 write_ap_conf $W/ap.conf wlan0 wm-ht open
@@ -38,6 +44,11 @@ measure() { # NAME: associate, bulk TCP for 4 s; prints the station's tx bitrate
 }
 
 high=$(measure 40dB)
+ampdus=$(counter ampdus)
+attempts=$(counter tx_attempts)
+say "40dB: ${ampdus:-?} A-MPDUs in ${attempts:-?} attempts"
+check ampdus-on-the-air test "${ampdus:-0}" -gt 100
+check several-mpdus-per-ampdu test "${attempts:-0}" -gt $((4 * ${ampdus:-0}))
 check rate-above-mcs8-at-40dB awk -v r="${high:-0}" 'BEGIN { exit !(r + 0 > 13.0) }'
 sed -i 's/(0, 1, 40)/(0, 1, 15)/' $W/medium.cfg
 kill -HUP "$WM_PID"
