@@ -2,7 +2,7 @@
 #   make          build (installs missing Debian build packages when run as root)
 #   make check    every test suite: unit, sanitizers, fuzzing, end to end
 #   make demo     three VMs (an AP, two stations) on one simulated air
-#   make bench    the benchmarks in bench/
+#   make bench    the core benchmark and a quick throughput sweep beside ns-3
 #   make install  install (meson install; DESTDIR= and PREFIX= as usual)
 #   make deb      the Debian packages, in build-deb/ (dpkg-buildpackage)
 #   make check-package  build them, lintian, install into a fresh root (root)
@@ -21,8 +21,15 @@ check:
 demo:
 	@scripts/demo
 
+# The core's own speed, then a quick throughput-vs-SNR sweep between VMs
+# beside ns-3 (a few minutes; bench/throughput-vs-snr without --quick for
+# every point). ns-3 installed after the build was configured needs a
+# reconfigure for meson to find it.
 bench: all
 	$(BUILD)/bench/bench-core
+	@scripts/deps bench
+	@[ -x $(BUILD)/bench/ns3-wifi ] || { meson setup --reconfigure $(BUILD) >/dev/null && ninja -C $(BUILD) >/dev/null; }
+	bench/throughput-vs-snr --quick $(BUILD)
 
 install:
 	@scripts/deps build

@@ -53,12 +53,14 @@ medium_stop() {
 
 # vm_start NAME ROLE [VAR=VALUE...]: boot a VM (umid NAME) running roles/ROLE.sh.
 # The variables reach the role's environment through the kernel command line.
+# VM_TIMEOUT (default 200) s later the VM is killed; a longer one needs
+# WM_TIMEOUT=... among the variables too (the guest's own limit).
 vm_start() {
 	_name=$1 _role=$2
 	shift 2
 	rm -rf "$WM_OUT/$_name"
 	mkdir -p "$WM_OUT/$_name"
-	setsid timeout -s KILL 200 "$KERNEL" mem=256M rootfstype=hostfs rootflags=/ rw \
+	setsid timeout -s KILL "${VM_TIMEOUT:-200}" "$KERNEL" mem=256M rootfstype=hostfs rootflags=/ rw \
 		init="$WM_TOP/tests/e2e/guest-init" con=null con0=null,fd:2 \
 		mac80211_hwsim.radios=0 umid="$_name" uml_dir="$WM_OUT/$_name" \
 		virtio_uml.device="$WM_OUT/wm.sock:29" \

@@ -212,3 +212,47 @@ radio_new() {
 	"$WM_BUILD/src/hwsim-radio" add --mac "$1" >"$W/radio-$1.log" 2>&1 || return 1
 	awk -v m="$1" '$3 == m { print $5 }' "$W/radio-$1.log"
 }
+
+# --- for bench/throughput-vs-snr's VMs (roles sweep-*.sh, hidden-sta.sh) ---
+
+# sweep_mode_lines MODE: hostapd lines, on top of write_ap_conf's 802.11n on
+# channel 1, for 11g (no HT, no WMM), ht20, ht40 (5 GHz, 36+40) or vht80
+# (5 GHz, 36-48).
+sweep_mode_lines() {
+	case $1 in
+	11g) echo "ieee80211n=0 wmm_enabled=0" ;;
+	ht20) ;;
+	ht40) echo "hw_mode=a channel=36 country_code=US ht_capab=[HT40+]" ;;
+	vht80) echo "hw_mode=a channel=36 country_code=US ht_capab=[HT40+] ieee80211ac=1" \
+		"vht_oper_chwidth=1 vht_oper_centr_freq_seg0_idx=42" ;;
+	*) return 1 ;;
+	esac
+}
+
+# reg_us: the US regulatory domain (5 GHz beaconing on channel 36), read
+# from the host's regulatory.db. The kernel applies it asynchronously, and
+# in about one boot of three under UML the request stays without effect;
+# asking for US again is then ignored as already set, so every 2 s the
+# world domain is asked for first. Without it hostapd finds channel 36 NO-IR.
+# That helps, not always: one 2.4 GHz AP of six boots since still failed.
+reg_us() {
+	iw reg set US
+	for _i in $(seq 1 100); do
+		iw reg get | grep -q '^country US' && return 0
+		[ $((_i % 10)) = 0 ] && { iw reg set 00; sleep 0.2; iw reg set US; }
+		sleep 0.2
+	done
+	return 1
+}
+
+# sweep_limit_nss IFACE MODE NSS: let rate control use NSS spatial streams at
+# most (hwsim offers two for HT and eight for VHT).
+sweep_limit_nss() {
+	case $2 in
+	11g) return 0 ;;
+	ht20) iw dev "$1" set bitrates ht-mcs-2.4 $(seq 0 $((8 * $3 - 1))) ;;
+	ht40) iw dev "$1" set bitrates ht-mcs-5 $(seq 0 $((8 * $3 - 1))) ;;
+	vht80) iw dev "$1" set bitrates vht-mcs-5 $(seq -f '%g:0-9' 1 "$3") ;;
+	*) return 1 ;;
+	esac
+}
