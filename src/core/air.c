@@ -319,6 +319,16 @@ static void attempt(struct medium *m, struct mradio *r, struct mframe *f)
 		r->st.retries++;
 }
 
+/*
+ * How long a sender waits for a control response of psdu bytes at ctl
+ * after its frame ends (ACKTimeout, BlockAckTimeout, CTSTimeout): SIFS + a
+ * slot + the response's airtime; by then it would have begun.
+ */
+static uint32_t response_timeout_us(const struct phy_rate *ctl, uint32_t psdu)
+{
+	return phy_sifs_us(ctl->band) + phy_slot_us(ctl) + phy_airtime_us(ctl, psdu);
+}
+
 /* The radio f is addressed to, if the medium knows it and it is not r; else -1. */
 static int addressee(struct medium *m, const struct mradio *r, const struct mframe *f)
 {
@@ -398,9 +408,7 @@ static void start_data(struct medium *m, struct mradio *r)
 		memcpy(rec->ra, f->dst, 6);
 		memcpy(rec->ta, f->len >= 16 ? f->data + 10 : r->id, 6);
 		r->ack_rec = NULL;
-		/* CTSTimeout: SIFS + slot + the CTS's preamble after the RTS. */
-		sched_add(&m->sched, &r->ev, rec->end + sifs + phy_slot_us(&ctl) +
-						 phy_airtime_us(&ctl, CTS_PSDU));
+		sched_add(&m->sched, &r->ev, rec->end + response_timeout_us(&ctl, CTS_PSDU));
 		return;
 	}
 	if (prot) {
@@ -537,24 +545,74 @@ static void retry(struct medium *m, struct mradio *r)
 	contend(m, r);
 }
 
+/*
+ * rec, s's frame or A-MPDU, just ended and wants a response (kind, psdu
+ * bytes) at the control-response rate. target, the addressee that decoded
+ * it, answers after SIFS without contending (and defers meanwhile); with no
+ * target s waits out the timeout. The response on the air, or NULL.
+ */
+static struct txrec *await_response(struct medium *m, const struct txrec *rec, struct mradio *s,
+				    struct mradio *target, enum txrec_kind kind, uint32_t psdu)
+{
+	struct phy_rate ctl = phy_ack_rate(&rec->rate);
+	const struct mframe *f = rec->frame;
+	struct txrec *resp;
+
+	s->state = RADIO_WAIT_ACK;
+	s->ack_rec = NULL;
+	if (!target) {
+		sched_add(&m->sched, &s->ev, m->now + response_timeout_us(&ctl, psdu));
+		return NULL;
+	}
+	target->responding++;
+	resp = rec_new(m, kind, target, m->now + phy_sifs_us(ctl.band), &ctl, rec->freq, psdu);
+	resp->target = s->idx;
+	resp->target_gen = s->gen;
+	resp->attempt = f->attempts;
+	/* It goes to the address the frame came from (its addr2). */
+	memcpy(resp->ra, f->len >= 16 ? f->data + 10 : s->id, 6);
+	s->ack_rec = resp;
+	return resp;
+}
+
+/*
+ * What r made of frame f of rec (from s; target its addressee, or NULL),
+ * at signal sig: a decoded frame is handed to r's side, whose kernel may
+ * refuse it; counted either way. The fate after that.
+ */
+static enum medium_fate receive(struct medium *m, const struct txrec *rec, struct mframe *f,
+				const struct mradio *s, struct mradio *r, const struct mradio *target,
+				int32_t sig, enum medium_fate fate)
+{
+	if (fate == MEDIUM_FATE_OK) {
+		struct medium_rx rx = {
+			.client = r->client, .radio = r->id, .frame = f->data, .len = f->len,
+			.freq = f->freq, .signal_dbm = sig, .rate = rec->rate, .time_us = m->now,
+			.need_verdict = r == target && !f->no_ack,
+			.elsewhere = r == target && chanidx_elsewhere(m, r, rec),
+		};
+
+		if (m->ops.deliver(m->opaque, &rx))
+			m->c.rx_frames++;
+		else
+			fate = MEDIUM_FATE_ASLEEP;
+	}
+	rx_count(m, rec, s, r, r == target, fate, f->len);
+	return fate;
+}
+
 static void data_ended(struct medium *m, struct txrec *rec)
 {
 	struct mradio *s = rec->orphan ? NULL : txrec_sender(m, rec);
 	struct mframe *f = rec->frame;
-	struct mradio *target = NULL;
+	struct mradio *target = txrec_target(m, rec);
 	bool target_ok = false, reporting = m->ops.on_air && s;
 	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
 	struct medium_air a = { .attempt = f->attempts };
 	struct chanidx_iter it;
 
-	if (rec->target >= 0) {
-		target = m->radios[rec->target];
-		if (!target->used || target->gen != rec->target_gen)
-			target = NULL;
-	}
 	for (struct mradio *r = s ? chanidx_hearers(m, &it, rec) : NULL; r;
 	     r = chanidx_next(m, &it)) {
-		struct medium_rx rx;
 		enum medium_fate fate;
 		int32_t sig = 0;
 
@@ -564,19 +622,7 @@ static void data_ended(struct medium *m, struct txrec *rec)
 			continue;
 		if (!rx_decide(m, rec, r, nov, &sig, &fate))
 			continue;
-		if (fate == MEDIUM_FATE_OK) {
-			rx = (struct medium_rx){
-				.client = r->client, .radio = r->id, .frame = f->data, .len = f->len,
-				.freq = f->freq, .signal_dbm = sig, .rate = rec->rate,
-				.time_us = m->now, .need_verdict = r == target && !f->no_ack,
-				.elsewhere = r == target && chanidx_elsewhere(m, r, rec),
-			};
-			if (m->ops.deliver(m->opaque, &rx))
-				m->c.rx_frames++;
-			else
-				fate = MEDIUM_FATE_ASLEEP;
-		}
-		rx_count(m, rec, s, r, r == target, fate, f->len);
+		fate = receive(m, rec, f, s, r, target, sig, fate);
 		if (reporting) {
 			report_rx(m, nrx++, &(struct medium_air_rx){
 				.client = r->client, .radio = r->id, .signal_dbm = sig, .fate = fate,
@@ -601,30 +647,7 @@ static void data_ended(struct medium *m, struct txrec *rec)
 		air_complete(m, s, false, 0);
 		return;
 	}
-	s->state = RADIO_WAIT_ACK;
-	if (a.next == MEDIUM_NEXT_ACK) {
-		struct phy_rate ack = phy_ack_rate(&rec->rate);
-		struct txrec *ar;
-
-		/* The addressee answers after SIFS, without contending; it defers meanwhile. */
-		target->responding++;
-		ar = rec_new(m, TXREC_ACK, target, m->now + phy_sifs_us(ack.band), &ack, f->freq,
-			     ACK_PSDU);
-		ar->target = s->idx;
-		ar->target_gen = s->gen;
-		ar->attempt = f->attempts;
-		/* The ACK's RA is the address the frame came from (its addr2). */
-		memcpy(ar->ra, f->len >= 16 ? f->data + 10 : s->id, 6);
-		s->ack_rec = ar;
-	} else {
-		struct phy_rate ack = phy_ack_rate(&rec->rate);
-
-		/* ACKTimeout: SIFS + slot + the ACK's preamble would have begun by now. */
-		s->ack_rec = NULL;
-		sched_add(&m->sched, &s->ev,
-			  m->now + phy_sifs_us(ack.band) + phy_slot_us(&ack) +
-			  phy_airtime_us(&ack, ACK_PSDU));
-	}
+	await_response(m, rec, s, a.next == MEDIUM_NEXT_ACK ? target : NULL, TXREC_ACK, ACK_PSDU);
 }
 
 /* Where MPDU i of rec is on the air: its bytes' share of the data field after the preamble. */
@@ -651,20 +674,16 @@ static struct rx_span sub_span(const struct txrec *rec, uint32_t i, uint32_t pre
 static void ampdu_ended(struct medium *m, struct txrec *rec)
 {
 	struct mradio *s = rec->orphan ? NULL : txrec_sender(m, rec);
-	struct mradio *target = NULL;
+	struct mradio *target = txrec_target(m, rec);
 	bool reporting = m->ops.on_air && s;
 	uint32_t n = rec->nsub, nov, nrx = 0, pre = phy_airtime_us(&rec->rate, 0);
 	uint64_t ok = 0;
 	struct medium_air a;
+	struct txrec *br;
 	struct chanidx_iter it;
 
 	if (!s)
 		return;
-	if (rec->target >= 0) {
-		target = m->radios[rec->target];
-		if (!target->used || target->gen != rec->target_gen)
-			target = NULL;
-	}
 	nov = rx_overlaps(m, rec);
 	for (struct mradio *r = chanidx_hearers(m, &it, rec); r; r = chanidx_next(m, &it)) {
 		double p, loss;
@@ -680,20 +699,7 @@ static void ampdu_ended(struct medium *m, struct txrec *rec)
 			struct mframe *f = rec->sub[k].f;
 			enum medium_fate fate = rx_fate(m, rec, r, nov, p, loss, &sp);
 
-			if (fate == MEDIUM_FATE_OK) {
-				struct medium_rx rx = {
-					.client = r->client, .radio = r->id, .frame = f->data,
-					.len = f->len, .freq = f->freq, .signal_dbm = (int32_t)lround(p),
-					.rate = rec->rate, .time_us = m->now, .need_verdict = r == target,
-					.elsewhere = r == target && chanidx_elsewhere(m, r, rec),
-				};
-
-				if (m->ops.deliver(m->opaque, &rx))
-					m->c.rx_frames++;
-				else
-					fate = MEDIUM_FATE_ASLEEP;
-			}
-			rx_count(m, rec, s, r, r == target, fate, f->len);
+			fate = receive(m, rec, f, s, r, target, (int32_t)lround(p), fate);
 			if (reporting)
 				report_fate(m, nrx, k, fate);
 			if (fate == MEDIUM_FATE_OK && r == target)
@@ -721,31 +727,11 @@ static void ampdu_ended(struct medium *m, struct txrec *rec)
 		report_send(m, rec, s, f->data, f->len, nrx, &a);
 	}
 
-	s->state = RADIO_WAIT_ACK;
-	if (ok) {
-		struct phy_rate bar = phy_ack_rate(&rec->rate);
-		struct mframe *f = rec->frame;
-		struct txrec *br;
-
-		target->responding++;
-		br = rec_new(m, TXREC_BA, target, m->now + phy_sifs_us(bar.band), &bar, f->freq,
-			     BA_PSDU);
-		br->target = s->idx;
-		br->target_gen = s->gen;
-		br->attempt = f->attempts;
+	br = await_response(m, rec, s, ok ? target : NULL, TXREC_BA, BA_PSDU);
+	if (br) {
 		br->ampdu_ref = rec->ampdu_ref;
 		br->ba_mask = ok;
-		memcpy(br->ra, f->len >= 16 ? f->data + 10 : s->id, 6);
-		ampdu_ba_frame(rec, ok, br->ra, f->data + 4, br->ba_frame);
-		s->ack_rec = br;
-	} else {
-		struct phy_rate bar = phy_ack_rate(&rec->rate);
-
-		/* BlockAckTimeout, as ACKTimeout: SIFS + slot + the Block Ack's preamble. */
-		s->ack_rec = NULL;
-		sched_add(&m->sched, &s->ev,
-			  m->now + phy_sifs_us(bar.band) + phy_slot_us(&bar) +
-			  phy_airtime_us(&bar, BA_PSDU));
+		ampdu_ba_frame(rec, ok, br->ra, rec->frame->data + 4, br->ba_frame);
 	}
 }
 
@@ -779,7 +765,7 @@ static void cts_failed(struct medium *m, struct mradio *s)
  */
 static void control_ended(struct medium *m, struct txrec *rec)
 {
-	struct mradio *c = txrec_sender(m, rec), *t = NULL;
+	struct mradio *c = txrec_sender(m, rec), *t = txrec_target(m, rec);
 	struct medium_air rep = { .attempt = rec->attempt };
 	bool reporting = m->ops.on_air && c, answered = false;
 	uint32_t nov = rx_overlaps(m, rec), nrx = 0;
@@ -787,11 +773,6 @@ static void control_ended(struct medium *m, struct txrec *rec)
 	uint32_t len = control_frame(rec, frame);
 	struct chanidx_iter it;
 
-	if (rec->target >= 0) {
-		t = m->radios[rec->target];
-		if (!t->used || t->gen != rec->target_gen)
-			t = NULL;
-	}
 	if (rec->kind == TXREC_CTS && rec->target >= 0 && c && c->responding)
 		c->responding--;	/* a CTS answering an RTS */
 	for (struct mradio *r = c ? chanidx_hearers(m, &it, rec) : NULL; r;
@@ -862,65 +843,35 @@ static void control_ended(struct medium *m, struct txrec *rec)
 	t->pend_sub = NULL;
 }
 
-/* A Block Ack left the air: the A-MPDU's sender learns which MPDUs arrived, if it decodes it. */
-static void ba_ended(struct medium *m, struct txrec *rec)
-{
-	struct mradio *b = txrec_sender(m, rec);
-	struct mradio *s = m->radios[rec->target];
-	bool waiting = s->used && s->gen == rec->target_gen && s->state == RADIO_WAIT_ACK &&
-		       s->ack_rec == rec;
-	struct medium_air rep = { .attempt = rec->attempt, .ampdu_ref = rec->ampdu_ref };
-	enum medium_fate fate = MEDIUM_FATE_NOISE;
-	uint32_t nrx = 0;
-	int32_t sig = 0;
-	bool heard = false;
-
-	if (b && b->responding)
-		b->responding--;
-	if (waiting) {
-		heard = rx_decide(m, rec, s, rx_overlaps(m, rec), &sig, &fate);
-		rep.acked = heard && fate == MEDIUM_FATE_OK;
-		rep.next = rep.acked ? MEDIUM_NEXT_DONE : MEDIUM_NEXT_RETRY;
-	}
-	if (b && m->ops.on_air) {
-		if (heard) {
-			report_rx(m, nrx++, &(struct medium_air_rx){
-				.client = s->client, .radio = s->id, .signal_dbm = sig, .fate = fate,
-				.addressee = true,
-			});
-		}
-		report_send(m, rec, b, rec->ba_frame, sizeof(rec->ba_frame), nrx, &rep);
-	}
-	if (waiting)
-		ampdu_done(m, s, rep.acked ? rec->ba_mask : 0, sig);
-}
-
-static void ack_ended(struct medium *m, struct txrec *rec)
+/*
+ * An ACK or Block Ack left the air: the frame's (or A-MPDU's) sender
+ * learns what arrived if it still waits for it and decodes it. A lost ACK
+ * ends a frame on its last attempt; after a lost Block Ack each MPDU's
+ * own chain decides.
+ */
+static void response_ended(struct medium *m, struct txrec *rec)
 {
 	struct mradio *a = txrec_sender(m, rec);
 	struct mradio *s = m->radios[rec->target];
 	bool waiting = s->used && s->gen == rec->target_gen && s->state == RADIO_WAIT_ACK &&
 		       s->ack_rec == rec;
-	struct medium_air rep = { .attempt = rec->attempt };
+	bool ba = rec->kind == TXREC_BA, heard = false;
+	struct medium_air rep = { .attempt = rec->attempt, .ampdu_ref = rec->ampdu_ref };
 	enum medium_fate fate = MEDIUM_FATE_NOISE;
-	uint8_t frame[10] = { 0xd4, 0x00 };
-	uint32_t nov, nrx = 0;
+	uint8_t ack[10] = { 0xd4, 0x00 };
+	uint32_t nrx = 0;
 	int32_t sig = 0;
-	bool heard;
 
 	if (a && a->responding)
 		a->responding--;
-	memcpy(frame + 4, rec->ra, 6);
-	if (!waiting) {
-		if (a && m->ops.on_air)
-			report_send(m, rec, a, frame, sizeof(frame), 0, &rep);
-		return;
+	memcpy(ack + 4, rec->ra, 6);
+	if (waiting) {
+		heard = rx_decide(m, rec, s, rx_overlaps(m, rec), &sig, &fate);
+		rep.acked = heard && fate == MEDIUM_FATE_OK;
+		rep.next = rep.acked		       ? MEDIUM_NEXT_DONE :
+			   !ba && last_attempt(s->cur) ? MEDIUM_NEXT_FAIL :
+							 MEDIUM_NEXT_RETRY;
 	}
-	nov = rx_overlaps(m, rec);
-	heard = rx_decide(m, rec, s, nov, &sig, &fate);
-	rep.acked = heard && fate == MEDIUM_FATE_OK;
-	rep.next = rep.acked ? MEDIUM_NEXT_DONE : last_attempt(s->cur) ? MEDIUM_NEXT_FAIL :
-								   MEDIUM_NEXT_RETRY;
 	if (a && m->ops.on_air) {
 		if (heard) {
 			report_rx(m, nrx++, &(struct medium_air_rx){
@@ -928,9 +879,14 @@ static void ack_ended(struct medium *m, struct txrec *rec)
 				.addressee = true,
 			});
 		}
-		report_send(m, rec, a, frame, sizeof(frame), nrx, &rep);
+		report_send(m, rec, a, ba ? rec->ba_frame : ack,
+			    ba ? sizeof(rec->ba_frame) : sizeof(ack), nrx, &rep);
 	}
-	if (rep.acked)
+	if (!waiting)
+		return;
+	if (ba)
+		ampdu_done(m, s, rep.acked ? rec->ba_mask : 0, sig);
+	else if (rep.acked)
 		air_complete(m, s, true, sig);
 	else
 		retry(m, s);
@@ -974,12 +930,10 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 			rec->sub = NULL;
 			rec->nsub = 0;
 		}
-	} else if (rec->kind == TXREC_BA) {
-		ba_ended(m, rec);
 	} else if (rec->kind == TXREC_RTS || rec->kind == TXREC_CTS) {
 		control_ended(m, rec);
 	} else {
-		ack_ended(m, rec);
+		response_ended(m, rec);
 	}
 	air_went_idle(m, rec);
 	prune(m);

@@ -355,6 +355,14 @@ static inline struct mradio *txrec_sender(const struct medium *m, const struct t
 	return s->used && s->gen == rec->sender_gen ? s : NULL;
 }
 
+/* The radio rec is addressed to, if it has one and it is still there. */
+static inline struct mradio *txrec_target(const struct medium *m, const struct txrec *rec)
+{
+	struct mradio *t = rec->target >= 0 ? m->radios[rec->target] : NULL;
+
+	return t && t->used && t->gen == rec->target_gen ? t : NULL;
+}
+
 /* Fraction of rec's power that falls in [lo, hi] MHz. */
 static inline double txrec_spectral_fraction(const struct txrec *rec, double lo, double hi)
 {
