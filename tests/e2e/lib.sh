@@ -245,6 +245,17 @@ reg_us() {
 	return 1
 }
 
+# sweep_join IFACE IP: bench/throughput-vs-snr's station VMs: address IFACE,
+# wait for the AP VM, associate with the open network wm-sweep.
+sweep_join() {
+	write_sta_conf $W/sta.conf wm-sweep open
+	ip addr add "$2/24" dev "$1"
+	ip link set "$1" up
+	flag_wait ap-ready 60
+	wpa_supplicant -B -i "$1" -c $W/sta.conf -f $W/wpa.log
+	check associated wait_connected - "$1" 60
+}
+
 # sweep_limit_nss IFACE MODE NSS: let rate control use NSS spatial streams at
 # most (hwsim offers two for HT and eight for VHT).
 sweep_limit_nss() {

@@ -4,12 +4,7 @@
 # port PORT for SECS seconds, with RTS/CTS for every frame under "rts".
 # One line per run in $WM_OUT/points: TAG UDP-MBPS | iw's tx bitrate
 ifc=$(radio_new "$MAC")
-write_sta_conf $W/sta.conf wm-sweep open
-ip addr add "$IP/24" dev "$ifc"
-ip link set "$ifc" up
-flag_wait ap-ready 60
-wpa_supplicant -B -i "$ifc" -c $W/sta.conf -f $W/wpa.log
-check associated wait_connected - "$ifc" 60
+sweep_join "$ifc" "$IP"
 ping -c 20 -i 0.05 -q 10.99.0.1 >/dev/null 2>&1
 phy=$(cat /sys/class/net/"$ifc"/phy80211/name)
 for tag in $(echo "$TAGS" | tr , ' '); do

@@ -9,12 +9,7 @@ ifc=$(radio_new "$MAC")
 case $MODE in
 ht40 | vht80) check regdomain reg_us ;;
 esac
-write_sta_conf $W/sta.conf wm-sweep open
-ip addr add "$IP/24" dev "$ifc"
-ip link set "$ifc" up
-flag_wait ap-ready 60
-wpa_supplicant -B -i "$ifc" -c $W/sta.conf -f $W/wpa.log
-check associated wait_connected - "$ifc" 60
+sweep_join "$ifc" "$IP"
 check rates sweep_limit_nss "$ifc" "$MODE" "$NSS"
 ping -c 50 -i 0.02 -q 10.99.0.1 >/dev/null 2>&1
 for snr in $(echo "$SNRS" | tr , ' '); do
