@@ -27,8 +27,12 @@
 
 static void agreement_set(struct mradio *o, uint64_t key, uint16_t win)
 {
-	struct mba *b = map64_put(&o->ba, key);
+	struct mba *b = map64_get(&o->ba, key);
 
+	if (!b && o->ba.count >= BA_MAX)
+		return;
+	if (!b)
+		b = map64_put(&o->ba, key);
 	b->win = win;
 }
 
@@ -47,13 +51,8 @@ void ampdu_learn(struct medium *m, struct mradio *r, const struct medium_tx *tx)
 
 	if (!tx->has_src)
 		return;
-	if (a->has_caps) {
-		struct mcaps *c = map64_put(&m->peer_caps, mac48(tx->src));
-
-		c->ht_max = a->ht_max_ampdu;
-		c->vht_max = a->vht_max_ampdu;
-		c->density_q = a->density_q;
-	}
+	if (a->has_caps)
+		r->caps = (struct mcaps){ a->ht_max_ampdu, a->vht_max_ampdu, a->density_q };
 	if (a->ba == MEDIUM_BA_NONE || tx->group)
 		return;
 	p = radio_addr_lookup(m, tx->dst);
@@ -144,6 +143,7 @@ uint32_t ampdu_gather(struct medium *m, struct mradio *r, struct msub *sub)
 	const struct phy_rate *rate = &head->phy[head->ri];
 	bool vht = rate->mode == PHY_MODE_VHT;
 	const struct mcaps *caps;
+	int t;
 	uint32_t win, maxlen, minsub, limit, psdu, n = 1, scanned = 0;
 
 	r->nagg = 0;
@@ -152,13 +152,15 @@ uint32_t ampdu_gather(struct medium *m, struct mradio *r, struct msub *sub)
 	win = ba_window(r, head->dst, head->tid);
 	if (win < 2 || !r->qhead[head->ac])
 		return 0;
-	caps = map64_get(&m->peer_caps, mac48(head->dst));
+	/* The addressee's limits; a radio the medium does not know states none. */
+	t = radio_addr_lookup(m, head->dst);
+	caps = t >= 0 ? &m->radios[t]->caps : &(const struct mcaps){ 0 };
 	if (vht)
-		maxlen = caps && caps->vht_max ? caps->vht_max : VHT_MAX_AMPDU;
+		maxlen = caps->vht_max ? caps->vht_max : VHT_MAX_AMPDU;
 	else
-		maxlen = caps && caps->ht_max ? caps->ht_max : HT_MAX_AMPDU;
+		maxlen = caps->ht_max ? caps->ht_max : HT_MAX_AMPDU;
 	/* Quarter microseconds at kbit/s: bytes = q / 4 * kbps / 8000. */
-	minsub = caps ? (uint32_t)(((uint64_t)caps->density_q * phy_rate_kbps(rate) + 31999) / 32000) : 0;
+	minsub = (uint32_t)(((uint64_t)caps->density_q * phy_rate_kbps(rate) + 31999) / 32000);
 	limit = ppdu_limit_us(head->ac, rate);
 
 	sub[0] = (struct msub){ head, 0, sub_len(head, minsub) };

@@ -80,7 +80,6 @@ struct medium *medium_new(const struct medium_params *p, const struct medium_ops
 	link_init(m);
 	map64_init(&m->pins, sizeof(struct mpin));
 	map64_init(&m->matrices, sizeof(struct mmatrix));
-	map64_init(&m->peer_caps, sizeof(struct mcaps));
 	stats_init(m);
 	sched_event_init(&m->mob_ev);
 	m->mob_ev.tag = EV_MOBILITY;
@@ -119,7 +118,6 @@ void medium_free(struct medium *m)
 	free(m->client_radios);
 	map64_free(&m->pins);
 	map64_free(&m->matrices);
-	map64_free(&m->peer_caps);
 	link_deinit(m);
 	rx_deinit(m);
 	report_deinit(m);

@@ -68,8 +68,14 @@ struct mba {
 /* mradio.ba keys: agreement for (recipient, TID); a pair whose agreements are encrypted. */
 #define BA_KEY(mac48, tid) ((uint64_t)(mac48) << 4 | (tid))
 #define BA_KEY_OPAQUE(mac48) ((uint64_t)1 << 52 | (mac48))
+/*
+ * Agreements one radio holds at most: 16 TIDs with each of 64 peers. The
+ * keys come from addresses in other guests' frames; past this, new ones
+ * are not learned (their frames go alone, as without an agreement).
+ */
+#define BA_MAX 1024
 
-/* What a radio takes in A-MPDUs (medium.peer_caps, by address), from its (re)association frames. */
+/* What a radio takes in A-MPDUs (mradio.caps), from its (re)association frames; zero: not said. */
 struct mcaps {
 	uint32_t ht_max, vht_max;	/* bytes, 0: not stated */
 	uint8_t density_q;		/* minimum MPDU start spacing, quarter microseconds */
@@ -134,7 +140,8 @@ struct mradio {
 	struct mframe *cur;
 	struct mframe **agg;		/* the A-MPDU in service, agg[0] == cur; AMPDU_MAX entries */
 	uint32_t nagg;			/* its MPDUs; 0 when cur goes alone */
-	struct map64 ba;		/* BA_KEY -> struct mba: agreements it originates */
+	struct map64 ba;		/* BA_KEY -> struct mba: agreements it originates, at most BA_MAX */
+	struct mcaps caps;		/* what it takes in A-MPDUs, as it last said */
 
 	enum radio_state state;
 	struct sched_event ev;		/* access (CONTEND) or ACK timeout (WAIT_ACK) */
@@ -324,7 +331,6 @@ struct medium {
 	/* stats.c: (sender slot << 32 | receiver slot) -> counters, only pairs that heard each other. */
 	struct map64 link_stats;
 
-	struct map64 peer_caps;		/* address (48 bits) -> struct mcaps */
 	uint32_t ampdu_ref;		/* the last A-MPDU's reference number */
 
 	struct medium_channel *chans;

@@ -6,6 +6,8 @@
  */
 #include "medium_env.h"
 
+#include "core/medium_int.h"	/* a radio's agreements, to check their bound */
+
 #define MCS7 7			/* HT MCS 7, 20 MHz, long GI: 65 Mbit/s */
 #define HT_FREQ 5180
 
@@ -336,6 +338,49 @@ static void test_refusing_addressee_gets_no_ampdu_acked(void **state)
 	env_free(e);
 }
 
+/*
+ * A guest floods a radio with ADDBA Responses from made-up addresses:
+ * the radio holds at most BA_MAX agreements, the one it had still works,
+ * and the flood's (re)association capabilities overwrite only the
+ * flooding radio's own.
+ */
+static void test_agreement_flood_bounded(void **state)
+{
+	struct env *e = pair(40, 64);
+	struct medium_agg add = { .ba = MEDIUM_BA_ADD, .ba_win = 64 };
+	static uint8_t frame[64];
+
+	(void)state;
+	for (uint32_t k = 0; k < 5000; k++) {
+		struct medium_tx tx = {
+			.client = 1, .frame = frame, .len = 40, .freq = HT_FREQ, .flags = 1,
+			.cookie = ++e->cookie, .has_src = true, .ac = MEDIUM_AC_VO, .agg = add,
+			.rates = { { 0, 4, 0 }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 } },
+		};
+
+		add.ba_tid = (uint8_t)(k & 15);
+		tx.agg = add;
+		tx.agg.has_caps = true;
+		tx.agg.ht_max_ampdu = 8191;
+		ident(1, tx.radio);
+		addr(0, tx.dst);
+		tx.src[0] = 0x06;
+		tx.src[3] = (uint8_t)(k >> 16);
+		tx.src[4] = (uint8_t)(k >> 8);
+		tx.src[5] = (uint8_t)k;
+		assert_int_equal(medium_tx(e->m, 110000, &tx), 0);
+	}
+	medium_run(e->m, 300000);
+	assert_int_equal(e->m->radios[slot_of(e, 0)]->ba.count, BA_MAX);
+	assert_int_equal(e->m->radios[slot_of(e, 1)]->caps.ht_max, 8191);
+	assert_int_equal(e->m->radios[slot_of(e, 0)]->caps.ht_max, 0);
+	for (int k = 0; k < 10; k++)
+		assert_int_equal(send_qos(e, 400000, 0, 1, 0, (uint16_t)k, 1500, MCS7), 0);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(count_ampdus(e), 2);	/* 8191 bytes: five 1508-byte MPDUs each */
+	env_free(e);
+}
+
 /* The sender goes away with an A-MPDU on the air: nothing leaks, nothing is delivered. */
 static void test_sender_gone_mid_ampdu(void **state)
 {
@@ -364,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_mpdus_decided_one_by_one),
 		cmocka_unit_test(test_refusing_addressee_gets_no_ampdu_acked),
 		cmocka_unit_test(test_sender_gone_mid_ampdu),
+		cmocka_unit_test(test_agreement_flood_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
