@@ -3,7 +3,10 @@
 # reconnects to the new socket, airport says HELLO again, the station is
 # associated again (or still) and its pings get through once more. While
 # the medium is away every frame fails: the AP must not drop the station
-# for it (disassoc_low_ack=0), or its role ends before the pings resume.
+# for it (disassoc_low_ack=0), and serves its whole HOLD_S (HOLD_ALL=1): a
+# station that lost the AP's beacons meanwhile authenticates anew, which
+# empties the AP's station list for a moment, and the AP must still be
+# there for the pings after the restart.
 . "$WM_TOP/tests/e2e/qemu-lib.sh"
 
 if qemu_image; then
@@ -12,7 +15,7 @@ if qemu_image; then
 		--file "$WM_BUILD/src/airport:/usr/local/bin/airport" \
 		--test "$WM_TOP/tests/e2e/qemu/roles/airport-ap.sh" \
 		--env PREFIX=02:a3:00 --env SEC=wpa2 --env IP=10.99.5.1 --env HOLD_S=75 \
-		--env AP_OPT=disassoc_low_ack=0
+		--env AP_OPT=disassoc_low_ack=0 --env HOLD_ALL=1
 	qemu_start qsta --radios 0 --socket "$WM_OUT/airport.sock" \
 		--file "$WM_BUILD/src/airport:/usr/local/bin/airport" \
 		--test "$WM_TOP/tests/e2e/qemu/roles/airport-restart-sta.sh" \

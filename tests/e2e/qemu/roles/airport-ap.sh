@@ -1,6 +1,8 @@
 # Guest side: an access point in a QEMU guest whose radio reaches the medium
 # through airport over the virtio-serial port. PREFIX, SEC, IP. Serves until
-# the station has come and gone, or for HOLD_S seconds (default 120).
+# the station has come and gone, or for HOLD_S seconds (default 120); with
+# HOLD_ALL=1 for HOLD_S seconds whatever the station does (a station that
+# re-authenticates is gone from the station list for a moment).
 . /e2e/lib.sh
 mkdir -p "$W"
 airport -c vport:org.wifimedium.0 -N "$(hostname)" -r 1 -m "$PREFIX" -l info >"$W/airport.log" 2>&1 &
@@ -17,7 +19,7 @@ end=$(($(date +%s) + ${HOLD_S:-120}))
 while [ "$(date +%s)" -lt "$end" ]; do
 	n=$(iw dev "$ifc" station dump | grep -c '^Station')
 	[ "$n" -gt 0 ] && seen=1
-	[ "$seen" = 1 ] && [ "$n" = 0 ] && break
+	[ "$seen" = 1 ] && [ "$n" = 0 ] && [ "${HOLD_ALL:-0}" != 1 ] && break
 	sleep 0.5
 done
 check station-came test "$seen" = 1
