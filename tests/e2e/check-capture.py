@@ -126,9 +126,9 @@ def main():
                 fail(f"record {r['frame.number']}: attempt {k} with no attempt {k - 1} before it")
             p = prev[-1]
             if "retry follows" not in p["frame.comment"]:
-                # The earlier attempt's ACK (or CTS) may have been the one lost.
+                # The earlier attempt's ACK (Block Ack, CTS) may have been the one lost.
                 acks = [q for q in rows[rows.index(p) + 1:i]
-                        if re.match(r"^(ack|cts) by ", q["frame.comment"])
+                        if re.match(r"^(block ack|ack|cts) by ", q["frame.comment"])
                         and "retry follows" in q["frame.comment"]]
                 if not acks:
                     fail(f"record {p['frame.number']}: attempt {k - 1} says no retry follows: "
