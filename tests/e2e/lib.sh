@@ -92,9 +92,11 @@ wait_connected() { wait_link "$1" "$2" Connected "$3"; }
 wait_disconnected() { wait_link "$1" "$2" "Not connected" "$3"; }
 
 # scan_signal IFACE SSID: the signal (dBm, integer) a fresh scan reports for SSID.
+# Each scan's output and errors go to $W/scan.log.
 scan_signal() {
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		iw dev "$1" scan freq 2412 2>/dev/null | awk -v ssid="$2" '
+		echo "--- $(date +%T.%N) iw dev $1 scan freq 2412" >>"$W/scan.log"
+		iw dev "$1" scan freq 2412 2>>"$W/scan.log" | tee -a "$W/scan.log" | awk -v ssid="$2" '
 			/^BSS / { sig = "" }
 			/^[[:space:]]*signal:/ { sig = $2 }
 			/^[[:space:]]*SSID:/ && $2 == ssid && sig != "" { printf "%d\n", sig; exit }' |
@@ -229,17 +231,18 @@ sweep_mode_lines() {
 	esac
 }
 
-# reg_us: the US regulatory domain (5 GHz beaconing on channel 36), read
+# reg_country CC: the regulatory domain of country CC (US: 5 GHz beaconing
+# on channel 36; DE: 6 GHz beaconing, which US allows only with NO-IR), read
 # from the host's regulatory.db. The kernel applies it asynchronously, and
 # in about one boot of three under UML the request stays without effect;
-# asking for US again is then ignored as already set, so every 2 s the
-# world domain is asked for first. Without it hostapd finds channel 36 NO-IR.
+# asking for CC again is then ignored as already set, so every 2 s the
+# world domain is asked for first. Without it hostapd finds the channel NO-IR.
 # That helps, not always: one 2.4 GHz AP of six boots since still failed.
-reg_us() {
-	iw reg set US
+reg_country() {
+	iw reg set "$1"
 	for _i in $(seq 1 100); do
-		iw reg get | grep -q '^country US' && return 0
-		[ $((_i % 10)) = 0 ] && { iw reg set 00; sleep 0.2; iw reg set US; }
+		iw reg get | grep -q "^country $1" && return 0
+		[ $((_i % 10)) = 0 ] && { iw reg set 00; sleep 0.2; iw reg set "$1"; }
 		sleep 0.2
 	done
 	return 1

@@ -5,7 +5,7 @@
 ifc=$(radio_new "$AP_MAC")
 check radio-created test -n "$ifc"
 case $MODE in
-ht40 | vht80) check regdomain reg_us ;;
+ht40 | vht80) check regdomain reg_country US ;;
 esac
 write_ap_conf $W/ap.conf "$ifc" wm-sweep open "ap_isolate=0" $(sweep_mode_lines "$MODE")
 check hostapd hostapd -B -P $W/hostapd.pid -f $W/hostapd.log $W/ap.conf

@@ -7,7 +7,7 @@
 #   SNR TCP-MBPS UDP-MBPS | iw's tx bitrate | minstrel_ht's best rate
 ifc=$(radio_new "$MAC")
 case $MODE in
-ht40 | vht80) check regdomain reg_us ;;
+ht40 | vht80) check regdomain reg_country US ;;
 esac
 sweep_join "$ifc" "$IP"
 check rates sweep_limit_nss "$ifc" "$MODE" "$NSS"
