@@ -92,11 +92,21 @@ wait_connected() { wait_link "$1" "$2" Connected "$3"; }
 wait_disconnected() { wait_link "$1" "$2" "Not connected" "$3"; }
 
 # scan_signal IFACE SSID: the signal (dBm, integer) a fresh scan reports for SSID.
-# Each scan's output and errors go to $W/scan.log.
+# iw starts listening for the scan's end only after asking for the scan
+# (its scan.c says so): a one-channel scan that ends first, as it can in a
+# slow guest, leaves iw waiting until some other scan ends. So each scan
+# gets 5 s, and one cut off reads the results that scan left. Each scan's
+# output and errors go to $W/scan.log.
 scan_signal() {
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		echo "--- $(date +%T.%N) iw dev $1 scan freq 2412" >>"$W/scan.log"
-		iw dev "$1" scan freq 2412 2>>"$W/scan.log" | tee -a "$W/scan.log" | awk -v ssid="$2" '
+		_out=$(timeout 5 iw dev "$1" scan freq 2412 2>>"$W/scan.log")
+		if [ $? = 124 ]; then
+			echo "--- no end of scan seen in 5 s: iw dev $1 scan dump" >>"$W/scan.log"
+			_out=$(iw dev "$1" scan dump 2>>"$W/scan.log")
+		fi
+		echo "$_out" >>"$W/scan.log"
+		echo "$_out" | awk -v ssid="$2" '
 			/^BSS / { sig = "" }
 			/^[[:space:]]*signal:/ { sig = $2 }
 			/^[[:space:]]*SSID:/ && $2 == ssid && sig != "" { printf "%d\n", sig; exit }' |
