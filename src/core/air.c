@@ -354,7 +354,9 @@ static void send_data(struct medium *m, struct mradio *r, uint64_t start, uint32
 		memcpy(rec->sub, sub, r->nagg * sizeof(*sub));
 		rec->ampdu_ref = ++m->ampdu_ref;
 		m->c.ampdus++;
+		m->c.ampdu_mpdus += r->nagg;
 		r->st.ampdus++;
+		r->st.ampdu_mpdus += r->nagg;
 	}
 	if (t >= 0) {
 		rec->target = t;

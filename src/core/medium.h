@@ -501,6 +501,7 @@ struct medium_radio_counters {
 	uint64_t rx_frames, rx_bytes;	/* delivered to it */
 	uint64_t airtime_us;		/* its transmissions, ACKs included */
 	uint64_t ampdus;		/* A-MPDUs it sent */
+	uint64_t ampdu_mpdus;		/* MPDUs those held, retries included */
 	uint64_t drop_queue;		/* lost as oldest of a full queue */
 	uint64_t drop_rate;		/* rate chains no PHY can send */
 	/* Receptions it heard but lost, by fate. */
@@ -596,6 +597,7 @@ struct medium_counters {
 	uint64_t dup_addr;		/* an address claimed by radios of two clients */
 	uint64_t limited;		/* radios or addresses refused past a limit */
 	uint64_t ampdus;		/* A-MPDUs sent (their MPDUs count as attempts) */
+	uint64_t ampdu_mpdus;		/* MPDUs those held */
 	uint64_t visits;		/* radios a transmission looked at, start to receptions */
 };
 

@@ -224,7 +224,7 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 		cap = json_pack("{s:s, s:I, s:I}", "file", capture_file_path(cf), "records",
 				(json_int_t)st.records, "dropped", (json_int_t)st.dropped);
 	}
-	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:{s:o, s:o}}",
+	return json_pack("{s:s, s:I, s:o, s:s, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:{s:o, s:o}}",
 			 "version", WM_VERSION, "time_us", (json_int_t)now, "config",
 			 conn->ctl->ops.config ? json_string(conn->ctl->ops.config) : json_null(),
 			 "model", model_name(hub->params.link_model), "clients", (json_int_t)clients,
@@ -235,6 +235,7 @@ static json_t *cmd_status(struct ctl_conn *conn, json_t *req)
 			 (json_int_t)c.collisions, "queue_drops", (json_int_t)c.queue_drops,
 			 "bad_rate", (json_int_t)c.bad_rate, "dup_addr", (json_int_t)c.dup_addr,
 			 "limited", (json_int_t)c.limited, "ampdus", (json_int_t)c.ampdus,
+			 "ampdu_mpdus", (json_int_t)c.ampdu_mpdus,
 			 "channels", chans, "capture", cap, "latency", "delivery",
 			 late_json(&hub->late_rx), "status", late_json(&hub->late_status));
 }
@@ -253,7 +254,7 @@ static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 		if (ni.name)
 			node_name = json_string(ni.name);
 	}
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}}",
 			 "client", client ? client : "?", "identity", json_mac(ri->id), "addresses",
 			 addrs, "node", node, "node_name", node_name, "freq",
 			 ri->last_freq ? json_integer(ri->last_freq) : json_null(), "tx_power",
@@ -263,7 +264,7 @@ static json_t *radio_json(struct ctl *ctl, const struct medium_radio_info *ri)
 			 (json_int_t)c->acked, "failed", (json_int_t)c->failed, "rx_frames",
 			 (json_int_t)c->rx_frames, "rx_bytes", (json_int_t)c->rx_bytes, "collisions",
 			 (json_int_t)c->rx_collision, "airtime_us", (json_int_t)c->airtime_us, "ampdus",
-			 (json_int_t)c->ampdus, "drops",
+			 (json_int_t)c->ampdus, "ampdu_mpdus", (json_int_t)c->ampdu_mpdus, "drops",
 			 "queue", (json_int_t)c->drop_queue, "rate", (json_int_t)c->drop_rate,
 			 "retries", (json_int_t)c->failed, "rx_noise", (json_int_t)c->rx_noise,
 			 "rx_collision", (json_int_t)c->rx_collision, "rx_loss",

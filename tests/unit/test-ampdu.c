@@ -101,6 +101,18 @@ static void test_queued_frames_go_as_one_ampdu(void **state)
 	medium_run(e->m, UINT64_MAX);
 
 	assert_int_equal(count_ampdus(e), 1);
+	{
+		struct medium_counters c;
+		struct medium_radio_info ri;
+		uint8_t id[6];
+
+		medium_get_counters(e->m, &c);
+		assert_int_equal(c.ampdu_mpdus, 10);
+		ident(0, id);
+		assert_int_equal(medium_radio_info(e->m, (uint32_t)medium_radio_slot(e->m, 0, id), &ri), 0);
+		assert_int_equal(ri.c.ampdus, 1);
+		assert_int_equal(ri.c.ampdu_mpdus, 10);
+	}
 	/* Ten MPDUs in one PPDU: ten reports sharing its times and reference, then the Block Ack. */
 	assert_int_equal(e->nair - air0, 11);
 	for (unsigned k = air0; k < air0 + 10; k++) {
