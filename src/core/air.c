@@ -369,7 +369,7 @@ static uint32_t exchange_us(const struct mradio *r, uint32_t psdu)
 {
 	const struct mframe *f = r->cur;
 	const struct phy_rate *rate = &f->phy[f->ri];
-	struct phy_rate ack = phy_ack_rate(rate);
+	struct phy_rate ack = phy_response_rate(rate, r->basic);
 	uint32_t us = phy_airtime_us(rate, psdu);
 
 	if (!f->no_ack)
@@ -383,7 +383,8 @@ static void start_data(struct medium *m, struct mradio *r)
 	struct msub sub[AMPDU_MAX];
 	uint32_t psdu = ampdu_gather(m, r, sub);
 	uint16_t prot = f->rates[f->ri].flags & (PHY_RF_RTS_CTS | PHY_RF_CTS_PROTECT);
-	struct phy_rate ctl = phy_ack_rate(&f->phy[f->ri]);
+	struct phy_rate ctl = phy_protect_rate(&f->phy[f->ri], r->basic);
+	struct phy_rate cts = phy_response_rate(&ctl, r->basic);
 	uint32_t sifs = phy_sifs_us(ctl.band);
 	struct txrec *rec;
 
@@ -405,12 +406,12 @@ static void start_data(struct medium *m, struct mradio *r)
 		rec = rec_new(m, TXREC_RTS, r, m->now, &ctl, f->freq, RTS_PSDU);
 		rec->target = t;
 		rec->target_gen = t >= 0 ? m->radios[t]->gen : 0;
-		rec->nav_us = 2 * sifs + phy_airtime_us(&ctl, CTS_PSDU) + exchange_us(r, psdu);
+		rec->nav_us = 2 * sifs + phy_airtime_us(&cts, CTS_PSDU) + exchange_us(r, psdu);
 		rec->attempt = f->attempts;
 		memcpy(rec->ra, f->dst, 6);
 		memcpy(rec->ta, f->len >= 16 ? f->data + 10 : r->id, 6);
 		r->ack_rec = NULL;
-		sched_add(&m->sched, &r->ev, rec->end + response_timeout_us(&ctl, CTS_PSDU));
+		sched_add(&m->sched, &r->ev, rec->end + response_timeout_us(&cts, CTS_PSDU));
 		return;
 	}
 	if (prot) {
@@ -556,7 +557,7 @@ static void retry(struct medium *m, struct mradio *r)
 static struct txrec *await_response(struct medium *m, const struct txrec *rec, struct mradio *s,
 				    struct mradio *target, enum txrec_kind kind, uint32_t psdu)
 {
-	struct phy_rate ctl = phy_ack_rate(&rec->rate);
+	struct phy_rate ctl = phy_response_rate(&rec->rate, (target ? target : s)->basic);
 	const struct mframe *f = rec->frame;
 	struct txrec *resp;
 
@@ -816,12 +817,13 @@ static void control_ended(struct medium *m, struct txrec *rec)
 		report_send(m, rec, c, frame, len, nrx, &rep);
 
 	if (rec->kind == TXREC_RTS) {
-		struct phy_rate ctl = rec->rate;
-		uint32_t sifs = phy_sifs_us(ctl.band);
+		uint32_t sifs = phy_sifs_us(rec->rate.band);
+		struct phy_rate ctl;
 		struct txrec *cr;
 
 		if (!answered || !c || c->state != RADIO_WAIT_CTS)
 			return;	/* no CTS: the sender's CTSTimeout runs out */
+		ctl = phy_response_rate(&rec->rate, t->basic);
 		t->responding++;
 		cr = rec_new(m, TXREC_CTS, t, m->now + sifs, &ctl, rec->freq, CTS_PSDU);
 		cr->target = c->idx;

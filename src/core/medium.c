@@ -476,6 +476,13 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	if (tx->has_src)
 		radio_learn(m, r, tx->src);
 	ampdu_learn(m, r, tx);
+	if (tx->basic_rates) {
+		int t = tx->basic_to_addressee && !tx->group ? radio_addr_lookup(m, tx->dst) : -1;
+
+		r->basic = tx->basic_rates;
+		if (t >= 0)
+			m->radios[t]->basic = tx->basic_rates;
+	}
 
 	f = frame_alloc(m);
 	f->seq = m->frame_seq++;

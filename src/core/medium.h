@@ -76,6 +76,14 @@ struct medium_tx {
 	uint8_t tid;			/* QoS data */
 	uint16_t seq;			/* sequence number, QoS data */
 	struct medium_agg agg;
+	/*
+	 * The BSS basic rate set a beacon, probe response or (re)association
+	 * response announces (bit i: global legacy rate index i, phy.h; 0 if
+	 * none): the sender's, and with basic_to_addressee (an association
+	 * response) the addressee's too. It sets control-frame rates.
+	 */
+	uint16_t basic_rates;
+	bool basic_to_addressee;
 };
 
 /* A frame decoded by a radio. */

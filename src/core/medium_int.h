@@ -142,6 +142,7 @@ struct mradio {
 	uint32_t nagg;			/* its MPDUs; 0 when cur goes alone */
 	struct map64 ba;		/* BA_KEY -> struct mba: agreements it originates, at most BA_MAX */
 	struct mcaps caps;		/* what it takes in A-MPDUs, as it last said */
+	uint16_t basic;			/* its BSS's basic rates (medium_tx.basic_rates), 0 unknown */
 
 	enum radio_state state;
 	struct sched_event ev;		/* access (CONTEND) or ACK timeout (WAIT_ACK) */

@@ -327,6 +327,50 @@ struct phy_rate phy_ack_rate(const struct phy_rate *r)
 	return legacy_rate(r->band, ack);
 }
 
+/* Legacy rates a band has: DSSS/CCK only at 2.4 GHz. */
+static uint16_t band_legacy(enum phy_band band)
+{
+	return band == PHY_BAND_2GHZ ? 0xfff : 0xff0;
+}
+
+struct phy_rate phy_response_rate(const struct phy_rate *r, uint16_t basic)
+{
+	unsigned int ref = reference_idx(r), best = PHY_LEGACY_RATES;
+	bool dsss = ref < LEGACY_OFDM0;
+	struct phy_rate a;
+
+	basic &= band_legacy(r->band);
+	for (unsigned int i = 0; i < PHY_LEGACY_RATES; i++) {
+		if (!(basic >> i & 1) || (i < LEGACY_OFDM0) != dsss ||
+		    legacy_kbps[i] > legacy_kbps[ref])
+			continue;
+		if (best == PHY_LEGACY_RATES || legacy_kbps[i] > legacy_kbps[best])
+			best = i;
+	}
+	if (best == PHY_LEGACY_RATES)
+		return phy_ack_rate(r);
+	a = legacy_rate(r->band, best);
+	a.short_preamble = dsss && best >= 1 && r->short_preamble;
+	return a;
+}
+
+struct phy_rate phy_protect_rate(const struct phy_rate *r, uint16_t basic)
+{
+	unsigned int lowest = r->band == PHY_BAND_2GHZ ? 0 : LEGACY_OFDM0, pick = PHY_LEGACY_RATES;
+	unsigned int data = legacy_idx(r);
+
+	basic &= band_legacy(r->band);
+	if ((r->mode != PHY_MODE_DSSS && r->mode != PHY_MODE_OFDM) || !basic)
+		return legacy_rate(r->band, lowest);
+	/* The fastest basic rate not above the data rate, else the first basic rate. */
+	for (unsigned int i = 0; i < PHY_LEGACY_RATES; i++) {
+		if ((basic >> i & 1) && legacy_kbps[i] <= legacy_kbps[data] &&
+		    (pick == PHY_LEGACY_RATES || legacy_kbps[i] > legacy_kbps[pick]))
+			pick = i;
+	}
+	return legacy_rate(r->band, pick < PHY_LEGACY_RATES ? pick : (unsigned int)__builtin_ctz(basic));
+}
+
 uint8_t phy_rx_rate_index(const struct phy_rate *r)
 {
 	unsigned int ref = reference_idx(r);

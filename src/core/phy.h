@@ -130,6 +130,24 @@ uint32_t phy_airtime_us(const struct phy_rate *r, uint32_t psdu_bytes);
 struct phy_rate phy_ack_rate(const struct phy_rate *r);
 
 /*
+ * The same response when the BSS basic rate set is known (basic: bit i for
+ * global legacy index i, 0 unknown): the highest basic rate of r's
+ * modulation family (DSSS/CCK or OFDM) not above r's reference rate, else
+ * phy_ack_rate(r) (802.11 10.6.6.5.2).
+ */
+struct phy_rate phy_response_rate(const struct phy_rate *r, uint16_t basic);
+
+/*
+ * The rate of the RTS or CTS-to-self protecting a frame sent at r, as
+ * mac80211 sets it for its driver: for DSSS/OFDM data the fastest basic
+ * rate not above r's, else the basic rate first in the band's table
+ * (rate_fixup_ratelist() in net/mac80211/rate.c); with no basic rate
+ * known, and for HT/VHT data (which mac80211 gives no such rate), the
+ * band's lowest rate (1 Mbit/s at 2.4 GHz, 6 at 5/6 GHz).
+ */
+struct phy_rate phy_protect_rate(const struct phy_rate *r, uint16_t basic);
+
+/*
  * hwsim's RX_RATE for a frame received at r: a legacy index relative to
  * r->band's table (< 12 at 2.4 GHz, < 8 at 5/6 GHz), the fastest legacy rate
  * not above r's per-stream modulation. The guest rejects anything else.

@@ -830,6 +830,8 @@ int hwsim_to_medium_tx(const struct hwsim_msg *msg, uint32_t client, struct medi
 		tx->seq = h.seq_num;
 	}
 	ieee80211_parse_agg(msg->frame, msg->frame_len, &h, &tx->agg);
+	tx->basic_rates = ieee80211_parse_basic_rates(msg->frame, msg->frame_len, &h,
+						      &tx->basic_to_addressee);
 	return 0;
 }
 

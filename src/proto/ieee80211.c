@@ -249,6 +249,56 @@ void ieee80211_parse_agg(const uint8_t *frame, size_t len, const struct ieee8021
 	}
 }
 
+/* Supported Rates values (500 kbit/s units) in global legacy index order (phy.h). */
+static const uint8_t legacy_units[12] = { 2, 4, 11, 22, 12, 18, 24, 36, 48, 72, 96, 108 };
+
+uint16_t ieee80211_parse_basic_rates(const uint8_t *frame, size_t len,
+				     const struct ieee80211_hdr_info *h, bool *to_addressee)
+{
+	const uint8_t *ies = frame + h->hdr_len;
+	size_t n = len > h->hdr_len ? len - h->hdr_len : 0, fixed;
+	uint16_t basic = 0;
+
+	*to_addressee = false;
+	if (h->type != IEEE80211_FTYPE_MGMT)
+		return 0;
+	switch (h->subtype) {
+	case IEEE80211_STYPE_BEACON:
+	case IEEE80211_STYPE_PROBE_RESP:
+		fixed = 12;		/* timestamp, beacon interval, capabilities */
+		break;
+	case IEEE80211_STYPE_ASSOC_RESP:
+	case IEEE80211_STYPE_REASSOC_RESP:
+		fixed = 6;		/* capabilities, status, AID */
+		if (n < fixed || get_le16(ies + 2) != 0 || h->group)
+			return 0;	/* refused: the station joins no BSS */
+		*to_addressee = true;
+		break;
+	default:
+		return 0;
+	}
+	if (n < fixed)
+		return 0;
+	ies += fixed;
+	n -= fixed;
+	while (n >= 2 && (size_t)ies[1] + 2 <= n) {
+		if (ies[0] == 1 || ies[0] == 50) {	/* (Extended) Supported Rates */
+			for (unsigned i = 0; i < ies[1]; i++) {
+				if (!(ies[2 + i] & 0x80))
+					continue;
+				for (unsigned k = 0; k < 12; k++)
+					if (legacy_units[k] == (ies[2 + i] & 0x7f))
+						basic |= (uint16_t)(1u << k);
+			}
+		}
+		n -= (size_t)ies[1] + 2;
+		ies += (size_t)ies[1] + 2;
+	}
+	if (!basic)
+		*to_addressee = false;
+	return basic;
+}
+
 enum ieee80211_ac ieee80211_tid_to_ac(uint8_t tid)
 {
 	/* 802.11 Table 10-1 (UP to AC): 1, 2 background; 0, 3 best effort. */

@@ -147,6 +147,16 @@ int ieee80211_parse(const uint8_t *frame, size_t len, struct ieee80211_hdr_info 
 void ieee80211_parse_agg(const uint8_t *frame, size_t len, const struct ieee80211_hdr_info *h,
 			 struct medium_agg *out);
 
+/*
+ * The BSS basic rate set a beacon, probe response or successful (re)association
+ * response announces in its (Extended) Supported Rates: bit i for global
+ * legacy rate index i (1, 2, 5.5, 11, 6, 9, ..., 54 Mbit/s; membership
+ * selectors ignored); 0 for other frames or none. *to_addressee: the set is
+ * the addressee's BSS too (an association response).
+ */
+uint16_t ieee80211_parse_basic_rates(const uint8_t *frame, size_t len,
+				     const struct ieee80211_hdr_info *h, bool *to_addressee);
+
 /* 802.1D user priority (TID 0..7; TIDs 8-15 use their low 3 bits) to access category. */
 enum ieee80211_ac ieee80211_tid_to_ac(uint8_t tid);
 

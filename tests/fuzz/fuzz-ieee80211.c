@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ieee80211_parse() and ieee80211_parse_agg() on arbitrary bytes: they read
- * within len, or fail.
+ * ieee80211_parse(), ieee80211_parse_agg() and ieee80211_parse_basic_rates()
+ * on arbitrary bytes: they read within len, or fail.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -56,6 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(!a.ht_max_ampdu || (a.ht_max_ampdu >= 8191 && a.ht_max_ampdu <= 65535));
 			check(!a.vht_max_ampdu || a.vht_max_ampdu <= 1048575);
 			check(a.density_q <= 64);
+		}
+		{
+			bool to;
+			uint16_t basic = ieee80211_parse_basic_rates(in, size, &h, &to);
+
+			check(basic < 1u << 12 && (!to || basic));
 		}
 	}
 	free(in);

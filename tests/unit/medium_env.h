@@ -34,6 +34,8 @@ struct sendopt {
 	bool no_ack;
 	const uint8_t *src;		/* addr2 other than the radio's address */
 	uint8_t fc[2];			/* Frame Control if not zero, else a data frame's */
+	uint16_t basic_rates;		/* medium_tx.basic_rates and basic_to_addressee */
+	bool basic_to_addressee;
 };
 
 static const struct sendopt ofdm6 __attribute__((unused)) = {
@@ -287,6 +289,8 @@ static inline int send_frame(struct env *e, uint64_t now, int i, int j, const st
 		addr(j, tx.dst);
 	}
 	tx.no_ack = o->no_ack || tx.group;
+	tx.basic_rates = o->basic_rates;
+	tx.basic_to_addressee = o->basic_to_addressee;
 	for (int k = 0; k < 4; k++)
 		tx.rates[k] = (struct medium_rate){ o->idx[k], o->count[k], o->flags[k] };
 	memset(frame, 0, sizeof(frame));

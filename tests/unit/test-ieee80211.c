@@ -478,6 +478,55 @@ static void test_agg(void **state)
 	assert_int_equal(a.ba, MEDIUM_BA_NONE);
 }
 
+static uint16_t basic_of(const uint8_t *f, size_t len, bool *to_addressee)
+{
+	struct ieee80211_hdr_info h;
+
+	assert_int_equal(ieee80211_parse(f, len, &h), 0);
+	return ieee80211_parse_basic_rates(f, len, &h, to_addressee);
+}
+
+static void test_basic_rates(void **state)
+{
+	/* Beacon: timestamp, interval, capabilities; SSID "x"; Supported Rates with
+	 * 1, 2, 5.5, 11 basic and 6, 9, 12, 18 not; Extended with 24 basic, 36, 48,
+	 * 54 and the HT PHY membership selector (127 | 0x80). */
+	const uint8_t beacon[] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0x64, 0, 0x31, 0x04,
+		0, 1, 'x',
+		1, 8, 0x82, 0x84, 0x8b, 0x96, 12, 18, 24, 36,
+		50, 5, 0xb0, 72, 96, 108, 0xff,
+	};
+	/* Association response, success, AID 1, rates 6, 12, 24 basic (a 5 GHz BSS). */
+	const uint8_t resp[] = { 0x31, 0x04, 0, 0, 0x01, 0xc0, 1, 4, 0x8c, 18, 0x98, 0xb0 };
+	uint8_t refused[sizeof(resp)];
+	uint8_t f[128];
+	bool to;
+
+	(void)state;
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_BEACON, false, beacon, sizeof(beacon)), &to),
+			 0x000f | 1u << 8);
+	assert_false(to);
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_PROBE_RESP, false, beacon, sizeof(beacon)),
+				  &to), 0x010f);
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_ASSOC_RESP, false, resp, sizeof(resp)), &to),
+			 1u << 4 | 1u << 6 | 1u << 8);
+	assert_true(to);
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_REASSOC_RESP, false, resp, sizeof(resp)),
+				  &to), 0x0150);
+	assert_true(to);
+	/* A refused association joins no BSS. */
+	memcpy(refused, resp, sizeof(resp));
+	refused[2] = 17;
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_ASSOC_RESP, false, refused, sizeof(refused)),
+				  &to), 0);
+	assert_false(to);
+	/* Other frames, and elements cut short, say nothing. */
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_ASSOC_REQ, false, resp, sizeof(resp)), &to), 0);
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_BEACON, false, beacon, 20), &to), 0);
+	assert_int_equal(basic_of(f, mgmt(f, IEEE80211_STYPE_BEACON, false, beacon, 8), &to), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_ext),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_agg),
+		cmocka_unit_test(test_basic_rates),
 		cmocka_unit_test(test_tid_to_ac),
 		cmocka_unit_test(test_names),
 	};

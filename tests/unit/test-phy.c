@@ -373,6 +373,55 @@ static void test_ack_rate(void **state)
 	}
 }
 
+/*
+ * With the BSS basic rates known: responses at the highest basic rate of
+ * the eliciting frame's family not above it; RTS/CTS-to-self as mac80211
+ * rates them (the fastest basic rate not above the data rate).
+ */
+static void test_response_and_protect_rates(void **state)
+{
+	const uint16_t cck = 0x000f;			/* hostapd's 802.11g: 1, 2, 5.5, 11 */
+	const uint16_t mixed = 0x000f | 1u << 4 | 1u << 6 | 1u << 8;	/* and 6, 12, 24 */
+	struct phy_rate r;
+
+	(void)state;
+	/* 54 Mbit/s data in an 802.11g BSS: RTS at 11 Mbit/s CCK, CTS at 11, ACK at 24 (no OFDM basic). */
+	r = rate(11, 0, PHY_BAND_2GHZ);
+	assert_int_equal(phy_protect_rate(&r, cck).mcs, 3);
+	assert_int_equal(phy_protect_rate(&r, cck).mode, PHY_MODE_DSSS);
+	assert_int_equal(phy_response_rate(&r, cck).mcs, 8);
+	{
+		struct phy_rate rts = phy_protect_rate(&r, cck);
+
+		assert_int_equal(phy_response_rate(&rts, cck).mcs, 3);
+		assert_int_equal(phy_airtime_us(&rts, 20), 192 + 15);
+	}
+	/* With OFDM basic rates: RTS at 24, responses at the basic rate below. */
+	assert_int_equal(phy_protect_rate(&r, mixed).mcs, 8);
+	assert_int_equal(phy_response_rate(&r, mixed).mcs, 8);
+	r = rate(9, 0, PHY_BAND_2GHZ);			/* 36 Mbit/s */
+	assert_int_equal(phy_response_rate(&r, mixed).mcs, 8);
+	r = rate(5, 0, PHY_BAND_2GHZ);			/* 9 Mbit/s */
+	assert_int_equal(phy_response_rate(&r, mixed).mcs, 4);
+	r = rate(2, 0, PHY_BAND_2GHZ);			/* 5.5 Mbit/s */
+	assert_int_equal(phy_protect_rate(&r, mixed).mcs, 2);
+	/* No basic rate at or below the data rate: the band's first basic rate. */
+	r = rate(4, 0, PHY_BAND_2GHZ);			/* 6 Mbit/s */
+	assert_int_equal(phy_protect_rate(&r, 1u << 3).mcs, 3);
+	/* Unknown basic rates, HT data, or DSSS bits at 5 GHz: the band's lowest rate. */
+	assert_int_equal(phy_protect_rate(&r, 0).mcs, 0);
+	r = rate(7, PHY_RF_MCS, PHY_BAND_2GHZ);
+	assert_int_equal(phy_protect_rate(&r, mixed).mcs, 0);
+	r = rate(7, 0, PHY_BAND_5GHZ);			/* 54 Mbit/s */
+	assert_int_equal(phy_protect_rate(&r, cck).mcs, 4);
+	assert_int_equal(phy_protect_rate(&r, 0x0150).mcs, 8);
+	/* Unknown basic rates: responses as phy_ack_rate(). */
+	for (int i = 0; i < 12; i++) {
+		r = rate((int8_t)i, 0, PHY_BAND_2GHZ);
+		assert_int_equal(phy_response_rate(&r, 0).mcs, phy_ack_rate(&r).mcs);
+	}
+}
+
 /* Every rate a guest can name, per band: RX index legal, ACK legal, airtime sane. */
 static void test_every_rate(void **state)
 {
@@ -592,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_airtime_vht),
 		cmocka_unit_test(test_airtime_edges),
 		cmocka_unit_test(test_ack_rate),
+		cmocka_unit_test(test_response_and_protect_rates),
 		cmocka_unit_test(test_every_rate),
 		cmocka_unit_test(test_rx_rate_index),
 		cmocka_unit_test(test_modclass),

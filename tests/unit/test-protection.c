@@ -60,6 +60,54 @@ static void test_rts_cts_exchange(void **state)
 	env_free(e);
 }
 
+/*
+ * The RTS goes at the rate mac80211 gives the driver: the fastest basic
+ * rate of the BSS not above the data rate. Before the station knows its
+ * BSS, the band's lowest; after the association response that announces
+ * 1, 2, 5.5 and 11 Mbit/s basic (hostapd's 802.11g), 11 Mbit/s, and the
+ * CTS answers at 11; the ACK to 54 Mbit/s data stays at 24 (no OFDM basic).
+ */
+static void test_rts_rate_from_basic_rates(void **state)
+{
+	struct medium_params p = params_snr();
+	struct env *e = env_new(&p);
+	struct sendopt o = { .freq = 2412, .len = 1500, .idx = { 11, -1, -1, -1 }, .count = { 7 },
+			     .flags = { PHY_RF_RTS_CTS } };
+	struct sendopt resp = { .freq = 2412, .len = 60, .idx = { 0, -1, -1, -1 }, .count = { 4 },
+				.fc = { 0x10, 0 }, .basic_rates = 0x000f, .basic_to_addressee = true };
+	unsigned n;
+
+	(void)state;
+	add_radio(e, 0, 0, 0);
+	add_radio(e, 1, 0, 0);
+	link(e, 0, 1, 40);
+	assert_int_equal(send_frame(e, 0, 0, 1, &o), 0);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nair, 4);
+	assert_int_equal(e->air[0].kind, MEDIUM_AIR_RTS);
+	assert_int_equal(e->air[0].rate.mcs, 0);		/* 1 Mbit/s */
+	assert_int_equal(e->air[0].end - e->air[0].start, 192 + 160);
+
+	assert_int_equal(send_frame(e, e->air[3].end + 1000, 1, 0, &resp), 0);
+	medium_run(e->m, UINT64_MAX);
+	n = e->nair;
+	assert_int_equal(send_frame(e, e->air[n - 1].end + 1000, 0, 1, &o), 0);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nair, n + 4);
+	assert_int_equal(e->air[n].kind, MEDIUM_AIR_RTS);
+	assert_int_equal(e->air[n].rate.mode, PHY_MODE_DSSS);
+	assert_int_equal(e->air[n].rate.mcs, 3);		/* 11 Mbit/s */
+	assert_int_equal(e->air[n].end - e->air[n].start, 192 + 15);
+	assert_int_equal(e->air[n + 1].kind, MEDIUM_AIR_CTS);
+	assert_int_equal(e->air[n + 1].rate.mcs, 3);
+	assert_int_equal(e->air[n + 2].kind, MEDIUM_AIR_DATA);
+	assert_int_equal(e->air[n + 3].kind, MEDIUM_AIR_ACK);
+	assert_int_equal(e->air[n + 3].rate.mcs, 8);		/* 24 Mbit/s */
+	/* The RTS's Duration still covers all that follows it. */
+	assert_int_equal(e->air[n].frame[2] | e->air[n].frame[3] << 8, e->air[n + 3].end - e->air[n].end);
+	env_free(e);
+}
+
 static void test_rts_unanswered(void **state)
 {
 	struct medium_params p = params_snr();
@@ -178,6 +226,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rts_cts_exchange),
+		cmocka_unit_test(test_rts_rate_from_basic_rates),
 		cmocka_unit_test(test_rts_unanswered),
 		cmocka_unit_test(test_cts_to_self),
 		cmocka_unit_test(test_rts_cts_against_hidden_node),
