@@ -471,15 +471,28 @@ static void air_complete(struct medium *m, struct mradio *r, bool acked, int32_t
 	air_kick(m, r);
 }
 
+/*
+ * The next entry of f's chain with attempts allowed after entry i, or
+ * f->nrates (entries no PHY can send have none: medium_tx()).
+ */
+static uint8_t next_rate(const struct mframe *f, uint8_t i)
+{
+	while (++i < f->nrates && !f->rates[i].count)
+		;
+	return i;
+}
+
 /* Whether f has an attempt left on its rate chain, moving along it if needed. */
 static bool attempts_left(struct mframe *f)
 {
+	uint8_t next;
+
 	if (f->used[f->ri] < f->rates[f->ri].count)
 		return true;
-	if (++f->ri < f->nrates)
-		return true;
-	f->ri = (uint8_t)(f->nrates - 1);
-	return false;
+	if ((next = next_rate(f, f->ri)) >= f->nrates)
+		return false;
+	f->ri = next;
+	return true;
 }
 
 /*
@@ -525,7 +538,7 @@ static void ampdu_done(struct medium *m, struct mradio *r, uint64_t acked, int32
 /* Whether the attempt just made was the frame's last. */
 static bool last_attempt(const struct mframe *f)
 {
-	return f->used[f->ri] >= f->rates[f->ri].count && f->ri + 1 >= f->nrates;
+	return f->used[f->ri] >= f->rates[f->ri].count && next_rate(f, f->ri) >= f->nrates;
 }
 
 /* The attempt failed: next attempt along the rate chain, or give up. */

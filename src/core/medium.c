@@ -507,22 +507,33 @@ int medium_tx(struct medium *m, uint64_t now_us, const struct medium_tx *tx)
 	r->st.tx_frames++;
 	r->st.tx_bytes += f->len;
 
-	/* The chain ends at the first entry no PHY of this band can send. */
+	/*
+	 * The chain ends at its first unused entry. An entry no PHY of this
+	 * band can send (mac80211 can name VHT MCS 9 at 20 MHz for one or two
+	 * streams, which 802.11 does not define) is skipped, as if allowed no
+	 * attempt: the frame goes at the entries after it. A chain with no
+	 * entry left fails.
+	 */
 	band = phy_band_of_freq(tx->freq);
 	for (int i = 0; i < MEDIUM_MAX_RATES && tx->freq; i++) {
 		if (tx->rates[i].idx < 0 || !tx->rates[i].count)
 			break;
-		if (phy_rate_from_hwsim(tx->rates[i].idx, tx->rates[i].flags, band, &f->phy[i]) < 0)
-			break;
 		f->nrates++;
+		if (phy_rate_from_hwsim(tx->rates[i].idx, tx->rates[i].flags, band, &f->phy[i]) < 0)
+			f->rates[i].count = 0;
+		else if (!f->rates[f->ri].count)
+			f->ri = (uint8_t)i;
 	}
-	if (!f->nrates) {
+	if (!f->nrates || !f->rates[f->ri].count) {
 		m->c.bad_rate++;
 		r->st.drop_rate++;
 		fail_now(m, r, f, MEDIUM_DROP_RATE);
 		frame_free(m, f);
 		return -EINVAL;
 	}
+	for (int i = 0; i < f->nrates; i++)
+		if (!f->rates[i].count)
+			f->phy[i] = f->phy[f->ri];	/* never sent; keeps every entry a rate */
 
 	chanidx_heard(m, r, f->freq, f->data, f->len);
 	if (r->qlen >= m->p.queue_limit)

@@ -361,11 +361,14 @@ int hub_client_input(struct hub *hub, struct hub_client *c, const void *buf, siz
 		if (log_get_level() >= LOG_LEVEL_DEBUG) {
 			char id[MAC_STR_LEN], dst[MAC_STR_LEN];
 
-			log_debug("%s: %s sends %u B to %s, %u MHz, cookie %llu, flags %#x, rates %d/%u %d/%u %d/%u %d/%u",
+			log_debug("%s: %s sends %u B to %s, %u MHz, cookie %llu, flags %#x, rates "
+				  "%d/%u/%#x %d/%u/%#x %d/%u/%#x %d/%u/%#x (index/count/flags)",
 				  c->name, mac_format(tx.radio, id), tx.len, mac_format(tx.dst, dst),
 				  tx.freq, (unsigned long long)tx.cookie, tx.flags,
-				  tx.rates[0].idx, tx.rates[0].count, tx.rates[1].idx, tx.rates[1].count,
-				  tx.rates[2].idx, tx.rates[2].count, tx.rates[3].idx, tx.rates[3].count);
+				  tx.rates[0].idx, tx.rates[0].count, tx.rates[0].flags,
+				  tx.rates[1].idx, tx.rates[1].count, tx.rates[1].flags,
+				  tx.rates[2].idx, tx.rates[2].count, tx.rates[2].flags,
+				  tx.rates[3].idx, tx.rates[3].count, tx.rates[3].flags);
 		}
 		/* A rate chain no PHY can send, or a radio past the limits, gets its failed status inside. */
 		if (medium_tx(hub->medium, hub_now(hub), &tx) == -ENOSPC)

@@ -467,6 +467,45 @@ static void test_bad_rate_fails_at_once(void **state)
 	env_free(e);
 }
 
+/*
+ * An entry no PHY can send (VHT MCS 9 at 20 MHz for two streams, which
+ * mac80211 names for some frames) is skipped: the frame goes at the next
+ * entry, and its status reports no attempt at the skipped one.
+ */
+static void test_undefined_rate_skipped(void **state)
+{
+	struct medium_params p = params_snr();
+	struct env *e = env_new(&p);
+	struct sendopt o = ofdm6;
+	struct medium_counters c;
+
+	(void)state;
+	add_radio(e, 0, 0, 0);
+	add_radio(e, 1, 0, 0);
+	link(e, 0, 1, 40);
+	o.idx[0] = 0x19;		/* NSS 2, MCS 9 */
+	o.flags[0] = PHY_RF_VHT_MCS;
+	o.count[0] = 1;
+	o.idx[1] = 0x11;		/* NSS 2, MCS 1: defined */
+	o.flags[1] = PHY_RF_VHT_MCS;
+	o.count[1] = 4;
+	assert_int_equal(send_frame(e, 0, 0, 1, &o), 0);
+	medium_run(e->m, UINT64_MAX);
+	assert_int_equal(e->nst, 1);
+	assert_true(e->st[0].acked);
+	assert_int_equal(e->st[0].rates[0].idx, -1);
+	assert_int_equal(e->st[0].rates[0].count, 0);
+	assert_int_equal(e->st[0].rates[1].idx, 0x11);
+	assert_int_equal(e->st[0].rates[1].count, 1);
+	assert_int_equal(e->nrx, 1);
+	/* Alone, or after the last defined entry, it still fails the frame or ends the chain. */
+	o.idx[1] = -1;
+	assert_int_equal(send_frame(e, 0, 0, 1, &o), -EINVAL);
+	medium_get_counters(e->m, &c);
+	assert_int_equal(c.bad_rate, 1);
+	env_free(e);
+}
+
 static void test_duplicate_address_noticed(void **state)
 {
 	struct medium_params p = params_snr();
@@ -668,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_learned_sender_address),
 		cmocka_unit_test(test_client_gone_mid_frame),
 		cmocka_unit_test(test_bad_rate_fails_at_once),
+		cmocka_unit_test(test_undefined_rate_skipped),
 		cmocka_unit_test(test_duplicate_address_noticed),
 		cmocka_unit_test(test_addressee_only),
 		cmocka_unit_test(test_path_loss_range),
