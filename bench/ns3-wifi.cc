@@ -5,7 +5,8 @@
 //       an AP and one station at a fixed SNR, the station sending to the AP
 //   ns3-wifi hidden STANDARD SNR rts|norts SECONDS [SEED]
 //       an AP and two stations that cannot hear each other, both sending
-//       UDP at saturation to the AP, with or without RTS/CTS
+//       UDP at saturation to the AP, with or without RTS/CTS; at 11g with
+//       54 Mbit/s data and RTS at 11 Mbit/s, as mac80211 in hostapd's BSS
 //
 // STANDARD: 11g (2.4 GHz, channel 1, Minstrel), ht20 (2.4 GHz, channel 1),
 // ht40 (5 GHz, 36+40), vht80 (5 GHz, 36-48); HT and VHT use MinstrelHt and
@@ -269,7 +270,14 @@ int run(const options &o)
 	wifi.SetStandard(o.std->std);
 	// RTS/CTS for every data frame, or never.
 	UintegerValue rts(o.rts ? 0 : 65535);
-	if (o.std->std == WIFI_STANDARD_80211g)
+	if (o.hidden && o.std->std == WIFI_STANDARD_80211g)
+		// Minstrel sends RTS at the lowest rate, 1 Mbit/s; mac80211 at the
+		// fastest basic rate not above the data rate, 11 Mbit/s CCK in
+		// hostapd's 802.11g BSS. At 40 dB both stations send at 54.
+		wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "RtsCtsThreshold", rts,
+					     "DataMode", StringValue("ErpOfdmRate54Mbps"),
+					     "ControlMode", StringValue("DsssRate11Mbps"));
+	else if (o.std->std == WIFI_STANDARD_80211g)
 		wifi.SetRemoteStationManager("ns3::MinstrelWifiManager", "RtsCtsThreshold", rts);
 	else
 		wifi.SetRemoteStationManager("ns3::MinstrelHtWifiManager", "RtsCtsThreshold", rts);

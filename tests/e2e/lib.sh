@@ -229,14 +229,17 @@ radio_new() {
 
 # sweep_mode_lines MODE: hostapd lines, on top of write_ap_conf's 802.11n on
 # channel 1, for 11g (no HT, no WMM), ht20, ht40 (5 GHz, 36+40) or vht80
-# (5 GHz, 36-48).
+# (5 GHz, 36-48). Without vht_capab hostapd states a VHT maximum A-MPDU
+# length of 8191 bytes (exponent 0), which holds its stations to 5 MPDUs of
+# 1500 bytes per A-MPDU; ns-3's AP takes the most the PHY allows.
 sweep_mode_lines() {
 	case $1 in
 	11g) echo "ieee80211n=0 wmm_enabled=0" ;;
 	ht20) ;;
 	ht40) echo "hw_mode=a channel=36 country_code=US ht_capab=[HT40+]" ;;
 	vht80) echo "hw_mode=a channel=36 country_code=US ht_capab=[HT40+] ieee80211ac=1" \
-		"vht_oper_chwidth=1 vht_oper_centr_freq_seg0_idx=42" ;;
+		"vht_oper_chwidth=1 vht_oper_centr_freq_seg0_idx=42" \
+		"vht_capab=[MAX-A-MPDU-LEN-EXP7]" ;;
 	*) return 1 ;;
 	esac
 }
