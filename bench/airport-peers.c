@@ -485,16 +485,54 @@ static int agents_start(struct bench *b, const char *sock)
 	return b->lost ? -1 : 0;
 }
 
+/* CPU over a measured stretch: the daemon's, the bench's, and the machine's idle time. */
+struct cpu_span {
+	uint64_t t0;
+	double daemon, self, idle, wall;	/* seconds; at the start, the readings */
+	long ncpu;
+};
+
+static void span_start(struct cpu_span *c, const struct bench *b)
+{
+	c->t0 = now_us();
+	c->daemon = proc_cpu(b->pid);
+	c->self = self_cpu();
+	c->idle = machine_idle();
+	c->ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+static void span_stop(struct cpu_span *c, const struct bench *b)
+{
+	c->daemon = proc_cpu(b->pid) - c->daemon;
+	c->self = self_cpu() - c->self;
+	c->idle = machine_idle() - c->idle;
+	c->wall = (double)(now_us() - c->t0) / 1e6;
+}
+
+/* After a run: 5 s for the statuses still owed, then what never came. */
+static int drain(struct bench *b)
+{
+	uint64_t missing;
+
+	for (uint64_t drained = now_us() + 5000000; now_us() < drained;)
+		if (b->sent == b->acked + b->failed || pump(b, now_us() + 100000) < 0)
+			break;
+	missing = b->sent - b->acked - b->failed;
+	printf("then: %lu statuses never came (5 s drain), %u agents lost, %lu bad messages\n",
+	       (unsigned long)missing, b->lost, (unsigned long)b->bad);
+	return missing || b->lost || b->bad ? -1 : 0;
+}
+
 /* The measured run: fill every window, keep it full for T s, then drain (5 s). */
 static int run(struct bench *b)
 {
 	unsigned int n = b->o.agents;
-	uint64_t t0 = now_us(), end = t0 + (uint64_t)b->o.seconds * 1000000;
-	uint64_t statuses, deliveries, missing, lo = UINT64_MAX, hi = 0;
-	double c0 = proc_cpu(b->pid), s0 = self_cpu(), i0 = machine_idle(), dcpu, bcpu, idle, wall;
-	double sum = 0, sq = 0;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cpu_span c;
+	uint64_t end, statuses, deliveries, lo = UINT64_MAX, hi = 0;
+	double dcpu, wall, sum = 0, sq = 0;
 
+	span_start(&c, b);
+	end = c.t0 + (uint64_t)b->o.seconds * 1000000;
 	b->sending = true;
 	for (unsigned int i = 0; i < n; i++) {
 		for (unsigned int w = 0; w < b->o.window; w++)
@@ -503,10 +541,9 @@ static int run(struct bench *b)
 	}
 	while (now_us() < end && pump(b, end) == 0)
 		;
-	dcpu = proc_cpu(b->pid) - c0;
-	bcpu = self_cpu() - s0;
-	idle = machine_idle() - i0;
-	wall = (double)(now_us() - t0) / 1e6;
+	span_stop(&c, b);
+	dcpu = c.daemon;
+	wall = c.wall;
 	b->sending = false;
 	if (b->daemon_gone)
 		return -1;
@@ -534,18 +571,12 @@ static int run(struct bench *b)
 	       "%.1f us per frame; bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs\n",
 	       (double)statuses / wall, statuses ? 100.0 * (double)b->acked / (double)statuses : 0.0,
 	       (double)deliveries / wall, dcpu, 100 * dcpu / wall,
-	       statuses ? dcpu * 1e6 / (double)statuses : 0.0, 100 * bcpu / wall,
-	       100 * (ncpu - idle / wall), ncpu);
+	       statuses ? dcpu * 1e6 / (double)statuses : 0.0, 100 * c.self / wall,
+	       100 * ((double)c.ncpu - c.idle / wall), c.ncpu);
 	/* Jain's index: 1 when every agent got as many frames through, 1/n when one got all. */
 	printf("frames per agent: min %lu, max %lu, Jain fairness %.3f\n", (unsigned long)lo,
 	       (unsigned long)hi, sq > 0 ? sum * sum / (n * sq) : 0.0);
-	for (uint64_t drained = now_us() + 5000000; now_us() < drained;)
-		if (b->sent == b->acked + b->failed || pump(b, now_us() + 100000) < 0)
-			break;
-	missing = b->sent - b->acked - b->failed;
-	printf("then: %lu statuses never came (5 s drain), %u agents lost, %lu bad messages\n",
-	       (unsigned long)missing, b->lost, (unsigned long)b->bad);
-	return missing || b->lost || b->bad ? -1 : 0;
+	return drain(b);
 }
 
 /*
@@ -555,13 +586,15 @@ static int run(struct bench *b)
 static int run_beacons(struct bench *b)
 {
 	unsigned int nb = b->o.beacons;
-	uint64_t t0 = now_us(), end = t0 + (uint64_t)b->o.seconds * 1000000, missing;
-	double c0 = proc_cpu(b->pid), s0 = self_cpu(), i0 = machine_idle(), dcpu, bcpu, idle, wall;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cpu_span c;
+	uint64_t end;
+	double dcpu, wall;
 
+	span_start(&c, b);
+	end = c.t0 + (uint64_t)b->o.seconds * 1000000;
 	b->sending = true;
 	for (unsigned int i = 0; i < nb; i++)
-		b->a[i].next_beacon = t0 + (uint64_t)i * BEACON_US / nb;
+		b->a[i].next_beacon = c.t0 + (uint64_t)i * BEACON_US / nb;
 	for (;;) {
 		uint64_t now = now_us(), next = end;
 
@@ -580,10 +613,9 @@ static int run_beacons(struct bench *b)
 		if (now >= end || pump(b, next) < 0)
 			break;
 	}
-	dcpu = proc_cpu(b->pid) - c0;
-	bcpu = self_cpu() - s0;
-	idle = machine_idle() - i0;
-	wall = (double)(now_us() - t0) / 1e6;
+	span_stop(&c, b);
+	dcpu = c.daemon;
+	wall = c.wall;
 	b->sending = false;
 	if (b->daemon_gone)
 		return -1;
@@ -597,15 +629,9 @@ static int run_beacons(struct bench *b)
 	printf("daemon CPU %.3f s: %.1f%% of one core, %.1f us per beacon, %.2f us per delivery; "
 	       "bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs\n", dcpu, 100 * dcpu / wall,
 	       b->sent ? dcpu * 1e6 / (double)b->sent : 0.0,
-	       b->deliveries ? dcpu * 1e6 / (double)b->deliveries : 0.0, 100 * bcpu / wall,
-	       100 * (ncpu - idle / wall), ncpu);
-	for (uint64_t drained = now_us() + 5000000; now_us() < drained;)
-		if (b->sent == b->acked + b->failed || pump(b, now_us() + 100000) < 0)
-			break;
-	missing = b->sent - b->acked - b->failed;
-	printf("then: %lu statuses never came (5 s drain), %u agents lost, %lu bad messages\n",
-	       (unsigned long)missing, b->lost, (unsigned long)b->bad);
-	return missing || b->lost || b->bad ? -1 : 0;
+	       b->deliveries ? dcpu * 1e6 / (double)b->deliveries : 0.0, 100 * c.self / wall,
+	       100 * ((double)c.ncpu - c.idle / wall), c.ncpu);
+	return drain(b);
 }
 
 /* The daemon's account: its totals, and the first few things it warned about. */

@@ -1,7 +1,7 @@
 # VM role for bench/throughput-vs-snr: a station of MODE limited to NSS
 # streams. For each SNR of SNRS (comma-separated) it asks the host for that
 # SNR (flag "$VM-want-SNR", answered by "snr-SNR"), then measures iperf3 TCP
-# and UDP (1472-byte datagrams, OFFER Mbit/s) to the AP for SECS seconds
+# (STREAMS parallel connections, default 1) and UDP (1472-byte datagrams, OFFER Mbit/s) to the AP for SECS seconds
 # each, raising "$VM-tcp-SNR"/"$VM-tcp-done-SNR" (and udp) around them so
 # the host can time the CPU the VMs use. One line per SNR in $WM_OUT/points:
 #   SNR TCP-MBPS UDP-MBPS | iw's tx bitrate | minstrel_ht's best rate
@@ -19,7 +19,9 @@ for snr in $(echo "$SNRS" | tr , ' '); do
 	ping -c 100 -i 0.01 -s 1400 -q 10.99.0.1 >/dev/null 2>&1
 	flag_set "$VM-tcp-$snr"
 	# iperf3 can wait forever on a link that died: cut it off.
-	tcp=$(timeout $((SECS + 30)) iperf3 -c 10.99.0.1 -t "$SECS" -f m | awk '/receiver/ {print $7}')
+	# With STREAMS > 1, iperf3's [SUM] line (one field shorter) comes last.
+	tcp=$(timeout $((SECS + 30)) iperf3 -c 10.99.0.1 -t "$SECS" -P "${STREAMS:-1}" -f m |
+		awk '/receiver/ { v = $1 == "[SUM]" ? $6 : $7 } END { print v }')
 	flag_set "$VM-tcp-done-$snr"
 	flag_set "$VM-udp-$snr"
 	udp=$(timeout $((SECS + 30)) iperf3 -c 10.99.0.1 -u -b "${OFFER}M" -l 1472 -t "$SECS" -f m |
