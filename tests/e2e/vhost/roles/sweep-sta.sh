@@ -1,9 +1,10 @@
 # VM role for bench/throughput-vs-snr: a station of MODE limited to NSS
 # streams. For each SNR of SNRS (comma-separated) it asks the host for that
 # SNR (flag "$VM-want-SNR", answered by "snr-SNR"), then measures iperf3 TCP
-# (STREAMS parallel connections, default 1) and UDP (1472-byte datagrams, OFFER Mbit/s) to the AP for SECS seconds
-# each, raising "$VM-tcp-SNR"/"$VM-tcp-done-SNR" (and udp) around them so
-# the host can time the CPU the VMs use. One line per SNR in $WM_OUT/points:
+# (STREAMS parallel connections, default 1) and UDP (1472-byte datagrams,
+# OFFER Mbit/s) to the AP for SECS seconds each, raising "$VM-tcp-SNR" and
+# "$VM-tcp-done-SNR" (and udp) around them so the host can time the CPU the
+# VMs use. One line per SNR in $WM_OUT/points:
 #   SNR TCP-MBPS UDP-MBPS | iw's tx bitrate | minstrel_ht's best rate
 ifc=$(radio_new "$MAC")
 case $MODE in
