@@ -149,6 +149,25 @@ static int rx_put(struct vu_conn *conn, const void *msg, uint32_t len)
 	return 1;
 }
 
+/*
+ * Whether the guest should kick queue 1 when it posts RX buffers. hwsim
+ * posts one back for every message it takes, so with kicks on, every
+ * delivery would cost the VM a kick and us a wake-up: we ask for them only
+ * while a message waits for a buffer. 0, or -1 the memory went away.
+ */
+static int rx_kicks(struct vu_conn *conn, bool want)
+{
+	struct guestmem_guard g;
+
+	if (!GUESTMEM_GUARD(&g, &conn->mem)) {
+		mem_gone(conn);
+		return -1;
+	}
+	virtq_want_kicks(&conn->vq[Q_RX], want);
+	guestmem_unguard(&g);
+	return 0;
+}
+
 /* Move held messages into RX buffers the guest posted. */
 void vu_rx_flush(struct vu_conn *conn)
 {
@@ -172,6 +191,8 @@ void vu_rx_flush(struct vu_conn *conn)
 	}
 	if (any)
 		notify(conn, Q_RX);
+	if (!conn->pend_n && rx_kicks(conn, false) < 0)
+		ring_fault(conn, Q_RX);
 }
 
 static int vu_send(struct hub_client *c, const void *msg, size_t len)
@@ -208,7 +229,17 @@ static int vu_send(struct hub_client *c, const void *msg, size_t len)
 	p->buf = xmalloc(len);
 	memcpy(p->buf, msg, len);
 	p->len = (uint32_t)len;
-	conn->pend_n++;
+	if (conn->pend_n++)
+		return 0;
+	/*
+	 * The first message to wait: ask for kicks again, then look once
+	 * more, for a buffer posted while the guest still saw them off.
+	 */
+	if (rx_kicks(conn, true) < 0) {
+		shutdown(conn->fd, SHUT_RDWR);
+		return -EIO;
+	}
+	vu_rx_flush(conn);
 	return 0;
 }
 
@@ -239,22 +270,40 @@ static int tx_take(struct vu_conn *conn, size_t *len)
 	return ret < 0 ? -1 : ret;
 }
 
+/*
+ * n chains of queue 0 were given back. The guest learns of it only to free
+ * the skbs behind them (a frame's fate comes as a TX status on queue 1),
+ * so it is told once a quarter of the ring waits, not per frame: a signal
+ * per frame wakes the VM and costs us a write for nothing. n = 0: tell it
+ * of all that waits now (the ring stops).
+ */
+void vu_tx_returned(struct vu_conn *conn, uint32_t n)
+{
+	uint32_t batch = conn->vq[Q_TX].num / 4;
+
+	conn->tx_unsignalled += n;
+	if (!conn->tx_unsignalled || (n && conn->tx_unsignalled < (batch ? batch : 1)))
+		return;
+	conn->tx_unsignalled = 0;
+	notify(conn, Q_TX);
+}
+
 /* The guest transmitted: every chain on queue 0 is one hwsim message. */
 void vu_tx_process(struct vu_conn *conn)
 {
 	struct virtq *vq = &conn->vq[Q_TX];
-	bool any = false;
+	uint32_t n = 0;
 
 	while (!conn->dead && virtq_ready(vq)) {
 		size_t len = 0;
 
 		if (tx_take(conn, &len) <= 0)
 			break;
-		any = true;
+		n++;
 		hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
 	}
-	if (any && !conn->dead)
-		notify(conn, Q_TX);
+	if (n && !conn->dead)
+		vu_tx_returned(conn, n);
 	if (!conn->dead)
 		ring_fault(conn, Q_TX);
 }

@@ -60,6 +60,7 @@ struct vu_conn {
 	int kick[NQUEUES], call[NQUEUES], err[NQUEUES];
 	int backend_req;		/* the back-end request channel: kept, unused */
 	uint8_t call_owed;		/* queues whose guest is owed a signal (vu_flush) */
+	uint32_t tx_unsignalled;	/* TX chains given back since the last TX signal */
 	bool dirty;			/* on srv->dirty */
 	struct vu_conn *dirty_next;
 	struct vu_queue_watch kick_watch[NQUEUES];
@@ -94,6 +95,7 @@ struct vu_server {
 /* vhost_user.c */
 void vu_rx_flush(struct vu_conn *conn);
 void vu_tx_process(struct vu_conn *conn);
+void vu_tx_returned(struct vu_conn *conn, uint32_t n);
 void vu_kicked(struct loop_watch *w, uint32_t events);
 void vu_queue_stop(struct vu_conn *conn, unsigned int q);
 void vu_replace_fd(int *slot, int fd);

@@ -9,6 +9,7 @@
 #define VRING_DESC_F_WRITE 2
 #define VRING_DESC_F_INDIRECT 4
 #define VRING_AVAIL_F_NO_INTERRUPT 1
+#define VRING_USED_F_NO_NOTIFY 1
 
 /* Ring layout (virtio 1.x, split, little-endian), by offsets: no struct aliasing of guest memory. */
 #define DESC_SIZE 16
@@ -192,6 +193,16 @@ void virtq_push(struct virtq *vq, const struct virtq_elem *elem, uint32_t len)
 	st32(e, elem->head);
 	st32(e + 4, len);
 	store_idx(vq->used + USED_IDX, ++vq->used_idx);
+}
+
+void virtq_want_kicks(struct virtq *vq, bool want)
+{
+	if (!vq->used || vq->broken)
+		return;
+	store_idx(vq->used, want ? 0 : VRING_USED_F_NO_NOTIFY);
+	/* Asking again: what the driver posted before it saw the flag must be seen after it. */
+	if (want)
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 bool virtq_should_notify(const struct virtq *vq)

@@ -89,6 +89,14 @@ int virtq_pop(struct virtq *vq, const struct vu_mem *mem, struct virtq_elem *ele
 /* Return a chain with len bytes written into its writable part. */
 void virtq_push(struct virtq *vq, const struct virtq_elem *elem, uint32_t len);
 
+/*
+ * Whether the device wants the driver's kicks for this queue
+ * (VRING_USED_F_NO_NOTIFY, a hint the driver follows without EVENT_IDX).
+ * After asking again, look at the ring once more: the driver may have
+ * posted while it still saw the old flag.
+ */
+void virtq_want_kicks(struct virtq *vq, bool want);
+
 /* Does the guest want an interrupt (VRING_AVAIL_F_NO_INTERRUPT clear)? */
 bool virtq_should_notify(const struct virtq *vq);
 
