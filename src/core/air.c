@@ -91,14 +91,56 @@ static uint32_t cw_max(enum medium_ac ac, const struct phy_rate *rate)
 
 void air_init(struct medium *m)
 {
-	m->air.prev = m->air.next = &m->air;
+	m->lanes = NULL;
+	m->nlanes = m->lanes_cap = 0;
 	m->nair = 0;
+	m->free_recs = NULL;
+}
+
+static bool spans_overlap(double alo, double ahi, double blo, double bhi)
+{
+	/* As txrec_spectral_fraction() > 0: touching edges do not overlap. */
+	return (ahi < bhi ? ahi : bhi) - (alo > blo ? alo : blo) > 0.0;
+}
+
+static void near_add(struct lane *l, uint32_t k)
+{
+	l->near = xreallocarray(l->near, l->nnear + 1, sizeof(*l->near));
+	l->near[l->nnear++] = k;
+}
+
+/* The lane of [lo, hi], made on first use; *hint, a lane it likely is, becomes it. */
+static uint32_t lane_of(struct medium *m, double lo, double hi, uint32_t *hint)
+{
+	uint32_t k = *hint;
+
+	if (k < m->nlanes && m->lanes[k].lo == lo && m->lanes[k].hi == hi)
+		return k;
+	for (k = 0; k < m->nlanes; k++)
+		if (m->lanes[k].lo == lo && m->lanes[k].hi == hi)
+			return *hint = k;
+	if (m->nlanes == m->lanes_cap) {
+		m->lanes_cap = m->lanes_cap ? 2 * m->lanes_cap : 8;
+		m->lanes = xreallocarray(m->lanes, m->lanes_cap, sizeof(*m->lanes));
+	}
+	m->lanes[k] = (struct lane){ .lo = lo, .hi = hi };
+	m->nlanes++;
+	for (uint32_t j = 0; j <= k; j++) {
+		if (!spans_overlap(m->lanes[j].lo, m->lanes[j].hi, lo, hi))
+			continue;
+		near_add(&m->lanes[k], j);
+		if (j != k)
+			near_add(&m->lanes[j], k);
+	}
+	return *hint = k;
 }
 
 static void rec_free(struct medium *m, struct txrec *rec)
 {
-	rec->prev->next = rec->next;
-	rec->next->prev = rec->prev;
+	struct lane *l = &m->lanes[rec->lane];
+
+	*(rec->prev ? &rec->prev->next : &l->first) = rec->next;
+	*(rec->next ? &rec->next->prev : &l->last) = rec->prev;
 	sched_cancel(&m->sched, &rec->ev);
 	if (rec->orphan) {
 		for (uint32_t i = 0; i < rec->nsub; i++)
@@ -108,13 +150,25 @@ static void rec_free(struct medium *m, struct txrec *rec)
 	}
 	free(rec->sub);
 	m->nair--;
-	free(rec);
+	rec->next = m->free_recs;
+	m->free_recs = rec;
 }
 
 void air_deinit(struct medium *m)
 {
-	while (m->air.next != &m->air)
-		rec_free(m, m->air.next);
+	for (uint32_t k = 0; k < m->nlanes; k++)
+		while (m->lanes[k].first)
+			rec_free(m, m->lanes[k].first);
+	while (m->free_recs) {
+		struct txrec *rec = m->free_recs;
+
+		m->free_recs = rec->next;
+		free(rec);
+	}
+	for (uint32_t k = 0; k < m->nlanes; k++)
+		free(m->lanes[k].near);
+	free(m->lanes);
+	air_init(m);
 }
 
 /* ------------------------------------------------------------- contention */
@@ -143,9 +197,11 @@ static bool senses(struct medium *m, struct mradio *r, const struct txrec *rec)
 
 static bool senses_busy(struct medium *m, struct mradio *r)
 {
+	struct txrec *rec;
+
 	if (r->responding || r->nav_until > m->now)
 		return true;
-	for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next)
+	FOR_EACH_AIR_NEAR(m, rec, r->span_lane)
 		if (senses(m, r, rec))
 			return true;
 	return false;
@@ -165,6 +221,7 @@ static void contend(struct medium *m, struct mradio *r)
 	r->slot = phy_slot_us(rate);
 	r->aifs = phy_sifs_us(rate->band) + aifsn[f->ac] * r->slot;
 	phy_span(rate, f->freq, &r->span_lo, &r->span_hi);
+	lane_of(m, r->span_lo, r->span_hi, &r->span_lane);
 	chanidx_contend(m, r);
 	r->backoff = rng_upto(&m->rng, r->cw);
 	r->state = RADIO_CONTEND;
@@ -267,8 +324,15 @@ static struct txrec *rec_new(struct medium *m, enum txrec_kind kind, struct mrad
 			     uint64_t start, const struct phy_rate *rate, uint32_t freq,
 			     uint32_t psdu)
 {
-	struct txrec *rec = xcalloc(1, sizeof(*rec));
+	struct txrec *rec = m->free_recs;
+	struct lane *l;
 
+	if (rec) {
+		m->free_recs = rec->next;
+		memset(rec, 0, sizeof(*rec));
+	} else {
+		rec = xcalloc(1, sizeof(*rec));
+	}
 	rec->kind = kind;
 	rec->sender = s->idx;
 	rec->sender_gen = s->gen;
@@ -281,29 +345,38 @@ static struct txrec *rec_new(struct medium *m, enum txrec_kind kind, struct mrad
 	phy_span(rate, freq, &rec->lo, &rec->hi);
 	sched_event_init(&rec->ev);
 	rec->ev.tag = EV_TXREC;
-	rec->prev = m->air.prev;
-	rec->next = &m->air;
-	m->air.prev->next = rec;
-	m->air.prev = rec;
+	rec->lane = lane_of(m, rec->lo, rec->hi, &s->sent_lane);
+	l = &m->lanes[rec->lane];
+	rec->prev = l->last;
+	*(l->last ? &l->last->next : &l->first) = rec;
+	l->last = rec;
 	m->nair++;
 	sched_add(&m->sched, &rec->ev, rec->end);
 	air_went_busy(m, rec);
 	return rec;
 }
 
-/* Drop ended records that no reception still on the air overlaps. */
-static void prune(struct medium *m)
+/*
+ * Drop ended records that no reception still on the air overlaps, in the
+ * lanes that overlap lane k (a record's that just ended): only there can
+ * its end have let one go. A lane's records wait for the receptions under
+ * way in the lanes that overlap it.
+ */
+static void prune(struct medium *m, uint32_t k)
 {
-	uint64_t horizon = UINT64_MAX;
-	struct txrec *rec, *next;
+	for (uint32_t i = 0; i < m->lanes[k].nnear; i++) {
+		uint32_t j = m->lanes[k].near[i];
+		uint64_t horizon = UINT64_MAX;
+		struct txrec *rec, *next;
 
-	for (rec = m->air.next; rec != &m->air; rec = rec->next)
-		if (!rec->ended && rec->start < horizon)
-			horizon = rec->start;
-	for (rec = m->air.next; rec != &m->air; rec = next) {
-		next = rec->next;
-		if (rec->ended && rec->end <= horizon)
-			rec_free(m, rec);
+		FOR_EACH_AIR_NEAR(m, rec, j)
+			if (!rec->ended && rec->start < horizon)
+				horizon = rec->start;
+		for (rec = m->lanes[j].first; rec; rec = next) {
+			next = rec->next;
+			if (rec->ended && rec->end <= horizon)
+				rec_free(m, rec);
+		}
 	}
 }
 
@@ -953,7 +1026,7 @@ void air_dispatch(struct medium *m, struct sched_event *ev)
 		response_ended(m, rec);
 	}
 	air_went_idle(m, rec);
-	prune(m);
+	prune(m, rec->lane);
 }
 
 void air_radio_gone(struct medium *m, struct mradio *r)
@@ -963,11 +1036,15 @@ void air_radio_gone(struct medium *m, struct mradio *r)
 	free(r->pend_sub);
 	r->pend_sub = NULL;
 	if (r->state == RADIO_TX) {
-		for (struct txrec *rec = m->air.next; rec != &m->air; rec = rec->next) {
-			if (!rec->ended && rec->kind == TXREC_DATA && rec->frame == r->cur) {
-				rec->orphan = true;	/* the frames stay on the air until its end */
-				r->cur = NULL;
-				r->nagg = 0;
+		struct txrec *rec;
+
+		for (uint32_t k = 0; k < m->nlanes; k++) {
+			for (rec = m->lanes[k].first; rec; rec = rec->next) {
+				if (!rec->ended && rec->kind == TXREC_DATA && rec->frame == r->cur) {
+					rec->orphan = true;	/* the frames stay on the air until its end */
+					r->cur = NULL;
+					r->nagg = 0;
+				}
 			}
 		}
 	}

@@ -152,6 +152,8 @@ struct mradio {
 	uint64_t idle_since;		/* when it last saw the medium go idle */
 	uint32_t aifs, slot;		/* of the frame in service */
 	double span_lo, span_hi;	/* spectrum of the frame in service */
+	uint32_t span_lane;		/* the air's lane of that span (air.c) */
+	uint32_t sent_lane;		/* the lane of what it last put on the air */
 	struct txrec *ack_rec;		/* WAIT_ACK: the ACK coming back; WAIT_CTS: the CTS; or NULL */
 	struct msub *pend_sub;		/* WAIT_CTS: the A-MPDU's layout, for after the CTS */
 	uint32_t pend_psdu;		/* WAIT_CTS: the PSDU to send after the CTS */
@@ -184,7 +186,8 @@ struct msub {
 
 /* A transmission on the air, kept until no reception it overlaps needs it. */
 struct txrec {
-	struct txrec *prev, *next;
+	struct txrec *prev, *next;	/* in its lane */
+	uint32_t lane;
 	struct sched_event ev;		/* its end */
 	enum txrec_kind kind;
 	bool ended;
@@ -303,8 +306,19 @@ struct medium {
 		uint32_t gen;		/* entries of another generation are stale */
 	} links;			/* link.c */
 
-	struct txrec air;		/* list head: on the air and recently ended */
+	/*
+	 * On the air and recently ended, by the exact span of spectrum each
+	 * occupies (a lane), oldest first in each: what overlaps a span is
+	 * found among the lanes that overlap it, whatever else is on the air.
+	 */
+	struct lane {
+		double lo, hi;
+		struct txrec *first, *last;
+		uint32_t *near, nnear;	/* the lanes that overlap it, itself included */
+	} *lanes;
+	uint32_t nlanes, lanes_cap;
 	uint32_t nair;
+	struct txrec *free_recs;	/* freed records, for reuse */
 	struct mframe *free_frames;
 	uint64_t frame_seq;
 	double noise_dbm[4];		/* 20, 40, 80, 160 MHz */
@@ -371,6 +385,15 @@ static inline struct mradio *txrec_target(const struct medium *m, const struct t
 }
 
 /* Fraction of rec's power that falls in [lo, hi] MHz. */
+/*
+ * Every record, on the air or ended, whose spectrum overlaps lane k's
+ * (as txrec_spectral_fraction() > 0). Lanes are kept for good, one per
+ * span ever used: a few dozen at most.
+ */
+#define FOR_EACH_AIR_NEAR(m, rec, k)                                                    \
+	for (uint32_t k_ = (k), i_ = 0; i_ < (m)->lanes[k_].nnear; i_++)                  \
+		for ((rec) = (m)->lanes[(m)->lanes[k_].near[i_]].first; (rec); (rec) = (rec)->next)
+
 static inline double txrec_spectral_fraction(const struct txrec *rec, double lo, double hi)
 {
 	double o = (rec->hi < hi ? rec->hi : hi) - (rec->lo > lo ? rec->lo : lo);

@@ -37,16 +37,15 @@ static void scratch_reserve(struct medium *m, uint32_t n)
 
 uint32_t rx_overlaps(struct medium *m, const struct txrec *rec)
 {
+	const struct txrec *o;
 	uint32_t n = 0;
 
-	for (const struct txrec *o = m->air.next; o != &m->air; o = o->next) {
+	FOR_EACH_AIR_NEAR(m, o, rec->lane) {
 		double frac;
 
 		if (o == rec || o->end <= rec->start || o->start >= rec->end)
 			continue;
 		frac = txrec_spectral_fraction(o, rec->lo, rec->hi);
-		if (frac <= 0.0)
-			continue;
 		scratch_reserve(m, n + 1);
 		m->rx.ov[n++] = (struct overlap){ o, frac };
 	}

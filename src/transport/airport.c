@@ -359,6 +359,13 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 			peer_close(p, STREAM_REASON_PROTOCOL, why);
 			return;
 		}
+		/*
+		 * Less than the room asked for: the socket is dry for now, and
+		 * asking again would only fail with EAGAIN (a system call per
+		 * wake-up for nothing). More later wakes us again.
+		 */
+		if (!p->ssl && (size_t)n < room)
+			break;
 	}
 	/* What it made us send goes out when the round ends (flush_dirty). */
 }
