@@ -371,7 +371,8 @@ int hub_client_input(struct hub *hub, struct hub_client *c, const void *buf, siz
 				  tx.rates[3].idx, tx.rates[3].count, tx.rates[3].flags);
 		}
 		/* A rate chain no PHY can send, or a radio past the limits, gets its failed status inside. */
-		if (medium_tx(hub->medium, hub_now(hub), &tx) == -ENOSPC)
+		/* What one wake-up brought arrived together: one clock reading for all. */
+		if (medium_tx(hub->medium, loop_time_us(hub->loop) - hub->t0, &tx) == -ENOSPC)
 			return bad(c, -ENOSPC, "FRAME", "from a new radio past the radio limits");
 		return 0;
 	case HWSIM_CMD_ADD_MAC_ADDR:

@@ -115,7 +115,7 @@ static bool flush_out(struct airport_peer *p)
 		return false;
 	}
 	if (n > 0)
-		p->last_tx = loop_now_us();
+		p->last_tx = loop_time_us(p->srv->hub->loop);
 	return true;
 }
 
@@ -354,7 +354,7 @@ static void peer_readable(struct loop_watch *w, uint32_t events)
 			peer_drop(p, n ? strerror((int)-n) : "closed");
 			return;
 		}
-		p->last_rx = loop_now_us();
+		p->last_rx = loop_time_us(p->srv->hub->loop);
 		if (stream_rx_take(&p->in, (size_t)n, peer_msg, p, &why) < 0) {
 			peer_close(p, STREAM_REASON_PROTOCOL, why);
 			return;

@@ -36,6 +36,9 @@ struct loop {
 
 	struct deferred *deferred;
 	size_t ndeferred, deferred_cap;
+
+	bool have_time;			/* time holds this phase's clock reading */
+	uint64_t time;
 };
 
 uint64_t loop_now_us(void)
@@ -44,6 +47,15 @@ uint64_t loop_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t loop_time_us(struct loop *l)
+{
+	if (!l->have_time) {
+		l->time = loop_now_us();
+		l->have_time = true;
+	}
+	return l->time;
 }
 
 struct loop *loop_new(void)
@@ -211,6 +223,7 @@ static int wait_events(struct loop *l, struct epoll_event *evs, int64_t max_us)
 static void dispatch(struct loop *l, const struct epoll_event *evs, int n)
 {
 	l->in_round = true;
+	l->have_time = false;
 	for (int i = 0; i < n; i++) {
 		struct loop_watch *w = evs[i].data.ptr;
 
@@ -219,12 +232,13 @@ static void dispatch(struct loop *l, const struct epoll_event *evs, int n)
 		w->cb(w, evs[i].events);
 	}
 	/* A wait that timed out at the deadline needs no look at the clock. */
-	if (l->timer_when != UINT64_MAX && (l->timed_out || loop_now_us() >= l->timer_when)) {
+	if (l->timer_when != UINT64_MAX && (l->timed_out || loop_time_us(l) >= l->timer_when)) {
 		l->timer_when = UINT64_MAX;
 		if (l->timer_cb)
 			l->timer_cb(l->timer_opaque);
 	}
 	l->in_round = false;
+	l->have_time = false;
 	run_deferred(l);
 }
 

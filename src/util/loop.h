@@ -42,6 +42,13 @@ void loop_defer_free(struct loop *l, void (*fn)(void *), void *ptr);
 
 /* Microseconds on CLOCK_MONOTONIC. */
 uint64_t loop_now_us(void);
+/*
+ * The clock read once per phase of the loop: the first call in a round
+ * (or between rounds) reads it, later ones in the same phase get that
+ * reading again. A clock reading is a system call under UML: messages
+ * that arrived together need one between them, not one each.
+ */
+uint64_t loop_time_us(struct loop *l);
 
 /* Arm the timer for the monotonic time `when` (UINT64_MAX: disarm); cb runs then. */
 void loop_set_timer(struct loop *l, uint64_t when_us, void (*cb)(void *), void *opaque);
