@@ -118,20 +118,22 @@ static double proc_cpu(pid_t pid)
 }
 
 /*
- * Seconds all CPUs spent idle, from /proc/stat. Idle time is measured when
- * CPUs enter and leave idle (NO_HZ); busy time is only sampled on ticks,
- * which misses much of two processes waking each other all the time.
+ * Seconds all CPUs spent idle, and stolen by the hypervisor for other
+ * machines, from /proc/stat. Idle time is measured when CPUs enter and
+ * leave idle (NO_HZ); busy time is only sampled on ticks, which misses
+ * much of two processes waking each other all the time.
  */
-static double machine_idle(void)
+static void machine_times(double *idle_s, double *steal_s)
 {
-	unsigned long long idle = 0, iowait = 0;
+	unsigned long long idle = 0, iowait = 0, steal = 0;
 	FILE *f = fopen("/proc/stat", "r");
 
-	if (f && fscanf(f, "cpu %*u %*u %*u %llu %llu", &idle, &iowait) != 2)
-		idle = iowait = 0;
+	if (f && fscanf(f, "cpu %*u %*u %*u %llu %llu %*u %*u %llu", &idle, &iowait, &steal) != 3)
+		idle = iowait = steal = 0;
 	if (f)
 		fclose(f);
-	return (double)(idle + iowait) / (double)sysconf(_SC_CLK_TCK);
+	*idle_s = (double)(idle + iowait) / (double)sysconf(_SC_CLK_TCK);
+	*steal_s = (double)steal / (double)sysconf(_SC_CLK_TCK);
 }
 
 static double self_cpu(void)
@@ -488,7 +490,7 @@ static int agents_start(struct bench *b, const char *sock)
 /* CPU over a measured stretch: the daemon's, the bench's, and the machine's idle time. */
 struct cpu_span {
 	uint64_t t0;
-	double daemon, self, idle, wall;	/* seconds; at the start, the readings */
+	double daemon, self, idle, steal, wall;	/* seconds; at the start, the readings */
 	long ncpu;
 };
 
@@ -497,15 +499,19 @@ static void span_start(struct cpu_span *c, const struct bench *b)
 	c->t0 = now_us();
 	c->daemon = proc_cpu(b->pid);
 	c->self = self_cpu();
-	c->idle = machine_idle();
+	machine_times(&c->idle, &c->steal);
 	c->ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 static void span_stop(struct cpu_span *c, const struct bench *b)
 {
+	double idle, steal;
+
 	c->daemon = proc_cpu(b->pid) - c->daemon;
 	c->self = self_cpu() - c->self;
-	c->idle = machine_idle() - c->idle;
+	machine_times(&idle, &steal);
+	c->idle = idle - c->idle;
+	c->steal = steal - c->steal;
 	c->wall = (double)(now_us() - c->t0) / 1e6;
 }
 
@@ -568,11 +574,11 @@ static int run(struct bench *b)
 	       (unsigned long)b->to_addressee);
 	/* What else ran, roughly: on a shared machine the numbers mean little without it. */
 	printf("%.0f frames/s (%.1f%% acked), %.0f deliveries/s; daemon CPU %.2f s (%.0f%%), "
-	       "%.1f us per frame; bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs\n",
+	       "%.1f us per frame; bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs, steal %.0f%%\n",
 	       (double)statuses / wall, statuses ? 100.0 * (double)b->acked / (double)statuses : 0.0,
 	       (double)deliveries / wall, dcpu, 100 * dcpu / wall,
 	       statuses ? dcpu * 1e6 / (double)statuses : 0.0, 100 * c.self / wall,
-	       100 * ((double)c.ncpu - c.idle / wall), c.ncpu);
+	       100 * ((double)c.ncpu - c.idle / wall), c.ncpu, 100 * c.steal / wall);
 	/* Jain's index: 1 when every agent got as many frames through, 1/n when one got all. */
 	printf("frames per agent: min %lu, max %lu, Jain fairness %.3f\n", (unsigned long)lo,
 	       (unsigned long)hi, sq > 0 ? sum * sum / (n * sq) : 0.0);
@@ -627,10 +633,11 @@ static int run_beacons(struct bench *b)
 	       (unsigned long)b->sent, (double)b->sent / wall, (unsigned long)b->deliveries,
 	       (double)b->deliveries / wall, b->sent ? (double)b->deliveries / (double)b->sent : 0.0);
 	printf("daemon CPU %.3f s: %.1f%% of one core, %.1f us per beacon, %.2f us per delivery; "
-	       "bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs\n", dcpu, 100 * dcpu / wall,
+	       "bench CPU %.0f%%; machine busy %.0f%% of %ld CPUs, steal %.0f%%\n", dcpu,
+	       100 * dcpu / wall,
 	       b->sent ? dcpu * 1e6 / (double)b->sent : 0.0,
 	       b->deliveries ? dcpu * 1e6 / (double)b->deliveries : 0.0, 100 * c.self / wall,
-	       100 * ((double)c.ncpu - c.idle / wall), c.ncpu);
+	       100 * ((double)c.ncpu - c.idle / wall), c.ncpu, 100 * c.steal / wall);
 	return drain(b);
 }
 
