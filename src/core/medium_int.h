@@ -384,7 +384,6 @@ static inline struct mradio *txrec_target(const struct medium *m, const struct t
 	return t && t->used && t->gen == rec->target_gen ? t : NULL;
 }
 
-/* Fraction of rec's power that falls in [lo, hi] MHz. */
 /*
  * Every record, on the air or ended, whose spectrum overlaps lane k's
  * (as txrec_spectral_fraction() > 0). Lanes are kept for good, one per
@@ -394,6 +393,7 @@ static inline struct mradio *txrec_target(const struct medium *m, const struct t
 	for (uint32_t k_ = (k), i_ = 0; i_ < (m)->lanes[k_].nnear; i_++)                  \
 		for ((rec) = (m)->lanes[(m)->lanes[k_].near[i_]].first; (rec); (rec) = (rec)->next)
 
+/* Fraction of rec's power that falls in [lo, hi] MHz. */
 static inline double txrec_spectral_fraction(const struct txrec *rec, double lo, double hi)
 {
 	double o = (rec->hi < hi ? rec->hi : hi) - (rec->lo > lo ? rec->lo : lo);

@@ -46,6 +46,8 @@ uint32_t rx_overlaps(struct medium *m, const struct txrec *rec)
 		if (o == rec || o->end <= rec->start || o->start >= rec->end)
 			continue;
 		frac = txrec_spectral_fraction(o, rec->lo, rec->hi);
+		if (frac <= 0.0)
+			continue;
 		scratch_reserve(m, n + 1);
 		m->rx.ov[n++] = (struct overlap){ o, frac };
 	}

@@ -168,8 +168,12 @@ static int rx_kicks(struct vu_conn *conn, bool want)
 	return 0;
 }
 
-/* Move held messages into RX buffers the guest posted. */
-void vu_rx_flush(struct vu_conn *conn)
+/*
+ * Move held messages into RX buffers the guest posted; with none left
+ * waiting, no more kicks are wanted. 0, or -1 the ring or the memory broke
+ * (the caller decides how the connection ends).
+ */
+static int rx_drain(struct vu_conn *conn)
 {
 	bool any = false;
 
@@ -177,10 +181,8 @@ void vu_rx_flush(struct vu_conn *conn)
 		struct pending *p = &conn->pend[conn->pend_head];
 		int ret = rx_put(conn, p->buf, p->len);
 
-		if (ret < 0) {
-			ring_fault(conn, Q_RX);
-			return;
-		}
+		if (ret < 0)
+			return -1;
 		if (!ret)
 			break;
 		any = true;
@@ -191,7 +193,12 @@ void vu_rx_flush(struct vu_conn *conn)
 	}
 	if (any)
 		notify(conn, Q_RX);
-	if (!conn->pend_n && rx_kicks(conn, false) < 0)
+	return conn->pend_n ? 0 : rx_kicks(conn, false);
+}
+
+void vu_rx_flush(struct vu_conn *conn)
+{
+	if (rx_drain(conn) < 0)
 		ring_fault(conn, Q_RX);
 }
 
@@ -233,13 +240,13 @@ static int vu_send(struct hub_client *c, const void *msg, size_t len)
 		return 0;
 	/*
 	 * The first message to wait: ask for kicks again, then look once
-	 * more, for a buffer posted while the guest still saw them off.
+	 * more, for a buffer posted while the guest still saw them off. A
+	 * broken ring ends the connection as above, from conn_readable().
 	 */
-	if (rx_kicks(conn, true) < 0) {
+	if (rx_kicks(conn, true) < 0 || rx_drain(conn) < 0) {
 		shutdown(conn->fd, SHUT_RDWR);
 		return -EIO;
 	}
-	vu_rx_flush(conn);
 	return 0;
 }
 
