@@ -129,6 +129,23 @@ ping_ok() {
 	return $_rc
 }
 
+# ping_within NS ADDR SECONDS: one echo answered within SECONDS (a ping a
+# second meanwhile). For a link whose SNR just fell: the sender's rate
+# control still offers the rates of before, and learns only from what it
+# sends; a few ARP probes a second apart may all go at rates the new SNR
+# cannot carry, as they would on hardware.
+ping_within() {
+	_end=$(($(date +%s) + $3))
+	: >"$W/ping-$1-$2.log"
+	while :; do
+		in_ns "$1" ping -c 1 -W 1 "$2" >>"$W/ping-$1-$2.log" 2>&1 && { tail -3 "$W/ping-$1-$2.log"; return 0; }
+		[ "$(date +%s)" -lt "$_end" ] || break
+		sleep 0.5
+	done
+	tail -5 "$W/ping-$1-$2.log"
+	return 1
+}
+
 # signal_of NS IFACE: the signal iw reports for the link, in dBm.
 signal_of() {
 	in_ns "$1" iw dev "$2" link | sed -n 's/^[[:space:]]*signal: \(-\{0,1\}[0-9]*\) dBm.*/\1/p'

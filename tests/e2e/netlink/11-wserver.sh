@@ -71,5 +71,5 @@ check medium-together $C medium $STA 0
 check reassociated-in-medium wait_connected sta wlan1 60
 check snr-pin $C snr $AP $STA 12
 check snr-pinned test "$(snr_now)" = 12
-check ping-at-12db ping_ok sta 10.99.11.1
+check ping-at-12db ping_within sta 10.99.11.1 20
 check still-running kill -0 "$WM_PID"
