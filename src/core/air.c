@@ -97,12 +97,6 @@ void air_init(struct medium *m)
 	m->free_recs = NULL;
 }
 
-static bool spans_overlap(double alo, double ahi, double blo, double bhi)
-{
-	/* As txrec_spectral_fraction() > 0: touching edges do not overlap. */
-	return (ahi < bhi ? ahi : bhi) - (alo > blo ? alo : blo) > 0.0;
-}
-
 static void near_add(struct lane *l, uint32_t k)
 {
 	l->near = xreallocarray(l->near, l->nnear + 1, sizeof(*l->near));

@@ -29,12 +29,6 @@
 
 #define LISTEN_HALF_MHZ 10.0	/* a channel's primary 20 MHz, which is what it hears */
 
-static bool overlaps(double alo, double ahi, double blo, double bhi)
-{
-	/* As txrec_spectral_fraction() > 0: touching edges do not overlap. */
-	return (ahi < bhi ? ahi : bhi) - (alo > blo ? alo : blo) > 0.0;
-}
-
 static struct chanidx_pos *pos_of(struct medium *m, const struct chanidx *ix, struct mradio *r)
 {
 	return ix == &m->listen ? &r->listen : &r->contend_at;
@@ -243,7 +237,7 @@ static void seek(struct chanidx_iter *it)
 	for (; it->set < ix->nset; it->set++) {
 		const struct chanidx_set *cs = &ix->set[it->set];
 
-		if (cs->rs.n && overlaps(cs->lo, cs->hi, it->lo, it->hi))
+		if (cs->rs.n && spans_overlap(cs->lo, cs->hi, it->lo, it->hi))
 			break;
 	}
 	it->i = 0;
@@ -287,7 +281,7 @@ struct mradio *chanidx_next(struct medium *m, struct chanidx_iter *it)
 static bool set_elsewhere(const struct chanidx *ix, const struct chanidx_pos *p, double lo,
 			  double hi)
 {
-	return p->set < ix->nset && !overlaps(ix->set[p->set].lo, ix->set[p->set].hi, lo, hi);
+	return p->set < ix->nset && !spans_overlap(ix->set[p->set].lo, ix->set[p->set].hi, lo, hi);
 }
 
 struct mradio *chanidx_hearers(struct medium *m, struct chanidx_iter *it, const struct txrec *rec)

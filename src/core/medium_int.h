@@ -385,6 +385,15 @@ static inline struct mradio *txrec_target(const struct medium *m, const struct t
 }
 
 /*
+ * Whether spans [alo, ahi] and [blo, bhi] MHz overlap, as
+ * txrec_spectral_fraction() > 0: touching edges do not.
+ */
+static inline bool spans_overlap(double alo, double ahi, double blo, double bhi)
+{
+	return (ahi < bhi ? ahi : bhi) - (alo > blo ? alo : blo) > 0.0;
+}
+
+/*
  * Every record, on the air or ended, whose spectrum overlaps lane k's
  * (as txrec_spectral_fraction() > 0). Lanes are kept for good, one per
  * span ever used: a few dozen at most.
