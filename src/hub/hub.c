@@ -416,7 +416,7 @@ static void air_watch(struct hub *hub)
 }
 
 static unsigned hook_add(struct hub *hub, const struct hub_observer *obs, void (*flush)(void *),
-			 void *data, void (*destroy)(void *))
+			 void (*poll)(void *), void *data, void (*destroy)(void *))
 {
 	if (hub->nhooks == hub->hooks_cap) {
 		hub->hooks_cap = hub->hooks_cap ? 2 * hub->hooks_cap : 8;
@@ -426,7 +426,8 @@ static unsigned hook_add(struct hub *hub, const struct hub_observer *obs, void (
 	if (++hub->next_hook_id == 0)
 		hub->next_hook_id = 1;
 	hub->hooks[hub->nhooks++] = (struct hub_hook){
-		.id = hub->next_hook_id, .obs = obs, .flush = flush, .data = data, .destroy = destroy,
+		.id = hub->next_hook_id, .obs = obs, .flush = flush, .poll = poll, .data = data,
+		.destroy = destroy,
 	};
 	air_watch(hub);
 	return hub->next_hook_id;
@@ -469,7 +470,7 @@ static void dispatch_end(struct hub *hub)
 unsigned hub_observe(struct hub *hub, const struct hub_observer *obs, void *data,
 		     void (*destroy)(void *data))
 {
-	return hook_add(hub, obs, NULL, data, destroy);
+	return hook_add(hub, obs, NULL, NULL, data, destroy);
 }
 
 void hub_unobserve(struct hub *hub, unsigned id)
@@ -480,7 +481,20 @@ void hub_unobserve(struct hub *hub, unsigned id)
 unsigned hub_add_flush(struct hub *hub, void (*fn)(void *data), void *data,
 		       void (*destroy)(void *data))
 {
-	return hook_add(hub, NULL, fn, data, destroy);
+	return hook_add(hub, NULL, fn, NULL, data, destroy);
+}
+
+unsigned hub_add_poll(struct hub *hub, void (*fn)(void *data), void *data,
+		      void (*destroy)(void *data))
+{
+	return hook_add(hub, NULL, NULL, fn, data, destroy);
+}
+
+uint64_t hub_next_due(const struct hub *hub)
+{
+	uint64_t next = medium_next_event(hub->medium);
+
+	return next == UINT64_MAX ? UINT64_MAX : hub->t0 + next;
 }
 
 void hub_del_flush(struct hub *hub, unsigned id)
@@ -492,6 +506,11 @@ void hub_sync(struct hub *hub)
 {
 	uint64_t next;
 
+	hub->dispatching++;
+	for (size_t i = 0, n = hub->nhooks; i < n; i++)
+		if (hub->hooks[i].poll && !hub->hooks[i].dead)
+			hub->hooks[i].poll(hub->hooks[i].data);
+	dispatch_end(hub);
 	hub_run(hub);
 	/*
 	 * Events due within the timer's resolution (a wake-up may come that
@@ -513,6 +532,5 @@ void hub_sync(struct hub *hub)
 		if (hub->hooks[i].flush && !hub->hooks[i].dead)
 			hub->hooks[i].flush(hub->hooks[i].data);
 	dispatch_end(hub);
-	next = medium_next_event(hub->medium);
-	loop_set_timer(hub->loop, next == UINT64_MAX ? UINT64_MAX : hub->t0 + next, timer_cb, hub);
+	loop_set_timer(hub->loop, hub_next_due(hub), timer_cb, hub);
 }

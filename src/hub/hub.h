@@ -67,8 +67,9 @@ struct hub_observer {
 /* An observer or a flush hook, by id. */
 struct hub_hook {
 	unsigned id;
-	const struct hub_observer *obs;		/* NULL: a flush hook */
+	const struct hub_observer *obs;		/* NULL: a flush or poll hook */
 	void (*flush)(void *data);
+	void (*poll)(void *data);
 	void *data;
 	void (*destroy)(void *data);
 	bool dead;				/* removed during a dispatch: reaped after */
@@ -134,8 +135,8 @@ void hub_client_radio_del(struct hub *hub, struct hub_client *c, const uint8_t i
 void hub_client_silence(struct hub *hub, struct hub_client *c);
 
 /*
- * Run the medium up to now (and the events due within the timer's
- * resolution after it), let the flush hooks send what they batched (one
+ * Take what the poll hooks find, run the medium up to now (and the events
+ * due within the timer's resolution after it), let the flush hooks send what they batched (one
  * signal per guest per round, not per message), and arm the loop's timer
  * for the medium's next event.
  */
@@ -170,5 +171,21 @@ void hub_unobserve(struct hub *hub, unsigned id);
 unsigned hub_add_flush(struct hub *hub, void (*fn)(void *data), void *data,
 		       void (*destroy)(void *data));
 void hub_del_flush(struct hub *hub, unsigned id);
+
+/*
+ * fn(data) at the start of every hub_sync(), before the medium runs: a
+ * transport that asked its peers not to wake it (a virtqueue's
+ * VRING_USED_F_NO_NOTIFY) takes what they sent meanwhile, as if they had.
+ * Removed with hub_del_flush().
+ */
+unsigned hub_add_poll(struct hub *hub, void (*fn)(void *data), void *data,
+		      void (*destroy)(void *data));
+
+/*
+ * When the medium's next event is due, on CLOCK_MONOTONIC in
+ * microseconds (UINT64_MAX: none): from a flush hook, the deadline the
+ * round will arm the loop's timer for, unless something is added first.
+ */
+uint64_t hub_next_due(const struct hub *hub);
 
 #endif

@@ -31,6 +31,7 @@
 
 static void conn_close(struct vu_conn *conn, const char *why);
 static void mem_gone(struct vu_conn *conn);
+static int queue_kicks(struct vu_conn *conn, unsigned int q, bool want);
 
 /* ------------------------------------------------------------ queues */
 
@@ -64,11 +65,77 @@ static int notify_wanted(struct vu_conn *conn, unsigned int q)
 	return wants;
 }
 
+/*
+ * A guest's kick on queue 0 wakes us for its next frame. While a frame of
+ * its own is on the medium (its TX status not yet back) and the medium
+ * wakes us within VU_POLL_US anyway, the kick is not needed: the guest's
+ * radio cannot send before that frame's exchange ends, and each round
+ * looks at the ring first (vu_poll, before the medium runs), so what it
+ * queued meanwhile is taken before the medium goes on, as if it had
+ * kicked. The kick is asked for again before we may sleep longer; a
+ * second radio of the same guest may so wait up to VU_POLL_US for its
+ * frame to be seen (docs/vms.md, "Kicks and interrupts").
+ */
+#define VU_POLL_US 1000
+
+static void tx_poll(struct vu_server *srv)
+{
+	uint64_t due = hub_next_due(srv->hub), now = loop_time_us(srv->hub->loop);
+	bool soon = due != UINT64_MAX && due <= now + VU_POLL_US;
+	struct vu_conn *conn, *next;
+
+	for (conn = srv->conns; conn; conn = next) {
+		bool poll = soon && conn->tx_inflight && virtq_ready(&conn->vq[Q_TX]);
+
+		next = conn->next;
+		if (poll == conn->tx_polled || conn->dead)
+			continue;
+		conn->tx_polled = poll;
+		if (queue_kicks(conn, Q_TX, !poll) < 0) {
+			shutdown(conn->fd, SHUT_RDWR);	/* closed when the socket wakes it */
+			continue;
+		}
+		/* Kicks on again: what it queued before it saw that would go unseen. */
+		if (!poll)
+			vu_tx_process(conn);
+	}
+}
+
+/* A round's start (hub_sync, before the medium runs): take what polled guests queued. */
+static void vu_poll(void *opaque)
+{
+	struct vu_server *srv = opaque;
+	struct vu_conn *conn, *next;
+
+	for (conn = srv->conns; conn; conn = next) {
+		next = conn->next;
+		if (conn->tx_polled && !conn->dead)
+			vu_tx_process(conn);
+	}
+}
+
+/*
+ * queue 0 stops (GET_VRING_BASE): every chain back is signalled, and the
+ * ring is left asking for kicks, so that it works when it starts again.
+ */
+void vu_tx_stop(struct vu_conn *conn)
+{
+	vu_tx_returned(conn, 0);
+	if (conn->tx_polled && virtq_ready(&conn->vq[Q_TX]))
+		queue_kicks(conn, Q_TX, true);
+	conn->tx_polled = false;
+}
+
+/*
+ * The round's end: decide for each guest whether it should kick queue 0
+ * (tx_poll), then signal every guest owed a signal.
+ */
 static void vu_flush(void *opaque)
 {
 	struct vu_server *srv = opaque;
 	struct vu_conn *conn;
 
+	tx_poll(srv);
 	while ((conn = srv->dirty)) {
 		srv->dirty = conn->dirty_next;
 		conn->dirty = false;
@@ -150,12 +217,11 @@ static int rx_put(struct vu_conn *conn, const void *msg, uint32_t len)
 }
 
 /*
- * Whether the guest should kick queue 1 when it posts RX buffers. hwsim
- * posts one back for every message it takes, so with kicks on, every
- * delivery would cost the VM a kick and us a wake-up: we ask for them only
- * while a message waits for a buffer. 0, or -1 the memory went away.
+ * Whether the guest should kick queue q when it posts buffers (a VMM
+ * honours VRING_USED_F_NO_NOTIFY without EVENT_IDX, which we do not
+ * offer). 0, or -1 the memory went away.
  */
-static int rx_kicks(struct vu_conn *conn, bool want)
+static int queue_kicks(struct vu_conn *conn, unsigned int q, bool want)
 {
 	struct guestmem_guard g;
 
@@ -163,9 +229,19 @@ static int rx_kicks(struct vu_conn *conn, bool want)
 		mem_gone(conn);
 		return -1;
 	}
-	virtq_want_kicks(&conn->vq[Q_RX], want);
+	virtq_want_kicks(&conn->vq[q], want);
 	guestmem_unguard(&g);
 	return 0;
+}
+
+/*
+ * hwsim posts an RX buffer back for every message it takes, so with kicks
+ * on, every delivery would cost the VM a kick and us a wake-up: we ask for
+ * them only while a message waits for a buffer.
+ */
+static int rx_kicks(struct vu_conn *conn, bool want)
+{
+	return queue_kicks(conn, Q_RX, want);
 }
 
 /*
@@ -209,6 +285,8 @@ static int vu_send(struct hub_client *c, const void *msg, size_t len)
 
 	if (conn->dead)
 		return -ENOTCONN;
+	if (conn->tx_inflight && hwsim_peek_cmd(msg, len) == HWSIM_CMD_TX_INFO_FRAME)
+		conn->tx_inflight--;
 	if (!conn->pend_n) {
 		int ret = rx_put(conn, msg, (uint32_t)len);
 
@@ -307,6 +385,8 @@ void vu_tx_process(struct vu_conn *conn)
 		if (tx_take(conn, &len) <= 0)
 			break;
 		n++;
+		if (hwsim_peek_cmd(conn->tx, len) == HWSIM_CMD_FRAME)
+			conn->tx_inflight++;
 		hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
 	}
 	if (n && !conn->dead)
@@ -644,6 +724,7 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 	srv->watch.fd = -1;
 	if (!path) {
 		srv->flush_id = hub_add_flush(hub, vu_flush, srv, NULL);
+		srv->poll_id = hub_add_poll(hub, vu_poll, srv, NULL);
 		*out = srv;
 		return 0;
 	}
@@ -662,6 +743,7 @@ int vu_server_open(struct hub *hub, const char *path, struct vu_server **out)
 	accept_reserve();
 	log_notice("vhost-user: listening on %s for virtio device 29 (mac80211_hwsim)", path);
 	srv->flush_id = hub_add_flush(hub, vu_flush, srv, NULL);
+	srv->poll_id = hub_add_poll(hub, vu_poll, srv, NULL);
 	*out = srv;
 	return 0;
 fail:
@@ -683,6 +765,7 @@ void vu_server_close(struct vu_server *srv)
 	while (srv->conns)
 		conn_close(srv->conns, "the medium is stopping");
 	hub_del_flush(srv->hub, srv->flush_id);
+	hub_del_flush(srv->hub, srv->poll_id);
 	if (srv->fd >= 0) {
 		loop_unwatch(srv->hub->loop, &srv->watch);
 		close(srv->fd);

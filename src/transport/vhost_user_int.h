@@ -61,6 +61,8 @@ struct vu_conn {
 	int backend_req;		/* the back-end request channel: kept, unused */
 	uint8_t call_owed;		/* queues whose guest is owed a signal (vu_flush) */
 	uint32_t tx_unsignalled;	/* TX chains given back since the last TX signal */
+	uint32_t tx_inflight;		/* frames taken whose TX status has not gone back */
+	bool tx_polled;			/* queue 0's kicks are off: vu_poll() looks each round */
 	bool dirty;			/* on srv->dirty */
 	struct vu_conn *dirty_next;
 	struct vu_queue_watch kick_watch[NQUEUES];
@@ -86,6 +88,7 @@ struct vu_server {
 	struct vu_conn *conns;
 	struct vu_conn *dirty;		/* connections with guest signals owed this round */
 	unsigned flush_id;		/* the hub's flush hook: vu_flush() */
+	unsigned poll_id;		/* and its poll hook: vu_poll() */
 	struct log_limit lim;		/* the listener's own warnings */
 	unsigned nconns, max_conns;
 	struct vu_counters c;
@@ -96,6 +99,7 @@ struct vu_server {
 void vu_rx_flush(struct vu_conn *conn);
 void vu_tx_process(struct vu_conn *conn);
 void vu_tx_returned(struct vu_conn *conn, uint32_t n);
+void vu_tx_stop(struct vu_conn *conn);
 void vu_kicked(struct loop_watch *w, uint32_t events);
 void vu_queue_stop(struct vu_conn *conn, unsigned int q);
 void vu_replace_fd(int *slot, int fd);

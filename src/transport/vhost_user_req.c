@@ -271,7 +271,7 @@ static int h_get_vring_base(struct vu_conn *conn, struct vu_msg *m)
 	/* The ring stops here; held messages wait for it to start again. */
 	vu_queue_stop(conn, q);
 	if (q == Q_TX)
-		vu_tx_returned(conn, 0);
+		vu_tx_stop(conn);
 	conn->vq[q].enabled = false;
 	state[0] = q;
 	state[1] = conn->vq[q].last_avail;

@@ -128,6 +128,7 @@ struct vm {
 	uint16_t avail[2], used_seen[2];
 	unsigned int tx_posted, tx_done;
 	unsigned int rx_kicks;		/* kicks of queue 1 the device asked for */
+	unsigned int tx_kicks;		/* and of queue 0 */
 	const uint8_t *addr;
 	unsigned int nrec;
 	struct rec rec[MAXREC];
@@ -635,6 +636,11 @@ static void vm_tx(struct fixture *f, struct vm *vm, const void *msg, size_t len)
 	memset(p + len, 0xee, 32);
 	set_desc(vm, 0, (uint16_t)slot, TX_BUF(slot), (uint32_t)len + 32, 0, 0);
 	post(vm, 0, (uint16_t)slot);
+	/* As Linux's virtqueue_kick() does: a barrier, then the device's flag. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (kicks_off(vm, 0))
+		return;
+	vm->tx_kicks++;
 	kick(vm, 0);
 }
 
@@ -940,6 +946,44 @@ static void test_signals(void **state)
 		pump(f);
 	tx_irqs = eventfd_take(f->a->call[0]);
 	assert_int_equal(tx_irqs, 4);	/* fewer than NUM / 4 were owed before */
+}
+
+/*
+ * While A's frame is on the medium, A need not kick for its next: the
+ * device looks at the ring each round. With nothing in flight, it wants
+ * kicks again.
+ */
+static void test_tx_poll(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t c1 = ++f->cookie, c2 = ++f->cookie;
+	uint32_t s1 = ++f->seq, s2 = ++f->seq;
+	unsigned int kicks = f->a->tx_kicks, frames = count_frames(f->b);
+
+	assert_false(kicks_off(f->a, 0));
+	/* 6 Mb/s: the exchange takes a few hundred microseconds of the medium's time. */
+	vm_send_frame(f, f->a, f->b->addr, s1, c1, 4);
+	assert_int_equal(f->a->tx_kicks, kicks + 1);
+	/* As the daemon's loop does: the kick's round, then its end (hub_sync). */
+	assert_int_equal(loop_run_once(f->loop, 0), 1);
+	hub_sync(&f->hub);
+	assert_null(find_status(f->a, c1));
+	assert_true(kicks_off(f->a, 0));
+
+	vm_send_frame(f, f->a, f->b->addr, s2, c2, 4);
+	assert_int_equal(f->a->tx_kicks, kicks + 1);
+	WAIT_UNTIL(f, find_status(f->a, c2) && count_frames(f->b) == frames + 2);
+	assert_non_null(find_status(f->a, c1));
+	assert_non_null(find_status(f->a, c2));
+	assert_true(find_status(f->a, c2)->flags & HWSIM_TX_STAT_ACK);
+	assert_int_equal(count_frames(f->b), frames + 2);
+	assert_true(find_frame(f->b, s1) < find_frame(f->b, s2));
+
+	/* Nothing in flight: kicks again. */
+	WAIT_UNTIL(f, !kicks_off(f->a, 0));
+	assert_false(kicks_off(f->a, 0));
+	exchange(f, f->a, f->b);
+	assert_int_equal(f->a->tx_kicks, kicks + 2);
 }
 
 /* ---------------------------------------------------- malicious VMs */
@@ -1305,12 +1349,13 @@ static int attack(const char *path)
 
 int main(int argc, char **argv)
 {
-	struct CMUnitTest tests[3 + (sizeof(bad_cases) / sizeof(bad_cases[0]))] = {
+	struct CMUnitTest tests[4 + (sizeof(bad_cases) / sizeof(bad_cases[0]))] = {
 		cmocka_unit_test_setup_teardown(test_honest_vms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_poll, setup, teardown),
 	};
-	size_t n = 3;
+	size_t n = 4;
 
 	if (argc == 3 && strcmp(argv[1], "--attack") == 0)
 		return attack(argv[2]);
