@@ -285,8 +285,11 @@ static int vu_send(struct hub_client *c, const void *msg, size_t len)
 
 	if (conn->dead)
 		return -ENOTCONN;
-	if (conn->tx_inflight && hwsim_peek_cmd(msg, len) == HWSIM_CMD_TX_INFO_FRAME)
-		conn->tx_inflight--;
+	if (hwsim_peek_cmd(msg, len) == HWSIM_CMD_TX_INFO_FRAME) {
+		conn->tx_statuses++;
+		if (conn->tx_inflight)
+			conn->tx_inflight--;
+	}
 	if (!conn->pend_n) {
 		int ret = rx_put(conn, msg, (uint32_t)len);
 
@@ -385,9 +388,17 @@ void vu_tx_process(struct vu_conn *conn)
 		if (tx_take(conn, &len) <= 0)
 			break;
 		n++;
-		if (hwsim_peek_cmd(conn->tx, len) == HWSIM_CMD_FRAME)
+		if (hwsim_peek_cmd(conn->tx, len) == HWSIM_CMD_FRAME) {
+			/* In flight until its TX status; a frame refused with none never was. */
+			uint64_t statuses = conn->tx_statuses;
+
 			conn->tx_inflight++;
-		hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
+			if (hub_client_input(conn->srv->hub, conn->client, conn->tx, len) < 0 &&
+			    conn->tx_statuses == statuses && conn->tx_inflight)
+				conn->tx_inflight--;
+		} else {
+			hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
+		}
 	}
 	if (n && !conn->dead)
 		vu_tx_returned(conn, n);

@@ -62,6 +62,7 @@ struct vu_conn {
 	uint8_t call_owed;		/* queues whose guest is owed a signal (vu_flush) */
 	uint32_t tx_unsignalled;	/* TX chains given back since the last TX signal */
 	uint32_t tx_inflight;		/* frames taken whose TX status has not gone back */
+	uint64_t tx_statuses;		/* TX statuses sent, ever */
 	bool tx_polled;			/* queue 0's kicks are off: vu_poll() looks each round */
 	bool dirty;			/* on srv->dirty */
 	struct vu_conn *dirty_next;
