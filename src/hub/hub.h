@@ -136,9 +136,9 @@ void hub_client_silence(struct hub *hub, struct hub_client *c);
 
 /*
  * Take what the poll hooks find, run the medium up to now (and the events
- * due within the timer's resolution after it), let the flush hooks send what they batched (one
- * signal per guest per round, not per message), and arm the loop's timer
- * for the medium's next event.
+ * due within the timer's resolution after it), let the flush hooks send
+ * what they batched (one signal per guest per round, not per message), and
+ * arm the loop's timer for the medium's next event.
  */
 void hub_sync(struct hub *hub);
 

@@ -85,6 +85,7 @@ static inline int hwsim_peek_cmd(const void *buf, size_t len)
 {
 	return len >= HWSIM_HDRLEN ? ((const uint8_t *)buf)[16] : -1;
 }
+
 #define HWSIM_RADIO_NAME_MAX 64		/* NL80211_WIPHY_NAME_MAXLEN; newer kernels enforce it */
 #define HWSIM_CIPHERS_MAX 16		/* u32 suites in CIPHER_SUPPORT (6.1 knows 12) */
 
