@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a wake-up costs on this machine: the floor under the daemon's cost
- * per frame (docs/benchmarks.md, "The floor"). A child process plays the
+ * per frame (docs/benchmarks.md, "The floor under a frame"). A child process plays the
  * daemon, this process the VMs or agents; each pattern is what the daemon
  * must do at least once per frame sent alone, repeated, and the child's own
  * CPU time (user + system, getrusage) per round is reported.
@@ -22,14 +22,11 @@
  *
  *   wake-floor [rounds]
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
