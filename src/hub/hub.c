@@ -502,15 +502,27 @@ void hub_del_flush(struct hub *hub, unsigned id)
 	hook_del(hub, id);
 }
 
+/*
+ * Each live poll hook (poll) or flush hook (!poll), in the order added.
+ * Hooks added meanwhile run from the next round; removals wait for its end.
+ */
+static void run_hooks(struct hub *hub, bool poll)
+{
+	hub->dispatching++;
+	for (size_t i = 0, n = hub->nhooks; i < n; i++) {
+		void (*fn)(void *) = poll ? hub->hooks[i].poll : hub->hooks[i].flush;
+
+		if (fn && !hub->hooks[i].dead)
+			fn(hub->hooks[i].data);
+	}
+	dispatch_end(hub);
+}
+
 void hub_sync(struct hub *hub)
 {
 	uint64_t next;
 
-	hub->dispatching++;
-	for (size_t i = 0, n = hub->nhooks; i < n; i++)
-		if (hub->hooks[i].poll && !hub->hooks[i].dead)
-			hub->hooks[i].poll(hub->hooks[i].data);
-	dispatch_end(hub);
+	run_hooks(hub, true);
 	hub_run(hub);
 	/*
 	 * Events due within the timer's resolution (a wake-up may come that
@@ -526,11 +538,6 @@ void hub_sync(struct hub *hub)
 			break;
 		medium_run(hub->medium, next);
 	}
-	/* Hooks added during the round run from the next one. */
-	hub->dispatching++;
-	for (size_t i = 0, n = hub->nhooks; i < n; i++)
-		if (hub->hooks[i].flush && !hub->hooks[i].dead)
-			hub->hooks[i].flush(hub->hooks[i].data);
-	dispatch_end(hub);
+	run_hooks(hub, false);
 	loop_set_timer(hub->loop, hub_next_due(hub), timer_cb, hub);
 }

@@ -383,22 +383,20 @@ void vu_tx_process(struct vu_conn *conn)
 	uint32_t n = 0;
 
 	while (!conn->dead && virtq_ready(vq)) {
+		uint64_t statuses;
 		size_t len = 0;
+		bool frame;
 
 		if (tx_take(conn, &len) <= 0)
 			break;
 		n++;
-		if (hwsim_peek_cmd(conn->tx, len) == HWSIM_CMD_FRAME) {
-			/* In flight until its TX status; a frame refused with none never was. */
-			uint64_t statuses = conn->tx_statuses;
-
-			conn->tx_inflight++;
-			if (hub_client_input(conn->srv->hub, conn->client, conn->tx, len) < 0 &&
-			    conn->tx_statuses == statuses && conn->tx_inflight)
-				conn->tx_inflight--;
-		} else {
-			hub_client_input(conn->srv->hub, conn->client, conn->tx, len);
-		}
+		/* A frame is in flight until its TX status; one refused with none never was. */
+		frame = hwsim_peek_cmd(conn->tx, len) == HWSIM_CMD_FRAME;
+		statuses = conn->tx_statuses;
+		conn->tx_inflight += frame;
+		if (hub_client_input(conn->srv->hub, conn->client, conn->tx, len) < 0 && frame &&
+		    conn->tx_statuses == statuses && conn->tx_inflight)
+			conn->tx_inflight--;
 	}
 	if (n && !conn->dead)
 		vu_tx_returned(conn, n);
